@@ -1,0 +1,101 @@
+// faultline: the one composition root. Each subcommand hands its parsed
+// options to the layer that owns it; this file only parses and dispatches.
+//
+// Exit codes: 0 objectives met / valid; 1 an objective missed; 2 invalid plan
+// or usage (nothing was started); 3 the run could not be carried out.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "cluster/coordinator/coordinator.hpp"
+#include "drills/runner/runner.hpp"
+#include "drills/verify/lin/check_history_cli.hpp"
+
+namespace {
+
+std::string self_executable(const char* argv0) {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(argv0) : path.string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"faultline: chaos and disaster-recovery drills with measured RTO, RPO and safety"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "faultline 0.1.0");
+
+  faultline::runner::RunOptions run_options;
+  run_options.binary = self_executable(argv[0]);
+  std::string out_dir;
+  std::uint64_t seed = 0;
+  auto* run = app.add_subcommand("run", "Run a drill plan against the embedded reference cluster");
+  run->add_option("plan", run_options.plan_file, "Drill plan (JSON)")->required();
+  run->add_option("--set", run_options.overrides,
+                  "Override a plan field before validation, e.g. objectives.rto_ms=1");
+  run->add_option("--out", out_dir, "Run folder (default runs/<plan>-<UTC time>)");
+  auto* seed_option = run->add_option("--seed", seed, "Seed for every random choice of the run");
+
+  std::filesystem::path validate_file;
+  std::vector<std::string> validate_overrides;
+  auto* validate = app.add_subcommand("validate", "Check a drill plan without running it");
+  validate->add_option("plan", validate_file, "Drill plan (JSON)")->required();
+  validate->add_option("--set", validate_overrides, "Override a plan field, as for run");
+
+  std::filesystem::path journal_file;
+  auto* report = app.add_subcommand("report", "Re-check a run's journal and re-render its reports");
+  report->add_option("journal", journal_file, "journal.jsonl of a run")->required();
+
+  std::string config_file;
+  auto* coordinator =
+      app.add_subcommand("coordinator", "Run one coordinator of the reference cluster");
+  coordinator->add_option("--config", config_file, "Coordinator config (JSON)")->required();
+
+  std::string history_file;
+  std::string model = "kv";
+  std::string format = "auto";
+  double time_budget_s = 60;
+  std::size_t memory_budget_mb = 1024;
+  auto* check_history = app.add_subcommand(
+      "check-history", "Check a recorded history for linearizability (Jepsen log, EDN, or journal)");
+  check_history->add_option("history", history_file, "History file")->required();
+  check_history->add_option("--model", model, "register or kv")
+      ->check(CLI::IsMember({"register", "kv"}))
+      ->capture_default_str();
+  check_history->add_option("--format", format, "auto, jepsen-log, edn or journal")
+      ->check(CLI::IsMember({"auto", "jepsen-log", "edn", "journal"}))
+      ->capture_default_str();
+  check_history->add_option("--time-budget", time_budget_s, "Seconds before answering unknown")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  check_history->add_option("--memory-budget", memory_budget_mb, "MiB of search memory before answering unknown")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  if (*run) {
+    if (!out_dir.empty()) run_options.out_dir = out_dir;
+    if (*seed_option) run_options.seed = seed;
+    return faultline::runner::run_drill(run_options, std::cout, std::cerr);
+  }
+  if (*validate) {
+    return faultline::runner::validate_plan(validate_file, validate_overrides, std::cout,
+                                            std::cerr);
+  }
+  if (*report) return faultline::runner::report_journal(journal_file, std::cout, std::cerr);
+  if (*check_history) {
+    return faultline::lin::run_check_history(history_file, model, format, time_budget_s,
+                                             memory_budget_mb, std::cout);
+  }
+  if (*coordinator) return faultline::coordinator::run_coordinator(config_file);
+  return 2;
+}

@@ -1,0 +1,140 @@
+// The coordinator's HTTP API and its process entry point.
+//
+//   GET  /health                  {"status":"ok","member":"c1"}
+//   GET  /api/cluster/status      MCPHub's shape: success, data.enabled, data.mode,
+//                                 data.nodeId, data.stats{nodes,activeNodes,servers,sessions}
+//   GET  /api/raft/status         term, role, leader, commit index, role_since_mono_ns
+//   PUT  /api/kv/KEY              body = value; 200 once committed and applied
+//   GET  /api/kv/KEY              linearizable read (a barrier through the log)
+//   POST /api/kv-read             {"keys":[...]} -> {"values":{key: value|null}}
+//   POST /raft/messages           peer traffic: encoded Raft messages, one a line
+//
+// Status codes a client can rely on: 421 not the leader (nothing was done; the
+// body names the leader if known), 503 the write was superseded (certainly not
+// applied), 504 not known to be committed by the deadline (outcome unknown).
+#include <signal.h>
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/coordinator/coordinator.hpp"
+
+namespace faultline::coordinator {
+
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr long kDefaultOpTimeoutMs = 2000;
+constexpr long kMaxOpTimeoutMs = 30000;
+
+std::chrono::milliseconds op_timeout(const http::Request& request) {
+  long ms = kDefaultOpTimeoutMs;
+  if (auto it = request.query.find("timeout_ms"); it != request.query.end()) {
+    try {
+      ms = std::clamp(std::stol(it->second), 1L, kMaxOpTimeoutMs);
+    } catch (const std::exception&) {
+    }
+  }
+  return std::chrono::milliseconds(ms);
+}
+
+http::Response json_response(int status, std::string body) {
+  return http::Response{status, std::move(body), "application/json"};
+}
+
+}  // namespace
+
+void Coordinator::install_routes() {
+  server_.get("/health", [this](const http::Request&) {
+    return json_response(200, Json{{"status", "ok"}, {"member", config_.name}}.dump());
+  });
+  server_.get("/api/cluster/status",
+              [this](const http::Request&) { return json_response(200, cluster_status_json()); });
+  server_.get("/api/raft/status",
+              [this](const http::Request&) { return json_response(200, raft_status_json()); });
+  server_.post("/raft/messages", [this](const http::Request& request) {
+    receive_messages(request.body);
+    return json_response(200, "{}");
+  });
+
+  auto finish = [this](const OpResult& op) -> std::optional<http::Response> {
+    switch (op.outcome) {
+      case Outcome::ok:
+        return std::nullopt;
+      case Outcome::not_leader:
+        return json_response(421, leader_hint_json("not the leader"));
+      case Outcome::lost:
+        return json_response(503, leader_hint_json("superseded: leadership changed"));
+      case Outcome::timeout:
+        return json_response(504, leader_hint_json("not committed before the deadline"));
+    }
+    return json_response(500, "{}");
+  };
+
+  server_.put("/api/kv/(.+)", [this, finish](const http::Request& request) {
+    const Json command{{"op", "put"}, {"key", request.captures.at(0)}, {"value", request.body}};
+    const OpResult op = replicate(command.dump(), op_timeout(request));
+    if (auto failed = finish(op)) return *failed;
+    return json_response(200, Json{{"success", true}, {"index", op.index}}.dump());
+  });
+  server_.get("/api/kv/(.+)", [this, finish](const http::Request& request) {
+    OpResult op;
+    const auto values = read_keys({request.captures.at(0)}, op_timeout(request), op);
+    if (auto failed = finish(op)) return *failed;
+    const auto& value = values->begin()->second;
+    return json_response(200, Json{{"success", true},
+                                   {"found", value.has_value()},
+                                   {"value", value ? Json(*value) : Json(nullptr)}}
+                                  .dump());
+  });
+  server_.post("/api/kv-read", [this, finish](const http::Request& request) {
+    const Json body = Json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.contains("keys") || !body["keys"].is_array()) {
+      return json_response(400, R"({"success":false,"error":"body must be {\"keys\":[...]}"})");
+    }
+    std::vector<std::string> keys;
+    for (const auto& key : body["keys"]) {
+      if (key.is_string()) keys.push_back(key.get<std::string>());
+    }
+    OpResult op;
+    const auto values = read_keys(keys, op_timeout(request), op);
+    if (auto failed = finish(op)) return *failed;
+    Json out = Json::object();
+    for (const auto& [key, value] : *values) out[key] = value ? Json(*value) : Json(nullptr);
+    return json_response(200, Json{{"success", true}, {"values", out}}.dump());
+  });
+}
+
+int run_coordinator(const std::string& config_file) {
+  std::string error;
+  auto config = load_config(config_file, error);
+  if (!config) {
+    std::cerr << "faultline coordinator: " << error << "\n";
+    return 2;
+  }
+  // Block the stop signals in every thread, then wait for them here: no
+  // handler runs in a random thread, and shutdown is ordinary code.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Coordinator coordinator(*config);
+  if (!coordinator.start(error)) {
+    std::cerr << "faultline coordinator " << config->name << ": " << error << "\n";
+    return 3;
+  }
+  std::cerr << "faultline coordinator " << config->name << " listening on " << config->host << ":"
+            << config->port << "\n";
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cerr << "faultline coordinator " << config->name << ": stopping on signal "
+            << signal_number << "\n";
+  coordinator.stop();
+  return 0;
+}
+
+}  // namespace faultline::coordinator

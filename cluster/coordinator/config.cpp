@@ -1,0 +1,72 @@
+#include "cluster/coordinator/config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace faultline::coordinator {
+
+const Member* Config::member(std::uint32_t member_id) const {
+  for (const auto& m : members) {
+    if (m.id == member_id) return &m;
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool is_loopback(const std::string& host) { return host.rfind("127.", 0) == 0; }
+
+}  // namespace
+
+std::optional<Config> load_config(const std::filesystem::path& file, std::string& error) {
+  std::ifstream in(file);
+  if (!in) {
+    error = file.string() + ": cannot read the coordinator config";
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    error = file.string() + ": not a JSON object";
+    return std::nullopt;
+  }
+  Config config;
+  try {
+    config.id = json.at("id").get<std::uint32_t>();
+    config.name = json.at("name").get<std::string>();
+    const auto listen = json.at("listen").get<std::string>();
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("listen must be HOST:PORT");
+    config.host = listen.substr(0, colon);
+    config.port = std::stoi(listen.substr(colon + 1));
+    if (!is_loopback(config.host)) {
+      throw std::invalid_argument("listen must be a loopback address (127.0.0.0/8)");
+    }
+    config.data_dir = json.at("data_dir").get<std::string>();
+    for (const auto& m : json.at("members")) {
+      config.members.push_back(Member{m.at("id").get<std::uint32_t>(),
+                                      m.at("name").get<std::string>(),
+                                      m.at("url").get<std::string>()});
+    }
+    if (json.contains("election_timeout_ms")) {
+      config.election_timeout_min_ms = json["election_timeout_ms"].at(0).get<std::int64_t>();
+      config.election_timeout_max_ms = json["election_timeout_ms"].at(1).get<std::int64_t>();
+    }
+    if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();
+    if (json.contains("seed")) config.seed = json["seed"].get<std::uint64_t>();
+  } catch (const std::exception& e) {
+    error = file.string() + ": " + e.what();
+    return std::nullopt;
+  }
+  if (config.member(config.id) == nullptr) {
+    error = file.string() + ": $.members does not contain this coordinator's id " +
+            std::to_string(config.id);
+    return std::nullopt;
+  }
+  return config;
+}
+
+}  // namespace faultline::coordinator

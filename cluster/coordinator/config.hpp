@@ -1,0 +1,43 @@
+// Configuration of one reference-cluster coordinator, read from a JSON file:
+//
+//   {"id": 1, "name": "c1", "listen": "127.0.0.1:7001", "data_dir": "/run/c1",
+//    "members": [{"id": 1, "name": "c1", "url": "http://127.0.0.1:7001"}, ...],
+//    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7}
+//
+// `members` lists every coordinator of the group, this one included.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline::coordinator {
+
+struct Member {
+  std::uint32_t id = 0;
+  std::string name;
+  std::string url;  // base URL, e.g. http://127.0.0.1:7001
+};
+
+struct Config {
+  std::uint32_t id = 0;
+  std::string name;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::filesystem::path data_dir;
+  std::vector<Member> members;
+  std::int64_t election_timeout_min_ms = 300;
+  std::int64_t election_timeout_max_ms = 600;
+  std::int64_t heartbeat_ms = 50;
+  std::uint64_t seed = 1;
+
+  const Member* member(std::uint32_t member_id) const;
+};
+
+// Reads and checks a config file. On failure returns nullopt and sets `error`
+// to a message naming the file and the field.
+std::optional<Config> load_config(const std::filesystem::path& file, std::string& error);
+
+}  // namespace faultline::coordinator

@@ -1,0 +1,216 @@
+#include "cluster/coordinator/coordinator.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/raft/codec.hpp"
+#include <ctime>
+#include <iostream>
+
+namespace faultline::coordinator {
+
+using Json = nlohmann::json;
+
+namespace {
+constexpr auto kTickInterval = std::chrono::milliseconds(10);
+constexpr long kPeerTimeoutMs = 250;
+}  // namespace
+
+Coordinator::Coordinator(Config config) : config_(std::move(config)) {}
+
+Coordinator::~Coordinator() { stop(); }
+
+// CLOCK_MONOTONIC is shared by every process on the host: the drill runner
+// places role_since_mono_ns on its own timeline with it.
+std::int64_t Coordinator::now_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+bool Coordinator::start(std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    error = "cannot create data dir " + config_.data_dir.string() + ": " + ec.message();
+    return false;
+  }
+  storage_ = std::make_unique<store::FileStorage>(config_.data_dir);
+  auto recovered = storage_->load();
+  if (!recovered.error.empty()) {
+    error = "cannot recover " + config_.data_dir.string() + ": " + recovered.error;
+    return false;
+  }
+  raft::Config raft_config;
+  raft_config.id = config_.id;
+  for (const auto& m : config_.members) raft_config.members.push_back(m.id);
+  raft_config.election_timeout_min_ms = config_.election_timeout_min_ms;
+  raft_config.election_timeout_max_ms = config_.election_timeout_max_ms;
+  raft_config.heartbeat_ms = config_.heartbeat_ms;
+  raft_config.seed = config_.seed * 1000003u + config_.id;
+  {
+    std::lock_guard lock(mu_);
+    node_ = std::make_unique<raft::Node>(raft_config, recovered.hard,
+                                         std::move(recovered.log), now_ms());
+    handle_ready_locked();  // replays committed entries into the state machine
+  }
+  for (const auto& m : config_.members) {
+    if (m.id != config_.id) peers_[m.id] = std::make_unique<PeerLink>(m.url, kPeerTimeoutMs);
+  }
+  install_routes();
+  if (!server_.start(config_.host, config_.port, error)) return false;
+  ticker_ = std::thread([this] { tick_loop(); });
+  return true;
+}
+
+void Coordinator::stop() {
+  if (stopping_.exchange(true)) return;
+  applied_cv_.notify_all();
+  server_.stop();
+  if (ticker_.joinable()) ticker_.join();
+  peers_.clear();
+}
+
+void Coordinator::tick_loop() {
+  while (!stopping_.load()) {
+    {
+      std::lock_guard lock(mu_);
+      node_->tick(now_ms());
+      handle_ready_locked();
+    }
+    std::this_thread::sleep_for(kTickInterval);
+  }
+}
+
+void Coordinator::handle_ready_locked() {
+  bool woke = false;
+  while (node_->has_ready()) {
+    raft::Ready ready = node_->take_ready();
+    // Durable first: term, vote and log reach the disk before any message
+    // that depends on them is sent (a vote or an acknowledgement of entries).
+    // A member whose disk fails cannot keep its promises, so it stops at once.
+    if (auto error = store::persist(*storage_, ready)) {
+      std::cerr << "faultline coordinator " << config_.name << ": storage failed: " << *error
+                << "; stopping\n";
+      std::abort();
+    }
+    for (const auto& message : ready.messages) {
+      auto peer = peers_.find(message.to);
+      if (peer != peers_.end()) peer->second->enqueue(raft::encode(message));
+    }
+    for (const auto& entry : ready.committed) {
+      std::string result = kv_.apply(entry);
+      applied_index_ = entry.index;
+      auto pending = pending_.find(entry.index);
+      if (pending != pending_.end()) {
+        pending->second->applied = true;
+        pending->second->same_term = pending->second->term == entry.term;
+        pending->second->result = std::move(result);
+        pending_.erase(pending);
+        woke = true;
+      }
+    }
+  }
+  if (woke) applied_cv_.notify_all();
+}
+
+OpResult Coordinator::replicate(const std::string& command, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mu_);
+  auto entry = node_->propose(command, now_ms());
+  if (!entry) return OpResult{Outcome::not_leader, "", 0};
+  bool woke_others = false;
+  const std::uint64_t index = entry->index;
+  auto mine = std::make_shared<Pending>();
+  mine->term = entry->term;
+  auto& slot = pending_[index];
+  if (slot) {
+    // An earlier proposal at this index was truncated away when this member
+    // lost and regained leadership: it can never be committed.
+    slot->applied = true;
+    slot->same_term = false;
+    woke_others = true;
+  }
+  slot = mine;
+  handle_ready_locked();
+  if (woke_others) applied_cv_.notify_all();
+  applied_cv_.wait_until(lock, deadline, [&] { return stopping_.load() || mine->applied; });
+  if (!mine->applied) {
+    if (auto it = pending_.find(index); it != pending_.end() && it->second == mine) {
+      pending_.erase(it);
+    }
+    return OpResult{Outcome::timeout, "", index};
+  }
+  if (!mine->same_term) return OpResult{Outcome::lost, "", index};
+  return OpResult{Outcome::ok, std::move(mine->result), index};
+}
+
+std::optional<std::map<std::string, std::optional<std::string>>> Coordinator::read_keys(
+    const std::vector<std::string>& keys, std::chrono::milliseconds timeout, OpResult& status) {
+  // The barrier is a no-op read of the empty key: once it is applied, every
+  // write committed before the read began is in the local state.
+  status = replicate(Json{{"op", "get"}, {"key", ""}}.dump(), timeout);
+  if (status.outcome != Outcome::ok) return std::nullopt;
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::optional<std::string>> values;
+  for (const auto& key : keys) values[key] = kv_.get(key);
+  return values;
+}
+
+void Coordinator::receive_messages(const std::string& body) {
+  std::lock_guard lock(mu_);
+  std::size_t start = 0;
+  while (start < body.size()) {
+    std::size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    if (auto message = raft::decode(std::string_view(body).substr(start, end - start))) {
+      node_->step(*message, now_ms());
+    }
+    start = end + 1;
+  }
+  handle_ready_locked();
+}
+
+std::string Coordinator::raft_status_json() {
+  std::lock_guard lock(mu_);
+  Json status;
+  status["id"] = config_.name;
+  status["term"] = node_->term();
+  status["role"] = std::string(raft::to_string(node_->role()));
+  const auto leader = node_->leader();
+  const Member* leader_member = leader ? config_.member(*leader) : nullptr;
+  status["leader"] = leader_member ? Json(leader_member->name) : Json(nullptr);
+  status["leader_url"] = leader_member ? Json(leader_member->url) : Json(nullptr);
+  status["commit_index"] = node_->commit_index();
+  status["last_index"] = node_->last_index();
+  status["applied_index"] = applied_index_;
+  status["role_since_mono_ns"] = node_->role_since_ms() * 1'000'000;
+  status["members"] = config_.members.size();
+  return status.dump();
+}
+
+std::string Coordinator::cluster_status_json() {
+  std::lock_guard lock(mu_);
+  // MCPHub's shape. The reference cluster has no worker nodes registered yet,
+  // so nodes, servers and sessions are counted as they are: zero.
+  Json data;
+  data["enabled"] = true;
+  data["mode"] = "coordinator";
+  data["nodeId"] = config_.name;
+  data["stats"] = Json{{"nodes", 0}, {"activeNodes", 0}, {"servers", 0}, {"sessions", 0}};
+  data["raft"] = Json{{"term", node_->term()},
+                      {"role", std::string(raft::to_string(node_->role()))},
+                      {"commitIndex", node_->commit_index()}};
+  return Json{{"success", true}, {"data", data}}.dump();
+}
+
+std::string Coordinator::leader_hint_json(const std::string& error) {
+  std::lock_guard lock(mu_);
+  const auto leader = node_->leader();
+  const Member* leader_member = leader ? config_.member(*leader) : nullptr;
+  Json body{{"success", false}, {"error", error}};
+  body["leader"] = leader_member ? Json(leader_member->name) : Json(nullptr);
+  body["leader_url"] = leader_member ? Json(leader_member->url) : Json(nullptr);
+  return body.dump();
+}
+
+}  // namespace faultline::coordinator

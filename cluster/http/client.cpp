@@ -1,0 +1,87 @@
+#include "cluster/http/client.hpp"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+namespace faultline::http {
+
+namespace {
+
+void global_init_once() {
+  static std::once_flag flag;
+  std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  CURL* curl = nullptr;
+  curl_slist* headers = nullptr;
+};
+
+Client::Client() : impl_(std::make_unique<Impl>()) {
+  global_init_once();
+  impl_->curl = curl_easy_init();
+  impl_->headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  // Without this, curl adds "Expect: 100-continue" to larger bodies and waits.
+  impl_->headers = curl_slist_append(impl_->headers, "Expect:");
+}
+
+Client::~Client() {
+  curl_slist_free_all(impl_->headers);
+  curl_easy_cleanup(impl_->curl);
+}
+
+ClientResponse Client::request(const std::string& method, const std::string& url,
+                               const std::string& body, long timeout_ms) {
+  ClientResponse response;
+  CURL* curl = impl_->curl;
+  curl_easy_reset(curl);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, impl_->headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  if (method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  const CURLcode code = curl_easy_perform(curl);
+  switch (code) {
+    case CURLE_OK:
+      response.transport = ClientResponse::Transport::ok;
+      response.maybe_sent = true;
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+      return response;
+    case CURLE_COULDNT_CONNECT:
+      response.transport = ClientResponse::Transport::refused;
+      break;
+    case CURLE_OPERATION_TIMEDOUT: {
+      response.transport = ClientResponse::Transport::timeout;
+      // A timeout before the connection was made cannot have been applied;
+      // once connected, the request may have been read and acted on.
+      curl_off_t connected_after_us = 0;
+      curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected_after_us);
+      response.maybe_sent = connected_after_us > 0;
+      break;
+    }
+    default:
+      response.transport = ClientResponse::Transport::error;
+      response.maybe_sent = true;
+      break;
+  }
+  response.error = curl_easy_strerror(code);
+  return response;
+}
+
+}  // namespace faultline::http

@@ -1,0 +1,46 @@
+// A blocking HTTP client on libcurl, for members talking to each other and for
+// the drill runner's workload and probes.
+//
+// One Client keeps one connection cache; it is not thread-safe: give each
+// thread its own Client.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace faultline::http {
+
+struct ClientResponse {
+  // Transport outcome. `sent` tells whether the request may have reached the
+  // server: a refused connection is certainly not applied, a timeout after
+  // sending may have been. Callers use it to classify operations as failed
+  // (definitely not applied) or unknown.
+  enum class Transport { ok, refused, timeout, error };
+  Transport transport = Transport::error;
+  bool maybe_sent = false;
+  long status = 0;
+  std::string body;
+  std::string error;
+
+  bool ok() const { return transport == Transport::ok; }
+};
+
+class Client {
+ public:
+  Client();
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  ClientResponse request(const std::string& method, const std::string& url,
+                         const std::string& body, long timeout_ms);
+  ClientResponse get(const std::string& url, long timeout_ms) {
+    return request("GET", url, "", timeout_ms);
+  }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace faultline::http

@@ -1,0 +1,85 @@
+#include "cluster/http/server.hpp"
+
+#include <httplib.h>
+
+#include <thread>
+
+namespace faultline::http {
+
+struct Server::Impl {
+  httplib::Server server;
+  std::thread thread;
+};
+
+namespace {
+
+constexpr std::size_t kWorkerThreads = 16;
+
+httplib::Server::Handler adapt(Handler handler) {
+  return [handler = std::move(handler)](const httplib::Request& in, httplib::Response& out) {
+    Request request;
+    request.method = in.method;
+    request.path = in.path;
+    for (std::size_t i = 1; i < in.matches.size(); ++i) request.captures.push_back(in.matches[i]);
+    for (const auto& [k, v] : in.params) request.query.emplace(k, v);
+    request.body = in.body;
+    Response response;
+    try {
+      response = handler(request);
+    } catch (const std::exception& e) {
+      response.status = 500;
+      response.body = std::string(R"({"success":false,"error":"internal error: )") + e.what() + "\"}";
+    }
+    out.status = response.status;
+    out.set_content(response.body, response.content_type.c_str());
+  };
+}
+
+}  // namespace
+
+Server::Server() : impl_(std::make_unique<Impl>()) {
+  // One request a connection. cpp-httplib writes a response's headers and
+  // body in two writes, and on a kept-alive connection Nagle's algorithm then
+  // holds the body until the client's delayed ACK: ~40 ms a request on
+  // loopback, measured. Closing after each response avoids that; loopback
+  // connections are cheap and Linux reuses TIME_WAIT ports on loopback.
+  impl_->server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  impl_->server.set_keep_alive_max_count(1);
+  impl_->server.set_read_timeout(2, 0);
+  impl_->server.set_write_timeout(2, 0);
+}
+
+Server::~Server() { stop(); }
+
+void Server::get(const std::string& pattern, Handler handler) {
+  impl_->server.Get(pattern, adapt(std::move(handler)));
+}
+void Server::post(const std::string& pattern, Handler handler) {
+  impl_->server.Post(pattern, adapt(std::move(handler)));
+}
+void Server::put(const std::string& pattern, Handler handler) {
+  impl_->server.Put(pattern, adapt(std::move(handler)));
+}
+
+bool Server::start(const std::string& host, int port, std::string& error) {
+  if (port == 0) {
+    port_ = impl_->server.bind_to_any_port(host);
+  } else {
+    port_ = impl_->server.bind_to_port(host, port) ? port : -1;
+  }
+  if (port_ <= 0) {
+    error = "cannot listen on " + host + ":" + std::to_string(port) + " (address in use?)";
+    return false;
+  }
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  return true;
+}
+
+void Server::stop() {
+  if (impl_ && impl_->thread.joinable()) {
+    impl_->server.stop();
+    impl_->thread.join();
+  }
+}
+
+}  // namespace faultline::http

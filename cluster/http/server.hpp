@@ -1,0 +1,56 @@
+// A small HTTP/1.1 server for the reference cluster's APIs, on loopback.
+//
+// The server owns a pool of worker threads (cpp-httplib's); handlers run
+// concurrently on them, so a handler must be thread-safe. cpp-httplib itself
+// stays inside server.cpp: it is a heavy header.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace faultline::http {
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::vector<std::string> captures;  // regex groups of the route pattern, in order
+  std::map<std::string, std::string> query;
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+class Server {
+ public:
+  Server();
+  ~Server();  // stops and joins
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Routes take an ECMAScript regex matched against the whole path.
+  void get(const std::string& pattern, Handler handler);
+  void post(const std::string& pattern, Handler handler);
+  void put(const std::string& pattern, Handler handler);
+
+  // Binds host:port (port 0 picks a free one) and serves on a background
+  // thread. Returns false with `error` set if the address cannot be bound.
+  bool start(const std::string& host, int port, std::string& error);
+  int port() const { return port_; }
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace faultline::http

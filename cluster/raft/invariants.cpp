@@ -1,0 +1,163 @@
+// Raft safety checks over node snapshots.
+#include "cluster/raft/invariants.hpp"
+
+#include <algorithm>
+
+namespace faultline::raft {
+
+namespace {
+
+std::string id(NodeId n) { return "member " + std::to_string(n); }
+
+const Entry* entry_at(const NodeSnapshot& s, Index i) {
+  if (i == 0 || i > s.log.size()) return nullptr;
+  return &s.log[i - 1];
+}
+
+std::string describe(const Entry& e) {
+  return "(term " + std::to_string(e.term) + ", command '" + e.command + "')";
+}
+
+}  // namespace
+
+NodeSnapshot snapshot_of(const Node& node) {
+  return NodeSnapshot{node.id(), node.role(), node.term(), node.commit_index(), node.log()};
+}
+
+std::vector<std::string> check_election_safety(std::span<const NodeSnapshot> nodes) {
+  std::vector<std::string> out;
+  std::map<Term, NodeId> leaders;
+  for (const NodeSnapshot& s : nodes) {
+    if (s.role != Role::leader) continue;
+    auto [it, inserted] = leaders.emplace(s.term, s.id);
+    if (!inserted) {
+      out.push_back("election safety: " + id(it->second) + " and " + id(s.id) +
+                    " both lead term " + std::to_string(s.term));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> check_log_matching(std::span<const NodeSnapshot> nodes) {
+  std::vector<std::string> out;
+  for (std::size_t a = 0; a < nodes.size(); ++a) {
+    for (std::size_t b = a + 1; b < nodes.size(); ++b) {
+      const NodeSnapshot& x = nodes[a];
+      const NodeSnapshot& y = nodes[b];
+      // The highest index where both logs agree on the term anchors the check.
+      Index anchor = std::min(x.log.size(), y.log.size());
+      while (anchor > 0 && x.log[anchor - 1].term != y.log[anchor - 1].term) --anchor;
+      for (Index i = 1; i <= anchor; ++i) {
+        if (x.log[i - 1] != y.log[i - 1]) {
+          out.push_back("log matching: " + id(x.id) + " and " + id(y.id) + " agree on the term at index " +
+                        std::to_string(anchor) + " but differ at index " + std::to_string(i) +
+                        ": " + describe(x.log[i - 1]) + " vs " + describe(y.log[i - 1]));
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> check_committed_agreement(std::span<const NodeSnapshot> nodes) {
+  std::vector<std::string> out;
+  for (std::size_t a = 0; a < nodes.size(); ++a) {
+    for (std::size_t b = a + 1; b < nodes.size(); ++b) {
+      const NodeSnapshot& x = nodes[a];
+      const NodeSnapshot& y = nodes[b];
+      const Index upto = std::min(x.commit, y.commit);
+      for (Index i = 1; i <= upto; ++i) {
+        const Entry* ex = entry_at(x, i);
+        const Entry* ey = entry_at(y, i);
+        if (ex == nullptr || ey == nullptr) break;
+        if (*ex != *ey) {
+          out.push_back("committed agreement: " + id(x.id) + " and " + id(y.id) +
+                        " committed different entries at index " + std::to_string(i) + ": " +
+                        describe(*ex) + " vs " + describe(*ey));
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
+                                         std::span<const NodeSnapshot> current) {
+  std::vector<std::string> out;
+  for (const NodeSnapshot& now : current) {
+    auto before = std::find_if(previous.begin(), previous.end(),
+                               [&](const NodeSnapshot& p) { return p.id == now.id; });
+    if (before == previous.end()) continue;
+    if (now.term < before->term) {
+      out.push_back("term went back: " + id(now.id) + " from " + std::to_string(before->term) +
+                    " to " + std::to_string(now.term));
+    }
+    if (now.commit < before->commit) {
+      out.push_back("commit index went back: " + id(now.id) + " from " +
+                    std::to_string(before->commit) + " to " + std::to_string(now.commit));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> nodes) {
+  std::vector<std::string> out = check_election_safety(nodes);
+  auto append = [&out](std::vector<std::string> more) {
+    out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  };
+  append(check_log_matching(nodes));
+  append(check_committed_agreement(nodes));
+
+  std::vector<NodeSnapshot> previous;
+  for (const auto& [member, s] : last_) previous.push_back(s);
+  append(check_monotonic(previous, nodes));
+
+  for (const NodeSnapshot& s : nodes) {
+    if (s.role == Role::leader) {
+      auto [it, inserted] = leader_of_term_.emplace(s.term, s.id);
+      if (!inserted && it->second != s.id) {
+        out.push_back("election safety: " + id(it->second) + " and " + id(s.id) +
+                      " both led term " + std::to_string(s.term));
+      }
+    }
+    // Committed entries are immutable: compare with, then extend, the known prefix.
+    for (Index i = 1; i <= s.commit; ++i) {
+      const Entry* e = entry_at(s, i);
+      if (e == nullptr) break;
+      if (i <= committed_.size()) {
+        if (committed_[i - 1] != *e) {
+          out.push_back("committed entry changed: " + id(s.id) + " has " + describe(*e) +
+                        " at index " + std::to_string(i) + ", committed earlier as " +
+                        describe(committed_[i - 1]));
+          break;
+        }
+      } else {
+        committed_.push_back(*e);
+      }
+    }
+  }
+  // Leader completeness, after the prefix absorbed this observation.
+  for (const NodeSnapshot& s : nodes) {
+    if (s.role != Role::leader || s.log.empty()) continue;
+    for (const Entry& c : committed_) {
+      if (c.term > s.term) break;  // terms never decrease along the log
+      const Entry* e = entry_at(s, c.index);
+      if (e == nullptr || *e != c) {
+        out.push_back("leader completeness: " + id(s.id) + ", leader of term " +
+                      std::to_string(s.term) + ", lacks committed entry " +
+                      std::to_string(c.index) + " " + describe(c));
+        break;
+      }
+    }
+  }
+  for (const NodeSnapshot& s : nodes) {
+    NodeSnapshot kept{s.id, s.role, s.term, s.commit, {}};
+    last_[s.id] = std::move(kept);
+  }
+  violations_ += out.size();
+  return out;
+}
+
+}  // namespace faultline::raft

@@ -1,0 +1,66 @@
+// Raft safety properties, written once and checked by the unit tests, the
+// property tests, the simulator and the journal checkers.
+//
+// Every check returns a list of human-readable violations (empty when the
+// property holds); each names the property, the members, terms and indexes.
+// A snapshot may carry no log (a journal's `member` sample knows only role,
+// term and commit index); log properties are then checked only over the
+// entries that are present.
+//
+// Thread-safety: free functions are pure; a SafetyMonitor is a plain object.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cluster/raft/node.hpp"
+#include "cluster/raft/types.hpp"
+
+namespace faultline::raft {
+
+struct NodeSnapshot {
+  NodeId id = 0;
+  Role role = Role::follower;
+  Term term = 0;
+  Index commit = 0;
+  std::vector<Entry> log;  // indexes 1..n, or empty when unknown
+};
+
+NodeSnapshot snapshot_of(const Node& node);
+
+// Election safety, at one instant: at most one leader per term.
+std::vector<std::string> check_election_safety(std::span<const NodeSnapshot> nodes);
+// Log matching: if two logs hold an entry with the same index and term, the
+// logs are identical up to and including that index.
+std::vector<std::string> check_log_matching(std::span<const NodeSnapshot> nodes);
+// State machine safety: committed prefixes never differ between nodes.
+std::vector<std::string> check_committed_agreement(std::span<const NodeSnapshot> nodes);
+// Per member (matched by id), commit index and term never go back between a
+// previous and a current observation. Members missing from either side are skipped.
+std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
+                                         std::span<const NodeSnapshot> current);
+
+// Accumulates observations over a whole run and checks the properties that
+// need history: one leader per term ever; terms and commit indexes never go
+// back (also across restarts); an entry once seen committed is never changed
+// anywhere; and every leader's log holds every entry committed in an earlier
+// or equal term (leader completeness). Also runs the instant checks above.
+class SafetyMonitor {
+ public:
+  std::vector<std::string> observe(std::span<const NodeSnapshot> nodes);
+
+  const std::vector<Entry>& committed() const { return committed_; }
+  // Total violations seen so far.
+  std::size_t violation_count() const { return violations_; }
+
+ private:
+  std::map<Term, NodeId> leader_of_term_;
+  std::map<NodeId, NodeSnapshot> last_;  // last observation per member (log dropped)
+  std::vector<Entry> committed_;         // longest committed prefix seen
+  std::size_t violations_ = 0;
+};
+
+}  // namespace faultline::raft

@@ -1,0 +1,220 @@
+// Node: construction, timers, role transitions and Ready bookkeeping.
+// Elections live in node_election.cpp, replication in node_replication.cpp.
+#include "cluster/raft/node.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace faultline::raft {
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::follower:
+      return "follower";
+    case Role::candidate:
+      return "candidate";
+    case Role::leader:
+      return "leader";
+  }
+  return "unknown";
+}
+
+std::optional<std::string> validate(const Config& config, const std::vector<Entry>& log) {
+  std::set<NodeId> seen;
+  for (NodeId member : config.members) {
+    if (!seen.insert(member).second) {
+      return "config.members lists member " + std::to_string(member) + " twice";
+    }
+  }
+  if (seen.count(config.id) == 0) {
+    return "config.members does not contain this node's id " + std::to_string(config.id);
+  }
+  if (config.election_timeout_min_ms <= 0 ||
+      config.election_timeout_max_ms < config.election_timeout_min_ms) {
+    return "election timeouts must satisfy 0 < min <= max";
+  }
+  if (config.heartbeat_ms <= 0) return "heartbeat_ms must be positive";
+  if (config.max_entries_per_append == 0) return "max_entries_per_append must be positive";
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    if (log[i].index != i + 1) {
+      return "log entry at position " + std::to_string(i) + " has index " +
+             std::to_string(log[i].index) + ", expected " + std::to_string(i + 1);
+    }
+    if (i > 0 && log[i].term < log[i - 1].term) {
+      return "log entry " + std::to_string(i + 1) + " has a lower term than its predecessor";
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+// splitmix64 finaliser: spreads (seed, id) so neighbouring ids draw unrelated timeouts.
+std::uint64_t mix_seed(std::uint64_t seed, NodeId id) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(id) + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+Node::Node(Config config, HardState hard, std::vector<Entry> log, std::int64_t now_ms)
+    : config_(std::move(config)), rng_(mix_seed(config_.seed, config_.id)) {
+  if (auto error = validate(config_, log)) throw std::invalid_argument(*error);
+  log_ = std::move(log);
+  term_ = hard.term;
+  voted_for_ = hard.voted_for;
+  // The hard state may be ahead of the log if the crash came between saving
+  // it and appending; what is not in the log cannot be applied.
+  commit_ = std::min(hard.commit, last_index());
+  emitted_hard_ = hard;
+  role_since_ms_ = now_ms;
+  for (NodeId member : config_.members) {
+    if (member != config_.id) progress_[member] = Progress{};
+  }
+  reset_election_timer(now_ms);
+}
+
+Term Node::term_at(Index index) const {
+  if (index == 0 || index > last_index()) return 0;
+  return log_[index - 1].term;
+}
+
+void Node::reset_election_timer(std::int64_t now_ms) {
+  std::uniform_int_distribution<std::int64_t> dist(config_.election_timeout_min_ms,
+                                                   config_.election_timeout_max_ms);
+  election_deadline_ms_ = now_ms + dist(rng_);
+}
+
+void Node::tick(std::int64_t now_ms) {
+  if (role_ == Role::leader) {
+    check_quorum(now_ms);
+    if (role_ != Role::leader) return;
+    if (now_ms >= heartbeat_deadline_ms_) {
+      broadcast_append();
+      heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
+    }
+    return;
+  }
+  if (now_ms >= election_deadline_ms_) campaign(now_ms);
+}
+
+void Node::check_quorum(std::int64_t now_ms) {
+  if (!config_.check_quorum) return;
+  const std::int64_t window = config_.election_timeout_max_ms;
+  if (now_ms - role_since_ms_ < window) return;  // give a fresh leader one window
+  std::size_t heard = 1;                         // itself
+  for (const auto& [member, progress] : progress_) {
+    if (now_ms - progress.last_heard_ms < window) ++heard;
+  }
+  if (heard < quorum()) become_follower(term_, std::nullopt, now_ms);
+}
+
+void Node::become_follower(Term term, std::optional<NodeId> leader, std::int64_t now_ms) {
+  const bool changed = role_ != Role::follower || term != term_;
+  if (term != term_) {
+    term_ = term;
+    voted_for_.reset();
+  }
+  if (role_ == Role::leader) {
+    // A deposed leader's election deadline is long past; without a fresh one
+    // it would campaign on the very next tick and disrupt the new leader.
+    reset_election_timer(now_ms);
+  }
+  role_ = Role::follower;
+  leader_ = leader;
+  votes_.clear();
+  if (changed) role_since_ms_ = now_ms;
+}
+
+void Node::become_leader(std::int64_t now_ms) {
+  role_ = Role::leader;
+  leader_ = config_.id;
+  role_since_ms_ = now_ms;
+  votes_.clear();
+  for (auto& [member, progress] : progress_) {
+    progress = Progress{last_index() + 1, 0, now_ms};
+  }
+  // The no-op lets this term commit, and with it every earlier-term entry
+  // before it (entries of older terms are never committed by counting).
+  append_log(Entry{term_, last_index() + 1, ""});
+  maybe_advance_commit();
+  broadcast_append();
+  heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
+}
+
+void Node::send(NodeId to, MessageBody body) {
+  pending_messages_.push_back(Message{config_.id, to, term_, std::move(body)});
+}
+
+void Node::truncate_log(Index from) {
+  if (from == 0 || from > last_index()) return;
+  log_.resize(from - 1);
+  // Entries not yet handed out at or past `from` are superseded; the driver
+  // truncates its durable copy first, then appends what is left pending.
+  std::erase_if(pending_append_, [from](const Entry& e) { return e.index >= from; });
+  pending_truncate_from_ = pending_truncate_from_ ? std::min(*pending_truncate_from_, from) : from;
+}
+
+void Node::append_log(Entry entry) {
+  log_.push_back(entry);
+  pending_append_.push_back(std::move(entry));
+}
+
+void Node::step(const Message& m, std::int64_t now_ms) {
+  if (m.to != config_.id || m.from == config_.id) return;
+  if (progress_.count(m.from) == 0) return;  // not a member
+
+  if (m.term > term_) {
+    // Only a leader's append tells us who leads; a vote request does not.
+    const bool from_leader = std::holds_alternative<AppendRequest>(m.body);
+    become_follower(m.term, from_leader ? std::optional<NodeId>(m.from) : std::nullopt, now_ms);
+  }
+  if (m.term < term_) {
+    // Answer stale requests so an old leader or candidate learns the new term.
+    if (std::holds_alternative<VoteRequest>(m.body)) {
+      send(m.from, VoteResponse{false});
+    } else if (std::holds_alternative<AppendRequest>(m.body)) {
+      send(m.from, AppendResponse{false, 0, 0});
+    }
+    return;
+  }
+  if (role_ == Role::leader) progress_[m.from].last_heard_ms = now_ms;
+
+  std::visit(
+      [&](const auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, VoteRequest>) {
+          handle_vote_request(m, body, now_ms);
+        } else if constexpr (std::is_same_v<T, VoteResponse>) {
+          handle_vote_response(m, body, now_ms);
+        } else if constexpr (std::is_same_v<T, AppendRequest>) {
+          handle_append_request(m, body, now_ms);
+        } else {
+          handle_append_response(m, body, now_ms);
+        }
+      },
+      m.body);
+}
+
+bool Node::has_ready() const {
+  return HardState{term_, voted_for_, commit_} != emitted_hard_ || pending_truncate_from_ ||
+         !pending_append_.empty() || !pending_messages_.empty() || applied_ < commit_;
+}
+
+Ready Node::take_ready() {
+  Ready ready;
+  HardState current{term_, voted_for_, commit_};
+  if (current != emitted_hard_) {
+    ready.hard_state = current;
+    emitted_hard_ = current;
+  }
+  ready.truncate_from = std::exchange(pending_truncate_from_, std::nullopt);
+  ready.append = std::exchange(pending_append_, {});
+  ready.messages = std::exchange(pending_messages_, {});
+  for (Index i = applied_ + 1; i <= commit_; ++i) ready.committed.push_back(log_[i - 1]);
+  applied_ = commit_;
+  return ready;
+}
+
+}  // namespace faultline::raft

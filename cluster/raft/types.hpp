@@ -1,0 +1,123 @@
+// Value types of the Raft core: configuration, log entries, durable state,
+// messages, and the Ready batch a driver carries out.
+//
+// All types are plain values: copyable, comparable, no hidden sharing, safe to
+// move between threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace faultline::raft {
+
+using NodeId = std::uint32_t;
+using Term = std::uint64_t;
+using Index = std::uint64_t;
+
+enum class Role { follower, candidate, leader };
+
+// "follower", "candidate" or "leader" (the journal's spelling).
+std::string_view to_string(Role role);
+
+struct Config {
+  NodeId id = 0;
+  // Every voting member, including `id`. Order does not matter; duplicates are an error.
+  std::vector<NodeId> members;
+  std::int64_t election_timeout_min_ms = 150;
+  std::int64_t election_timeout_max_ms = 300;
+  std::int64_t heartbeat_ms = 50;
+  // Timeouts are drawn from std::mt19937_64 seeded with `seed` mixed with `id`,
+  // so members that share one run seed still draw different timeouts.
+  std::uint64_t seed = 1;
+  std::size_t max_entries_per_append = 64;
+  // A leader that has not heard from a majority within election_timeout_max_ms
+  // steps down, so clients of a partitioned-away leader fail fast instead of
+  // waiting on a leader that can never commit. Safety does not depend on it.
+  bool check_quorum = true;
+};
+
+struct Entry {
+  Term term = 0;
+  Index index = 0;
+  // Opaque to Raft. The empty command is the no-op a new leader appends.
+  std::string command;
+  friend bool operator==(const Entry&, const Entry&) = default;
+};
+
+// What must survive a crash before any message depending on it is sent.
+struct HardState {
+  Term term = 0;
+  std::optional<NodeId> voted_for;
+  // Not needed for safety; kept so a restarted node re-applies its known
+  // committed prefix at once and its reported commit index does not go back.
+  Index commit = 0;
+  friend bool operator==(const HardState&, const HardState&) = default;
+};
+
+struct VoteRequest {
+  Index last_log_index = 0;
+  Term last_log_term = 0;
+  friend bool operator==(const VoteRequest&, const VoteRequest&) = default;
+};
+
+struct VoteResponse {
+  bool granted = false;
+  friend bool operator==(const VoteResponse&, const VoteResponse&) = default;
+};
+
+struct AppendRequest {
+  Index prev_index = 0;
+  Term prev_term = 0;
+  std::vector<Entry> entries;
+  Index leader_commit = 0;
+  friend bool operator==(const AppendRequest&, const AppendRequest&) = default;
+};
+
+struct AppendResponse {
+  bool success = false;
+  // On success: the index of the last entry known to match the leader's log.
+  Index match_index = 0;
+  // On reject: the next index the leader should try (first index of the
+  // conflicting term, or one past the follower's last entry), so the leader
+  // skips a whole term per round trip instead of one entry.
+  Index conflict_hint = 0;
+  friend bool operator==(const AppendResponse&, const AppendResponse&) = default;
+};
+
+using MessageBody = std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse>;
+
+struct Message {
+  NodeId from = 0;
+  NodeId to = 0;
+  Term term = 0;  // the sender's current term
+  MessageBody body;
+  friend bool operator==(const Message&, const Message&) = default;
+};
+
+// The work a driver must carry out after any call into a Node, IN THIS ORDER:
+//   1. persist `hard_state` (if set);
+//   2. truncate the durable log from `truncate_from` (if set; a no-op past its end);
+//   3. append `append`;
+//   4. fsync;
+//   5. only then send `messages`;
+//   6. then apply `committed` to the state machine, in order.
+// Term and vote must be durable before a message that depends on them leaves,
+// and entries must be durable before a follower acknowledges them.
+struct Ready {
+  std::optional<HardState> hard_state;
+  std::optional<Index> truncate_from;
+  std::vector<Entry> append;
+  std::vector<Message> messages;
+  std::vector<Entry> committed;
+
+  bool empty() const {
+    return !hard_state && !truncate_from && append.empty() && messages.empty() && committed.empty();
+  }
+};
+
+}  // namespace faultline::raft

@@ -1,0 +1,182 @@
+#include "cluster/store/file_storage.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "cluster/store/record.hpp"
+
+namespace faultline::store {
+
+namespace {
+
+std::string os_error(const std::string& what, const std::filesystem::path& path) {
+  return what + " " + path.string() + ": " + std::strerror(errno);
+}
+
+Error write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return os_error("cannot write", path);
+    done += static_cast<std::size_t>(n);
+  }
+  return std::nullopt;
+}
+
+Error fsync_path(const std::filesystem::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return os_error("cannot open", path);
+  Error err;
+  if (::fsync(fd) != 0) err = os_error("cannot fsync", path);
+  ::close(fd);
+  return err;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) error = "cannot read " + path.string();
+  return buffer.str();
+}
+
+}  // namespace
+
+FileStorage::FileStorage(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+FileStorage::~FileStorage() {
+  if (log_fd_ >= 0) ::close(log_fd_);
+}
+
+Error FileStorage::save_hard_state(const raft::HardState& hard) {
+  const auto tmp = dir_ / "hardstate.tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return os_error("cannot create", tmp);
+  Error err = write_all(fd, frame(encode_hard_state(hard)), tmp);
+  if (!err && ::fsync(fd) != 0) err = os_error("cannot fsync", tmp);
+  ::close(fd);
+  if (err) return err;
+  // rename is atomic: a crash leaves either the old or the new hard state.
+  if (::rename(tmp.c_str(), hard_state_path().c_str()) != 0) {
+    return os_error("cannot rename to", hard_state_path());
+  }
+  return fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+}
+
+Error FileStorage::write_log(const std::string& bytes) {
+  if (log_fd_ < 0) return "log " + log_path().string() + " is not open: call load() first";
+  return write_all(log_fd_, bytes, log_path());
+}
+
+Error FileStorage::truncate_from(raft::Index from) {
+  if (from == 0) return "truncate_from(0): log indexes start at 1";
+  if (from > last_index_) return std::nullopt;
+  if (auto err = write_log(frame(encode_truncate(from)))) return err;
+  last_index_ = from - 1;
+  return std::nullopt;
+}
+
+Error FileStorage::append(const std::vector<raft::Entry>& entries) {
+  std::string bytes;
+  raft::Index next = last_index_ + 1;
+  for (const raft::Entry& e : entries) {
+    if (e.index != next) {
+      return "append to " + log_path().string() + ": entry index " + std::to_string(e.index) +
+             " does not follow " + std::to_string(next - 1);
+    }
+    bytes += frame(encode_entry(e));
+    ++next;
+  }
+  if (auto err = write_log(bytes)) return err;
+  last_index_ = next - 1;
+  return std::nullopt;
+}
+
+Error FileStorage::sync() {
+  if (log_fd_ < 0) return "log " + log_path().string() + " is not open: call load() first";
+  if (::fdatasync(log_fd_) != 0) return os_error("cannot fsync", log_path());
+  return std::nullopt;
+}
+
+Recovered FileStorage::load() {
+  Recovered out;
+  if (log_fd_ >= 0) {
+    ::close(log_fd_);
+    log_fd_ = -1;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) {
+    out.error = "cannot create " + dir_.string() + ": " + ec.message();
+    return out;
+  }
+  std::string read_error;
+  if (auto bytes = read_file(hard_state_path(), read_error)) {
+    Scan s = scan(*bytes);
+    std::optional<raft::HardState> hard;
+    if (s.frames.size() == 1 && s.valid_bytes == bytes->size()) {
+      hard = decode_hard_state(s.frames[0].payload);
+    }
+    if (!hard) {
+      out.error = "corrupt hard state in " + hard_state_path().string() +
+                  "; refusing to start (a lost vote could be cast twice)";
+      return out;
+    }
+    out.hard = *hard;
+  }
+
+  auto log_bytes = read_file(log_path(), read_error).value_or("");
+  if (!read_error.empty()) {
+    out.error = read_error;
+    return out;
+  }
+  Scan s = scan(log_bytes);
+  for (const Frame& f : s.frames) {
+    auto record = decode_log_record(f.payload);
+    std::string problem;
+    if (!record) {
+      problem = "undecodable record";
+    } else if (record->type == RecordType::truncate) {
+      if (record->truncate_from == 0) problem = "truncate marker from index 0";
+      else if (record->truncate_from <= out.log.size()) out.log.resize(record->truncate_from - 1);
+    } else if (record->entry.index != out.log.size() + 1) {
+      problem = "entry index " + std::to_string(record->entry.index) + " does not follow " +
+                std::to_string(out.log.size());
+    } else {
+      out.log.push_back(std::move(record->entry));
+    }
+    if (!problem.empty()) {
+      out.error = log_path().string() + " at offset " + std::to_string(f.offset) + ": " + problem;
+      return out;
+    }
+  }
+  out.bytes_dropped_from_torn_tail = log_bytes.size() - s.valid_bytes;
+
+  log_fd_ = ::open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd_ < 0) {
+    out.error = os_error("cannot open", log_path());
+    return out;
+  }
+  if (out.bytes_dropped_from_torn_tail > 0) {
+    // Cut the torn tail now, or the next append would land behind garbage.
+    if (::ftruncate(log_fd_, static_cast<off_t>(s.valid_bytes)) != 0 || ::fsync(log_fd_) != 0) {
+      out.error = os_error("cannot cut the torn tail of", log_path());
+      return out;
+    }
+  }
+  if (auto err = fsync_path(dir_, O_RDONLY | O_DIRECTORY)) {
+    out.error = *err;
+    return out;
+  }
+  last_index_ = out.log.size();
+  return out;
+}
+
+}  // namespace faultline::store

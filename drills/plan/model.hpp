@@ -1,0 +1,98 @@
+// The drill plan model: what a validated plan says, with every default filled
+// in. Values of these types only come out of parse_plan/load_plan (plan.hpp),
+// so a Plan in hand always satisfies the rules written in docs/plan.md:
+// ranges hold, every fault's target exists in the topology, every fault fires
+// before the workload ends.
+//
+// Thread-safety: plain values; no shared state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline::plan {
+
+struct Topology {
+  std::string kind = "embedded";  // the only kind for now
+  int coordinators = 3;           // 1..9
+  std::int64_t election_timeout_min_ms = 300;
+  std::int64_t election_timeout_max_ms = 600;  // >= min
+  std::int64_t heartbeat_ms = 50;              // < election_timeout_min_ms
+  bool operator==(const Topology&) const = default;
+};
+
+struct Workload {
+  int clients = 4;               // 1..64
+  double rate_per_s = 200;       // total across all clients, > 0
+  std::int64_t max_ops = 4000;   // 1..10,000,000
+  std::int64_t duration_ms = 0;  // 1..3,600,000; required in a plan
+  std::int64_t keys = 0;         // 0: every write goes to a fresh key
+  std::int64_t op_timeout_ms = 1000;
+  double read_ratio = 0;  // [0, 1]
+  bool operator==(const Workload&) const = default;
+};
+
+struct SteadyState {
+  std::int64_t stability_window_ms = 1000;
+  std::int64_t max_latency_ms = 1000;  // defaults to the workload's op_timeout_ms
+  bool operator==(const SteadyState&) const = default;
+};
+
+enum class FaultKind { kill };
+
+// "kill" for FaultKind::kill.
+std::string_view fault_kind_name(FaultKind kind);
+// The inverse; nullopt for an unknown name.
+std::optional<FaultKind> fault_kind_from_name(std::string_view name);
+// Every kind's name, in declaration order (for error messages and docs).
+std::vector<std::string> fault_kind_names();
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::kill;
+  // "leader", "follower", or a member id ("c1".."cN").
+  std::string target;
+  std::int64_t at_ms = 0;  // from the workload's start; < workload.duration_ms
+  // Absent: the member is never restarted.
+  std::optional<std::int64_t> restart_after_ms;
+  bool operator==(const FaultSpec&) const = default;
+};
+
+struct Objectives {
+  std::optional<double> rto_ms;
+  std::optional<std::int64_t> rpo_writes;
+  bool operator==(const Objectives&) const = default;
+};
+
+struct Plan {
+  std::string name;
+  std::string description;
+  // Absent: the runner picks a seed and records it in the journal.
+  std::optional<std::uint64_t> seed;
+  Topology topology;
+  Workload workload;
+  SteadyState steady_state;
+  std::vector<FaultSpec> faults;
+  Objectives objectives;
+  bool operator==(const Plan&) const = default;
+};
+
+// One problem found in a plan. `line` is 1-based, 0 when unknown; `path` is a
+// JSON path such as `$.faults[0].at_ms`, empty for file-level problems
+// (unreadable file, malformed JSON, bad --set string).
+struct PlanError {
+  std::string file;
+  int line = 0;
+  std::string path;
+  std::string message;
+  // "FILE:LINE: PATH: MESSAGE"; ":LINE" is left out when line is 0 and
+  // "PATH: " when path is empty.
+  std::string to_string() const;
+};
+
+// The id of the index-th member (0-based): 0 -> "c1".
+std::string member_id(int index);
+
+}  // namespace faultline::plan

@@ -1,0 +1,56 @@
+#include "drills/plan/plan.hpp"
+
+namespace faultline::plan {
+
+using nlohmann::json;
+
+json to_json(const Plan& plan) {
+  json out = json::object();
+  out["name"] = plan.name;
+  out["description"] = plan.description;
+  if (plan.seed) out["seed"] = *plan.seed;
+
+  const Topology& t = plan.topology;
+  out["topology"] = {
+      {"kind", t.kind},
+      {"coordinators", t.coordinators},
+      {"election_timeout_ms", json::array({t.election_timeout_min_ms, t.election_timeout_max_ms})},
+      {"heartbeat_ms", t.heartbeat_ms},
+  };
+
+  const Workload& w = plan.workload;
+  out["workload"] = {
+      {"clients", w.clients},
+      {"rate_per_s", w.rate_per_s},
+      {"max_ops", w.max_ops},
+      {"duration_ms", w.duration_ms},
+      {"keys", w.keys},
+      {"op_timeout_ms", w.op_timeout_ms},
+      {"read_ratio", w.read_ratio},
+  };
+
+  out["steady_state"] = {
+      {"stability_window_ms", plan.steady_state.stability_window_ms},
+      {"max_latency_ms", plan.steady_state.max_latency_ms},
+  };
+
+  json faults = json::array();
+  for (const FaultSpec& f : plan.faults) {
+    json fault = {
+        {"kind", std::string(fault_kind_name(f.kind))},
+        {"target", f.target},
+        {"at_ms", f.at_ms},
+    };
+    if (f.restart_after_ms) fault["restart_after_ms"] = *f.restart_after_ms;
+    faults.push_back(std::move(fault));
+  }
+  out["faults"] = std::move(faults);
+
+  json objectives = json::object();
+  if (plan.objectives.rto_ms) objectives["rto_ms"] = *plan.objectives.rto_ms;
+  if (plan.objectives.rpo_writes) objectives["rpo_writes"] = *plan.objectives.rpo_writes;
+  out["objectives"] = std::move(objectives);
+  return out;
+}
+
+}  // namespace faultline::plan

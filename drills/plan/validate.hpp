@@ -1,0 +1,37 @@
+// Turns a parsed JSON document into a Plan, checking every rule of the plan
+// format (docs/plan.md) and filling in defaults. All problems are collected,
+// each with the JSON path it concerns; line numbers are added later by the
+// caller, which holds the raw text.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "drills/plan/model.hpp"
+#include "drills/plan/reader.hpp"
+
+namespace faultline::plan {
+
+struct Validation {
+  std::optional<Plan> plan;  // set exactly when `issues` is empty
+  Issues issues;
+};
+
+Validation validate(const nlohmann::json& doc);
+
+// What fault checks need from the rest of the plan; a member is nullopt when
+// that part of the plan is itself invalid, and the checks depending on it are
+// skipped rather than reported twice.
+struct FaultContext {
+  std::optional<int> coordinators;
+  std::optional<std::int64_t> duration_ms;
+};
+
+// Checks `$.faults` (absent means no faults). Defined in faults.cpp.
+std::vector<FaultSpec> read_faults(const nlohmann::json* faults, const JsonPath& path,
+                                   const FaultContext& context, Issues& issues);
+
+}  // namespace faultline::plan

@@ -1,0 +1,53 @@
+// Samples every member's own report (GET /api/raft/status) on a background
+// thread and journals a `member` event whenever what a member reports changes
+// (up, role, term, leader) and at least every `heartbeat` otherwise.
+//
+// Thread-safety: latest() and leader() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "drills/journal/journal.hpp"
+#include "drills/runner/embedded_cluster.hpp"
+
+namespace faultline::runner {
+
+class Monitor {
+ public:
+  Monitor(std::vector<MemberInfo> members, journal::JournalWriter& journal,
+          std::chrono::milliseconds interval);
+  ~Monitor();  // stops and joins
+  Monitor(const Monitor&) = delete;
+  Monitor& operator=(const Monitor&) = delete;
+
+  void start();
+  void stop();
+
+  std::map<std::string, MemberStatus> latest() const;
+  // The member that names itself leader in the highest term seen, if any.
+  std::optional<std::string> leader() const;
+
+ private:
+  void loop();
+  void sample(const MemberInfo& member);
+
+  // Constant after construction.
+  const std::vector<MemberInfo> members_;
+  journal::JournalWriter& journal_;
+  const std::chrono::milliseconds interval_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, MemberStatus> latest_;        // guarded by mu_
+  std::map<std::string, std::int64_t> last_logged_;   // monitor thread only
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace faultline::runner

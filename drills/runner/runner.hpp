@@ -1,0 +1,42 @@
+// Runs a drill plan end to end against the embedded reference cluster:
+// validate, bring the members up, drive the workload, inject and heal the
+// faults on their timeline, let the cluster recover, read back what was
+// acknowledged, check the journal and write the reports.
+//
+// Exit codes (docs/exit-codes.md): 0 every objective met; 1 an objective
+// missed; 2 invalid plan or usage, nothing started; 3 the run could not be
+// carried out (a member would not start, no leader, interrupted).
+//
+// Must be called from the process's main thread: members are spawned from it
+// (their parent-death signal is tied to the spawning thread).
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline::runner {
+
+struct RunOptions {
+  std::filesystem::path plan_file;
+  std::vector<std::string> overrides;  // --set PATH=VALUE
+  std::optional<std::filesystem::path> out_dir;  // default runs/<plan>-<time>
+  std::string binary;                  // the faultline executable, for members
+  std::optional<std::uint64_t> seed;   // overrides the plan's seed
+};
+
+int run_drill(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// `faultline validate PLAN`: 0 when valid (prints a one-line summary), 2 with
+// every error otherwise.
+int validate_plan(const std::filesystem::path& plan_file,
+                  const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err);
+
+// `faultline report JOURNAL`: re-checks a journal and re-renders its reports
+// next to it. Returns the verdict's exit code, or 2 if it cannot be read.
+int report_journal(const std::filesystem::path& journal_file, std::ostream& out,
+                   std::ostream& err);
+
+}  // namespace faultline::runner

@@ -1,0 +1,134 @@
+// A typed view of a run journal: the facts the checkers and the reports need,
+// pulled out of the raw events once, so that the checkers never look at JSON.
+//
+// history_from() never throws: an event with a missing or mistyped field is
+// skipped and described in History::warnings, because a journal of a run that
+// went wrong is exactly the one a user most wants checked.
+//
+// Thread-safety: a History is a value; const access from many threads is safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drills/journal/journal.hpp"
+
+namespace faultline::verify {
+
+using Json = journal::Json;
+
+enum class OpResult { ok, fail, unknown };
+const char* to_string(OpResult result);
+
+// One client operation: an op.invoke and its op.complete, matched by `op`.
+struct Op {
+  std::string id;  // the `op` field as text (numbers are printed)
+  std::string client;
+  std::string f;  // "put" or "get"
+  std::string key;
+  Json value;  // put: the value written; get: the value read (null if absent)
+  std::int64_t invoke_ns = 0;
+  // An op that never completed is `unknown` and completes at the end of the
+  // run: it may still have been applied at any instant until then.
+  std::int64_t complete_ns = 0;
+  bool completed = false;  // false: no op.complete was journaled
+  OpResult result = OpResult::unknown;
+  std::string member;  // who answered, empty if nobody
+  std::string error;
+  bool is_put() const { return f == "put"; }
+  double latency_ms() const { return static_cast<double>(complete_ns - invoke_ns) / 1e6; }
+};
+
+struct MemberSample {
+  std::int64_t t_ns = 0;
+  std::string member;
+  bool up = false;
+  std::optional<std::string> role;  // leader | follower | candidate; none when down
+  std::optional<std::int64_t> term;
+  std::optional<std::string> leader;
+  std::optional<std::int64_t> commit_index;
+  std::optional<std::int64_t> role_since_ns;
+  // When the member entered the role it reports: role_since_ns, else t_ns.
+  std::int64_t role_instant_ns() const { return role_since_ns.value_or(t_ns); }
+};
+
+struct Fault {
+  std::int64_t index = 0;
+  std::string kind;
+  std::string selector;
+  std::vector<std::string> targets;
+  std::string applied;
+  std::string confirmed;
+  std::optional<std::int64_t> term;  // the target's last known term
+  std::int64_t inject_ns = 0;
+  std::optional<std::int64_t> heal_ns;  // none: never healed in the run
+};
+
+struct Readback {
+  std::int64_t t_ns = 0;
+  std::string key;
+  bool found = false;
+  Json value;
+  std::string member;
+};
+
+struct Phase {
+  std::string name;
+  std::int64_t t_ns = 0;
+};
+
+struct MemberExit {
+  std::int64_t t_ns = 0;
+  std::string member;
+  bool expected = false;
+  std::string how;  // "signal 9", "exit code 1"
+};
+
+inline constexpr double kDefaultStabilityWindowMs = 1000.0;
+inline constexpr double kDefaultMaxLatencyMs = 1000.0;
+
+// What the plan declared, from the `run` event. Absent objectives are not
+// checked; absent steady-state settings take the documented defaults.
+struct PlanFacts {
+  std::string name;
+  std::string file;
+  std::string hash;
+  std::string seed;  // printed as text: seeds may exceed what a double holds
+  std::string version;
+  std::string host;
+  std::string started_at;
+  std::optional<double> rto_ms;
+  std::optional<double> rpo_writes;
+  double stability_window_ms = kDefaultStabilityWindowMs;
+  double max_latency_ms = kDefaultMaxLatencyMs;
+};
+
+struct History {
+  bool has_run_event = false;
+  PlanFacts plan;
+  std::int64_t end_ns = 0;           // t_ns of the last event
+  std::vector<Op> ops;               // by invoke time
+  std::vector<MemberSample> samples; // by t_ns
+  std::vector<Fault> faults;         // by inject time
+  std::vector<Readback> readbacks;   // by t_ns
+  std::vector<Phase> phases;         // by t_ns
+  std::vector<MemberExit> exits;     // by t_ns
+  std::vector<std::string> members;  // every member id seen, sorted
+  std::vector<std::string> notes;    // `note` events' text
+  std::vector<std::string> warnings; // events that could not be used, and why
+
+  // The fault instant t_f: the first fault.inject, if any.
+  std::optional<std::int64_t> fault_ns() const;
+  const Fault* first_fault() const { return faults.empty() ? nullptr : &faults.front(); }
+};
+
+// Builds the view from events in any order (they are sorted by t_ns first,
+// keeping file order among equal timestamps).
+History history_from(const std::vector<Json>& events);
+
+// Text of a JSON value for people: strings unquoted, the rest dumped.
+std::string value_text(const Json& value);
+
+}  // namespace faultline::verify

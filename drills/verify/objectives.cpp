@@ -1,0 +1,103 @@
+#include "drills/verify/objectives.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace faultline::verify {
+namespace {
+
+std::string with_unit(double value, const std::string& unit) {
+  return format_number(value) + (unit.empty() ? "" : " " + unit);
+}
+
+// Fills pass and detail for a check whose measured value may be null.
+void decide(CheckResult& c, const std::string& label, const std::string& unmeasured_detail) {
+  if (!c.measured) {
+    c.pass = false;
+    c.detail = unmeasured_detail;
+    return;
+  }
+  const double m = *c.measured;
+  c.pass = m <= c.limit;
+  if (c.pass) {
+    c.detail = label + " " + with_unit(m, c.unit) + " within the objective of " + with_unit(c.limit, c.unit);
+  } else {
+    c.detail = label + " " + with_unit(m, c.unit) + " exceeds the objective of " + with_unit(c.limit, c.unit) +
+               " by " + with_unit(m - c.limit, c.unit);
+  }
+}
+
+}  // namespace
+
+std::string format_number(double value) {
+  if (!std::isfinite(value)) return value > 0 ? "inf" : (value < 0 ? "-inf" : "nan");
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f", value);
+  std::string text = buf;
+  if (text.size() >= 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
+  if (text == "-0") text = "0";
+  return text;
+}
+
+CheckResult check_rto(const RtoResult& rto, double limit_ms) {
+  CheckResult c{"rto_ms", rto.rto_ms, limit_ms, false, "ms", ""};
+  decide(c, "RTO", rto.detail.empty() ? "RTO was not measured" : rto.detail);
+  return c;
+}
+
+CheckResult check_rpo(const RpoResult& rpo, double limit_writes) {
+  CheckResult c{"rpo_writes", rpo.lost_count(), limit_writes, false, "writes", ""};
+  decide(c, "RPO", rpo.detail.empty() ? "RPO was not measured" : rpo.detail);
+  if (c.measured && !c.pass && !rpo.lost.empty()) {
+    c.detail += "; oldest: op " + rpo.lost.front().op + " on key " + rpo.lost.front().key + " (" +
+                rpo.lost.front().reason + ")";
+  }
+  return c;
+}
+
+CheckResult check_election_safety(const ElectionStats& e) {
+  CheckResult c{"election_safety", static_cast<double>(e.split_terms.size()), 0.0, e.safe(), "terms", ""};
+  if (c.pass) {
+    c.detail = "at most one leader in each of " + std::to_string(e.elections) + " terms";
+    return c;
+  }
+  c.detail = std::to_string(e.split_terms.size()) + " term(s) with more than one leader:";
+  for (std::int64_t term : e.split_terms) {
+    c.detail += " term " + std::to_string(term) + " (";
+    const auto& members = e.leaders_per_term.at(term);
+    for (std::size_t i = 0; i < members.size(); ++i) c.detail += (i ? ", " : "") + members[i];
+    c.detail += ")";
+  }
+  return c;
+}
+
+Verdict evaluate(const History& h) {
+  Verdict v;
+  v.rto = measure_rto(h);
+  v.rpo = measure_rpo(h);
+  v.elections = measure_elections(h);
+  v.workload = measure_workload(h);
+  if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
+  if (h.plan.rpo_writes) v.checks.push_back(check_rpo(v.rpo, *h.plan.rpo_writes));
+  v.checks.push_back(check_election_safety(v.elections));
+  for (const CheckResult& c : v.checks) {
+    if (!c.pass) v.failed.push_back(c.objective);
+  }
+  v.pass = v.failed.empty();
+  v.exit_code = v.pass ? 0 : 1;
+  return v;
+}
+
+Json to_json(const CheckResult& c) {
+  return Json{{"objective", c.objective},
+              {"measured", c.measured ? Json(*c.measured) : Json()},
+              {"limit", c.limit},
+              {"pass", c.pass},
+              {"detail", c.detail}};
+}
+
+Json verdict_json(const Verdict& v) {
+  return Json{{"pass", v.pass}, {"failed", v.failed}, {"exit_code", v.exit_code}};
+}
+
+}  // namespace faultline::verify

@@ -1,0 +1,117 @@
+#include "drills/verify/rto.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace faultline::verify {
+namespace {
+
+double ms_between(std::int64_t from_ns, std::int64_t to_ns) {
+  return static_cast<double>(to_ns - from_ns) / 1e6;
+}
+
+std::int64_t ms_to_ns(double ms) { return static_cast<std::int64_t>(std::llround(ms * 1e6)); }
+
+std::optional<std::int64_t> fault_term_of(const History& h, std::int64_t t_f) {
+  if (const Fault* f = h.first_fault(); f != nullptr && f->term) return f->term;
+  std::optional<std::int64_t> best;
+  for (const MemberSample& s : h.samples) {
+    if (s.t_ns >= t_f) break;
+    if (s.term && (!best || *s.term > *best)) best = s.term;
+  }
+  return best;
+}
+
+bool above(const std::optional<std::int64_t>& term, const std::optional<std::int64_t>& fault_term) {
+  return term && (!fault_term || *term > *fault_term);
+}
+
+// Finds t_r. Bad write intervals are sorted by invoke with a running maximum
+// of their completions, so "does a bad interval meet [c, c + W]" is one
+// binary search: the bad writes invoked by c + W, and whether the latest of
+// their completions reaches c.
+std::optional<std::int64_t> find_recovery(const History& h, std::int64_t t_f) {
+  const double max_latency = h.plan.max_latency_ms;
+  const std::int64_t window = ms_to_ns(h.plan.stability_window_ms);
+  std::vector<std::pair<std::int64_t, std::int64_t>> bad;  // (invoke, complete)
+  std::vector<std::int64_t> good;                          // completions of acknowledged writes
+  for (const Op& op : h.ops) {
+    if (!op.is_put()) continue;
+    if (is_bad_write(op, max_latency)) {
+      bad.emplace_back(op.invoke_ns, op.complete_ns);
+    } else {
+      good.push_back(op.complete_ns);
+    }
+  }
+  std::sort(bad.begin(), bad.end());
+  std::sort(good.begin(), good.end());
+  std::vector<std::int64_t> max_complete(bad.size());
+  std::int64_t running = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    running = std::max(running, bad[i].second);
+    max_complete[i] = running;
+  }
+  for (auto it = std::lower_bound(good.begin(), good.end(), t_f); it != good.end(); ++it) {
+    const std::int64_t c = *it;
+    const std::int64_t window_end = c + window;
+    if (window_end > h.end_ns) return std::nullopt;  // later candidates end later still
+    auto first_after = std::upper_bound(bad.begin(), bad.end(), std::make_pair(window_end, std::numeric_limits<std::int64_t>::max()));
+    const auto invoked_by_end = static_cast<std::size_t>(first_after - bad.begin());
+    if (invoked_by_end > 0 && max_complete[invoked_by_end - 1] >= c) continue;
+    // w itself is one acknowledgement in [c, c + W]; a second proves traffic.
+    const auto acks = std::upper_bound(good.begin(), good.end(), window_end) - it;
+    if (acks >= 2) return c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool is_bad_write(const Op& op, double max_latency_ms) {
+  return op.result != OpResult::ok || op.latency_ms() > max_latency_ms;
+}
+
+RtoResult measure_rto(const History& h) {
+  RtoResult r;
+  r.fault_ns = h.fault_ns();
+  if (!r.fault_ns) {
+    r.detail = "no fault was injected, so there is nothing to recover from";
+    return r;
+  }
+  const std::int64_t t_f = *r.fault_ns;
+  r.fault_term = fault_term_of(h, t_f);
+
+  std::optional<std::int64_t> detect;
+  std::optional<std::int64_t> new_leader;
+  for (const MemberSample& s : h.samples) {
+    const bool leader_above = s.role == "leader" && above(s.term, r.fault_term);
+    if (leader_above && (!new_leader || s.role_instant_ns() < *new_leader)) new_leader = s.role_instant_ns();
+    if (s.t_ns < t_f) continue;
+    const bool sign = s.role == "candidate" || above(s.term, r.fault_term);
+    if (sign && (!detect || s.role_instant_ns() < *detect)) detect = s.role_instant_ns();
+  }
+  if (detect) r.parts.detect_ms = ms_between(t_f, *detect);
+  if (new_leader) r.parts.new_leader_ms = ms_between(t_f, *new_leader);
+
+  std::optional<std::int64_t> first_ack;
+  for (const Op& op : h.ops) {
+    if (op.is_put() && op.result == OpResult::ok && op.invoke_ns >= t_f &&
+        (!first_ack || op.complete_ns < *first_ack)) {
+      first_ack = op.complete_ns;
+    }
+  }
+  if (first_ack) r.parts.first_ack_ms = ms_between(t_f, *first_ack);
+
+  r.recovery_ns = find_recovery(h, t_f);
+  if (r.recovery_ns) {
+    r.rto_ms = ms_between(t_f, *r.recovery_ns);
+    r.parts.stable_ms = r.rto_ms;
+  } else {
+    r.detail = "did not recover within the run";
+  }
+  return r;
+}
+
+}  // namespace faultline::verify

@@ -1,0 +1,39 @@
+// Recovery time (RTO) and its parts, measured over a History. The exact
+// definitions are in docs/metrics.md; this header states the contract only.
+//
+// Thread-safety: pure functions of their arguments.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "drills/verify/history.hpp"
+
+namespace faultline::verify {
+
+struct RtoParts {
+  std::optional<double> detect_ms;      // t_f -> first sign of a new term or a candidate
+  std::optional<double> new_leader_ms;  // t_f -> a leader in a term above the fault's
+  std::optional<double> first_ack_ms;   // t_f -> first ok write invoked at or after t_f
+  std::optional<double> stable_ms;      // t_f -> t_r (= RTO)
+};
+
+struct RtoResult {
+  std::optional<std::int64_t> fault_ns;     // t_f; none when no fault was injected
+  std::optional<std::int64_t> recovery_ns;  // t_r; none when the run never recovered
+  std::optional<double> rto_ms;             // t_r - t_f
+  RtoParts parts;
+  // The fault term the parts compare against: the fault's own `term`, else
+  // the highest term sampled before t_f, else none.
+  std::optional<std::int64_t> fault_term;
+  std::string detail;  // why rto_ms is null, when it is
+};
+
+// A write (put) is bad for the steady state if it did not succeed or took
+// longer than the plan's max_latency_ms.
+bool is_bad_write(const Op& op, double max_latency_ms);
+
+RtoResult measure_rto(const History& history);
+
+}  // namespace faultline::verify

@@ -1,0 +1,76 @@
+// The plain-text renderings: summary.md for humans reading CI output, and
+// the console summary printed at the end of a run.
+#include <algorithm>
+#include <string>
+
+#include "reports/format.hpp"
+#include "reports/reports.hpp"
+
+namespace faultline::reports {
+namespace {
+
+std::string declared(const verify::CheckResult& c, const char* le) {
+  return std::string(le) + " " + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+std::string console_ms(const std::optional<double>& ms) {
+  return ms ? verify::format_number(*ms) + " ms" : "-";
+}
+
+}  // namespace
+
+std::string render_markdown(const History& h, const Verdict& v) {
+  const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
+  std::string s = "## " + md_cell(name) + ": " + (v.pass ? "PASS" : "FAIL") + "\n\n";
+  s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
+  for (const auto& c : v.checks) {
+    s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤")) + " | " +
+         md_cell(measured_text(c.measured, c.unit)) + " | " + (c.pass ? "pass" : "**FAIL**") + " | " +
+         md_cell(c.detail) + " |\n";
+  }
+  const auto& p = v.rto.parts;
+  s += "\nRTO parts: detect " + console_ms(p.detect_ms) + ", new leader " + console_ms(p.new_leader_ms) +
+       ", first ack " + console_ms(p.first_ack_ms) + ", stable " + console_ms(p.stable_ms) + ".\n";
+  if (v.rpo.measured) {
+    s += "Lost acknowledged writes: " + std::to_string(v.rpo.lost.size()) + " of " +
+         std::to_string(v.rpo.acknowledged) + " (RPO window " + console_ms(v.rpo.window_ms) + ").\n";
+  } else {
+    s += "Lost acknowledged writes: not measured (" + md_cell(v.rpo.detail) + ").\n";
+  }
+  s += "\nSeed " + md_cell(h.plan.seed) + ", plan hash " + md_cell(h.plan.hash) + ", duration " +
+       seconds_text(h.end_ns) + ".\n";
+  return s;
+}
+
+std::string console_summary(const History& h, const Verdict& v) {
+  const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
+  std::string s = std::string(v.pass ? "PASS" : "FAIL") + "  " + name;
+  if (!h.plan.seed.empty()) s += " (seed " + h.plan.seed + ")";
+  s += "\n";
+  std::size_t width = 0;
+  for (const auto& c : v.checks) width = std::max(width, c.objective.size());
+  for (const auto& c : v.checks) {
+    s += "  " + std::string(c.pass ? "pass" : "FAIL") + "  " + pad(c.objective, width) + "  declared " +
+         pad(declared(c, "<="), 16) + " measured " + measured_text(c.measured, c.unit);
+    if (!c.pass) s += "  (" + c.detail + ")";
+    s += "\n";
+  }
+  const auto& p = v.rto.parts;
+  s += "  RTO parts: detect " + console_ms(p.detect_ms) + ", new leader " + console_ms(p.new_leader_ms) +
+       ", first ack " + console_ms(p.first_ack_ms) + ", stable " + console_ms(p.stable_ms) + "\n";
+  if (v.rpo.measured) {
+    s += "  RPO: " + std::to_string(v.rpo.lost.size()) + " of " + std::to_string(v.rpo.acknowledged) +
+         " acknowledged writes lost (" + std::to_string(v.rpo.checked) + " checked)\n";
+  } else {
+    s += "  RPO: not measured: " + v.rpo.detail + "\n";
+  }
+  if (!h.warnings.empty()) s += "  journal: " + std::to_string(h.warnings.size()) + " event(s) skipped\n";
+  return s;
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,29 @@
+#include <fstream>
+#include <system_error>
+
+#include "reports/reports.hpp"
+
+namespace faultline::reports {
+namespace {
+
+std::optional<std::string> write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return "cannot create " + path.string() + ": check that the folder is writable";
+  out << text;
+  out.flush();
+  if (!out) return "cannot write " + path.string() + " (disk full?)";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> write_reports(const std::filesystem::path& dir, const History& h, const Verdict& v) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create report folder " + dir.string() + ": " + ec.message();
+  if (auto err = write_file(dir / "report.html", render_html(h, v))) return err;
+  if (auto err = write_file(dir / "junit.xml", render_junit(h, v))) return err;
+  return write_file(dir / "summary.md", render_markdown(h, v));
+}
+
+}  // namespace faultline::reports

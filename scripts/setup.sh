@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package Faultline needs to build, test and run its
+# drills. Idempotent: packages already present are left alone, and apt is not
+# touched at all when nothing is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libboost-dev libboost-filesystem-dev libboost-system-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev
+  librapidcheck-dev libgtest-dev libgmock-dev libcpp-httplib-dev
+  libssl-dev libbrotli-dev zlib1g-dev
+  iproute2 nftables procps psmisc curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

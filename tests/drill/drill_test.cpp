@@ -1,0 +1,178 @@
+// End-to-end drills: the real `faultline` binary runs the bundled plan against
+// real coordinator processes, and its verdict, exit code, reports and cleanup
+// are checked.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/cli_process.hpp"
+
+namespace faultline::testing {
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+const std::string kPlan = std::string(FAULTLINE_SOURCE_DIR) + "/drills/library/leader-kill.json";
+
+std::vector<Json> journal_events(const std::filesystem::path& file) {
+  std::vector<Json> events;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto event = Json::parse(line, nullptr, false);
+    if (!event.is_discarded()) events.push_back(std::move(event));
+  }
+  return events;
+}
+
+bool journal_has(const std::filesystem::path& file, const std::string& kind) {
+  for (const auto& e : journal_events(file)) {
+    if (e.value("kind", "") == kind) return true;
+  }
+  return false;
+}
+
+std::vector<int> member_pids(const std::filesystem::path& file) {
+  std::vector<int> pids;
+  for (const auto& e : journal_events(file)) {
+    if (e.value("kind", "") == "member.start") pids.push_back(e.value("pid", -1));
+  }
+  return pids;
+}
+
+TEST(LeaderKillDrill, PassesWithMeasuredRtoAndNoLostWrite) {
+  const auto out = scratch_dir("drill-pass");
+  const auto result = run_cli({"run", kPlan, "--out", (out / "run").string()}, 120s);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("PASS"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("RTO parts: detect"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("RPO: 0 of"), std::string::npos) << result.out;
+
+  const auto events = journal_events(out / "run" / "journal.jsonl");
+  int injected = 0, acknowledged = 0;
+  for (const auto& e : events) {
+    if (e["kind"] == "fault.inject") ++injected;
+    if (e["kind"] == "op.complete" && e["result"] == "ok") ++acknowledged;
+    if (e["kind"] == "check" && e["objective"] == "rto_ms") {
+      EXPECT_TRUE(e["measured"].is_number());
+      EXPECT_GT(e["measured"].get<double>(), 0.0);
+    }
+    if (e["kind"] == "check" && e["objective"] == "rpo_writes") {
+      EXPECT_EQ(e["measured"], 0);
+    }
+  }
+  EXPECT_EQ(injected, 1);
+  EXPECT_GT(acknowledged, 100);
+  const auto html = read_file(out / "run" / "report.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(read_file(out / "run" / "junit.xml").find("<testsuite"), std::string::npos);
+  std::filesystem::remove_all(out);
+}
+
+TEST(LeaderKillDrill, UnmeetableObjectiveExitsOneAndSaysByHowMuch) {
+  const auto out = scratch_dir("drill-fail");
+  const auto result = run_cli({"run", kPlan, "--out", (out / "run").string(), "--set",
+                               "objectives.rto_ms=1", "--set", "workload.duration_ms=6000"},
+                              120s);
+  ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("FAIL"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("exceeds the objective of 1 ms by"), std::string::npos) << result.out;
+  const auto junit = read_file(out / "run" / "junit.xml");
+  EXPECT_NE(junit.find("<failure"), std::string::npos);
+  EXPECT_NE(read_file(out / "run" / "report.html").find("rto_ms"), std::string::npos);
+  std::filesystem::remove_all(out);
+}
+
+struct BadPlan {
+  std::string name;
+  std::string text;          // empty: the file does not exist
+  std::string expected_path; // what the error must name
+};
+
+void PrintTo(const BadPlan& plan, std::ostream* os) { *os << plan.name; }
+
+class BadInput : public ::testing::TestWithParam<BadPlan> {};
+
+TEST_P(BadInput, ExitsTwoNamingFileAndPathAndStartsNothing) {
+  const auto dir = scratch_dir("bad-input");
+  const auto plan = dir / (GetParam().name + ".json");
+  if (!GetParam().text.empty()) std::ofstream(plan) << GetParam().text;
+  const auto run_dir = dir / "run";
+  const auto result = run_cli({"run", plan.string(), "--out", run_dir.string()}, 30s);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find(plan.filename().string()), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find(GetParam().expected_path), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("nothing was started"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(run_dir)) << "a run folder was created";
+  std::filesystem::remove_all(dir);
+}
+
+std::string valid_plan_with(const std::string& from, const std::string& to) {
+  std::string text = read_file(kPlan);
+  const auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Plans, BadInput,
+    ::testing::Values(
+        BadPlan{"missing", "", "missing.json"},
+        BadPlan{"malformed", "{\n  \"name\": \"x\",\n  \"topology\": {\n}", "malformed.json:4"},
+        BadPlan{"wrong_type", valid_plan_with("\"clients\": 4", "\"clients\": \"four\""),
+                "$.workload.clients"},
+        BadPlan{"unknown_field", valid_plan_with("\"rto_ms\": 3000", "\"rto_msec\": 3000"),
+                "$.objectives.rto_msec"},
+        BadPlan{"negative_duration", valid_plan_with("\"restart_after_ms\": 1500",
+                                                     "\"restart_after_ms\": -1500"),
+                "$.faults[0].restart_after_ms"}),
+    [](const ::testing::TestParamInfo<BadPlan>& plan) { return plan.param.name; });
+
+// Starts the bundled drill and waits until its fault has been injected.
+struct DrillInFault {
+  std::filesystem::path dir = scratch_dir("drill-interrupt");
+  std::filesystem::path journal = dir / "run" / "journal.jsonl";
+  CliProcess process{{"run", kPlan, "--out", (dir / "run").string(), "--set",
+                      "faults[0].restart_after_ms=4000"},
+                     dir};
+
+  bool wait_for_fault() {
+    return wait_until([&] { return journal_has(journal, "fault.inject"); }, 60s);
+  }
+  void expect_no_member_left() {
+    const auto pids = member_pids(journal);
+    ASSERT_GE(pids.size(), 3u);
+    for (int pid : pids) {
+      EXPECT_TRUE(wait_until([&] { return !process_alive(pid, "coordinator"); }, 10s))
+          << "member pid " << pid << " outlived the run";
+    }
+  }
+};
+
+TEST(Cleanup, SigintMidFaultStopsEveryMember) {
+  DrillInFault drill;
+  ASSERT_TRUE(drill.wait_for_fault());
+  ASSERT_FALSE(journal_has(drill.journal, "fault.heal"));
+  drill.process.signal(SIGINT);
+  const auto result = drill.process.wait(30s);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find("interrupted"), std::string::npos) << result.err;
+  drill.expect_no_member_left();
+  std::filesystem::remove_all(drill.dir);
+}
+
+TEST(Cleanup, SigkillOfTheRunnerTakesEveryMemberWithIt) {
+  DrillInFault drill;
+  ASSERT_TRUE(drill.wait_for_fault());
+  drill.process.signal(SIGKILL);
+  const auto result = drill.process.wait(10s);
+  EXPECT_EQ(result.signal, SIGKILL);
+  drill.expect_no_member_left();
+  std::filesystem::remove_all(drill.dir);
+}
+
+}  // namespace
+}  // namespace faultline::testing

@@ -1,0 +1,187 @@
+#include "tests/raft/harness.hpp"
+
+#include <algorithm>
+
+namespace faultline::raft::testing {
+
+Cluster::Cluster(std::size_t size, std::uint64_t seed) : seed_(seed), rng_(seed) {
+  for (NodeId id = 1; id <= size; ++id) all_ids_.push_back(id);
+  for (NodeId id : all_ids_) {
+    members_[id].node = std::make_unique<Node>(config_for(id), HardState{}, std::vector<Entry>{}, 0);
+  }
+}
+
+Cluster::Cluster(std::map<NodeId, std::pair<HardState, std::vector<Entry>>> initial,
+                 std::uint64_t seed, std::size_t max_entries_per_append)
+    : seed_(seed), max_entries_per_append_(max_entries_per_append), rng_(seed) {
+  for (const auto& [id, state] : initial) all_ids_.push_back(id);
+  for (auto& [id, state] : initial) {
+    Member& m = members_[id];
+    m.durable_hard = state.first;
+    m.durable_log = state.second;
+    m.node = std::make_unique<Node>(config_for(id), state.first, state.second, 0);
+  }
+  flush();
+}
+
+std::vector<NodeId> Cluster::ids() const { return all_ids_; }
+
+Config Cluster::config_for(NodeId id) const {
+  Config c;
+  c.id = id;
+  c.members = all_ids_;
+  c.seed = seed_;
+  c.max_entries_per_append = max_entries_per_append_;
+  return c;
+}
+
+bool Cluster::link_up(NodeId from, NodeId to) const {
+  return isolated_.count(from) == 0 && isolated_.count(to) == 0;
+}
+
+void Cluster::flush() {
+  for (int round = 0; round < 1000; ++round) {
+    bool any = false;
+    for (auto& [id, m] : members_) {
+      if (!m.node) continue;
+      while (m.node->has_ready()) {
+        any = true;
+        Ready ready = m.node->take_ready();
+        if (ready.hard_state) m.durable_hard = *ready.hard_state;
+        if (ready.truncate_from && *ready.truncate_from <= m.durable_log.size()) {
+          m.durable_log.resize(*ready.truncate_from - 1);
+        }
+        for (Entry& e : ready.append) {
+          if (e.index != m.durable_log.size() + 1) {
+            violations_.push_back("member " + std::to_string(id) + " appended index " +
+                                  std::to_string(e.index) + " after " +
+                                  std::to_string(m.durable_log.size()));
+          }
+          m.durable_log.push_back(e);
+        }
+        for (Message& msg : ready.messages) {
+          std::uniform_real_distribution<double> coin(0.0, 1.0);
+          if (!link_up(msg.from, msg.to) || coin(rng_) < drop_probability) continue;
+          std::uniform_int_distribution<std::int64_t> delay(min_delay_ms, max_delay_ms);
+          network_.push_back(InFlight{now_ + delay(rng_), std::move(msg)});
+        }
+        for (Entry& e : ready.committed) {
+          if (e.index != m.applied.size() + 1) {
+            violations_.push_back("member " + std::to_string(id) + " applied index " +
+                                  std::to_string(e.index) + " after " +
+                                  std::to_string(m.applied.size()));
+          }
+          m.applied.push_back(e);
+        }
+      }
+    }
+    if (!any) break;
+  }
+  check();
+}
+
+void Cluster::check() {
+  std::vector<NodeSnapshot> snapshots;
+  for (const auto& [id, m] : members_) {
+    if (m.node) snapshots.push_back(snapshot_of(*m.node));
+  }
+  for (std::string& v : monitor_.observe(snapshots)) {
+    violations_.push_back("t=" + std::to_string(now_) + "ms " + v);
+  }
+}
+
+std::size_t Cluster::deliver(std::size_t count) {
+  std::size_t delivered = 0;
+  while (delivered < count) {
+    auto due = std::find_if(network_.begin(), network_.end(),
+                            [this](const InFlight& f) { return f.deliver_at <= now_; });
+    if (due == network_.end()) break;
+    Message msg = std::move(due->message);
+    network_.erase(due);
+    ++delivered;
+    Member& to = members_.at(msg.to);
+    if (!to.node || !link_up(msg.from, msg.to)) continue;
+    to.node->step(msg, now_);
+    flush();
+  }
+  return delivered;
+}
+
+void Cluster::advance(std::int64_t ms, std::int64_t step_ms) {
+  const std::int64_t target = now_ + ms;
+  while (now_ < target) {
+    now_ = std::min(now_ + step_ms, target);
+    for (auto& [id, m] : members_) {
+      if (m.node) m.node->tick(now_);
+    }
+    flush();
+    deliver(100000);
+  }
+}
+
+bool Cluster::advance_until(const std::function<bool()>& pred, std::int64_t max_ms) {
+  const std::int64_t deadline = now_ + max_ms;
+  while (!pred()) {
+    if (now_ >= deadline) return false;
+    advance(5);
+  }
+  return true;
+}
+
+std::vector<NodeId> Cluster::leaders() const {
+  std::vector<NodeId> out;
+  for (const auto& [id, m] : members_) {
+    if (m.node && m.node->role() == Role::leader) out.push_back(id);
+  }
+  return out;
+}
+
+std::optional<NodeId> Cluster::wait_for_leader(std::int64_t max_ms) {
+  std::optional<NodeId> found;
+  auto settled = [&]() {
+    found.reset();
+    Term best = 0;
+    for (NodeId id : leaders()) {
+      if (isolated_.count(id) == 0 && node(id).term() >= best) {
+        best = node(id).term();
+        found = id;
+      }
+    }
+    if (!found) return false;
+    for (const auto& [id, m] : members_) {
+      if (!m.node || isolated_.count(id) != 0) continue;
+      if (m.node->term() != best || m.node->leader() != found) return false;
+    }
+    return true;
+  };
+  if (!advance_until(settled, max_ms)) return std::nullopt;
+  return found;
+}
+
+void Cluster::start_election(NodeId id) {
+  node(id).start_election(now_);
+  flush();
+}
+
+std::optional<Entry> Cluster::propose(NodeId id, const std::string& command) {
+  auto entry = node(id).propose(command, now_);
+  flush();
+  return entry;
+}
+
+void Cluster::crash(NodeId id) {
+  Member& m = members_.at(id);
+  m.node.reset();
+  m.applied.clear();
+  // Messages already on the wire still arrive at the others; those to the
+  // crashed member are lost with its process.
+  std::erase_if(network_, [id](const InFlight& f) { return f.message.to == id; });
+}
+
+void Cluster::restart(NodeId id) {
+  Member& m = members_.at(id);
+  m.node = std::make_unique<Node>(config_for(id), m.durable_hard, m.durable_log, now_);
+  flush();
+}
+
+}  // namespace faultline::raft::testing

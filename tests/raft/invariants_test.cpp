@@ -1,0 +1,63 @@
+#include "cluster/raft/invariants.hpp"
+
+#include <gtest/gtest.h>
+
+namespace faultline::raft {
+namespace {
+
+NodeSnapshot snap(NodeId id, Role role, Term term, Index commit, std::vector<Entry> log = {}) {
+  return NodeSnapshot{id, role, term, commit, std::move(log)};
+}
+
+TEST(RaftInvariants, TwoLeadersInOneTermAreReported) {
+  std::vector<NodeSnapshot> nodes{snap(1, Role::leader, 2, 0), snap(2, Role::leader, 2, 0),
+                                  snap(3, Role::leader, 3, 0)};
+  auto v = check_election_safety(nodes);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].find("both lead term 2"), std::string::npos) << v[0];
+}
+
+TEST(RaftInvariants, LogMatchingViolationIsReported) {
+  std::vector<NodeSnapshot> nodes{
+      snap(1, Role::follower, 2, 0, {{1, 1, "a"}, {2, 2, "b"}}),
+      snap(2, Role::follower, 2, 0, {{1, 1, "X"}, {2, 2, "b"}}),
+      snap(3, Role::follower, 2, 0, {{1, 1, "a"}, {1, 2, "other term is fine"}})};
+  auto v = check_log_matching(nodes);
+  EXPECT_EQ(v.size(), 2u);  // 1-2 and 2-3 disagree at index 1 under an anchor
+  EXPECT_TRUE(check_log_matching(std::vector<NodeSnapshot>{nodes[0], nodes[2]}).empty());
+}
+
+TEST(RaftInvariants, CommittedDisagreementIsReported) {
+  std::vector<NodeSnapshot> nodes{snap(1, Role::follower, 2, 1, {{1, 1, "a"}}),
+                                  snap(2, Role::follower, 2, 1, {{2, 1, "b"}})};
+  EXPECT_EQ(check_committed_agreement(nodes).size(), 1u);
+  nodes[1].commit = 0;
+  EXPECT_TRUE(check_committed_agreement(nodes).empty());
+}
+
+TEST(RaftInvariants, RegressionsAreReported) {
+  std::vector<NodeSnapshot> before{snap(1, Role::follower, 3, 5)};
+  std::vector<NodeSnapshot> after{snap(1, Role::follower, 2, 4)};
+  EXPECT_EQ(check_monotonic(before, after).size(), 2u);
+  EXPECT_TRUE(check_monotonic(after, before).empty());
+}
+
+TEST(RaftInvariants, MonitorRemembersLeadersAndCommittedEntries) {
+  SafetyMonitor m;
+  std::vector<NodeSnapshot> first{snap(1, Role::leader, 1, 1, {{1, 1, "a"}})};
+  EXPECT_TRUE(m.observe(first).empty());
+  // A different leader of the same term, later: election safety over time.
+  std::vector<NodeSnapshot> second{snap(2, Role::leader, 1, 0, {{1, 1, "a"}})};
+  EXPECT_EQ(m.observe(second).size(), 1u);
+  // A later leader without the committed entry: leader completeness.
+  std::vector<NodeSnapshot> third{snap(3, Role::leader, 2, 0, {{2, 1, "b"}})};
+  EXPECT_EQ(m.observe(third).size(), 1u);
+  // A committed entry rewritten.
+  std::vector<NodeSnapshot> fourth{snap(3, Role::follower, 2, 1, {{2, 1, "b"}})};
+  EXPECT_EQ(m.observe(fourth).size(), 1u);
+  EXPECT_EQ(m.violation_count(), 3u);
+  EXPECT_EQ(m.committed().size(), 1u);
+}
+
+}  // namespace
+}  // namespace faultline::raft

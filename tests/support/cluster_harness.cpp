@@ -1,0 +1,80 @@
+#include "tests/support/cluster_harness.hpp"
+
+#include <signal.h>
+
+#include "cluster/http/client.hpp"
+#include "tests/support/cli_process.hpp"
+
+namespace faultline::testing {
+
+namespace {
+constexpr long kRequestTimeoutMs = 3000;
+}
+
+ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed)
+    : dir_(scratch_dir("cluster")) {
+  runner::ClusterOptions options;
+  options.coordinators = coordinators;
+  options.seed = seed;
+  options.dir = dir_;
+  options.binary = FAULTLINE_BINARY;
+  cluster_ = std::make_unique<runner::EmbeddedCluster>(options, supervisor_);
+}
+
+ClusterHarness::~ClusterHarness() {
+  cluster_->stop_all();
+  supervisor_.shutdown_all();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+bool ClusterHarness::start() {
+  return cluster_->prepare(error_) &&
+         cluster_->start_all(std::chrono::steady_clock::now() + std::chrono::seconds(15), error_);
+}
+
+std::optional<std::string> ClusterHarness::wait_leader(std::chrono::milliseconds timeout) {
+  return cluster_->wait_for_leader(std::chrono::steady_clock::now() + timeout);
+}
+
+bool ClusterHarness::kill(const std::string& id) {
+  const auto result =
+      supervisor_.kill(id, SIGKILL, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  if (!result.ok()) error_ = result.error;
+  return result.ok();
+}
+
+bool ClusterHarness::restart(const std::string& id) {
+  return cluster_->restart(id, std::chrono::steady_clock::now() + std::chrono::seconds(15),
+                           error_);
+}
+
+bool ClusterHarness::wait_converged(std::chrono::milliseconds timeout) {
+  return cluster_->wait_converged(std::chrono::steady_clock::now() + timeout);
+}
+
+runner::MemberStatus ClusterHarness::status(const std::string& id) const {
+  const auto* member = cluster_->member(id);
+  return member ? runner::EmbeddedCluster::status(member->url, kRequestTimeoutMs)
+                : runner::MemberStatus{};
+}
+
+HttpResult ClusterHarness::put(const std::string& id, const std::string& key,
+                               const std::string& value) {
+  http::Client client;
+  const auto* member = cluster_->member(id);
+  if (member == nullptr) return {};
+  const auto response =
+      client.request("PUT", member->url + "/api/kv/" + key, value, kRequestTimeoutMs);
+  return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
+}
+
+HttpResult ClusterHarness::get(const std::string& id, const std::string& path) {
+  http::Client client;
+  const auto* member = cluster_->member(id);
+  if (member == nullptr) return {};
+  const auto response = client.get(member->url + path, kRequestTimeoutMs);
+  return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
+}
+
+}  // namespace faultline::testing

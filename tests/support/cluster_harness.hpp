@@ -1,0 +1,51 @@
+// A real reference cluster on loopback for tests: N `faultline coordinator`
+// processes under a Supervisor, with the operations tests are written in —
+// start, leader, kill, restart, put, get — each bounded by a deadline.
+//
+// Must be used from the test's main thread (members are spawned from it).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "chaos/process/supervisor.hpp"
+#include "drills/runner/embedded_cluster.hpp"
+
+namespace faultline::testing {
+
+struct HttpResult {
+  long status = 0;  // 0 when the request did not get an answer
+  std::string body;
+};
+
+class ClusterHarness {
+ public:
+  explicit ClusterHarness(int coordinators, std::uint64_t seed = 7);
+  ~ClusterHarness();  // stops every member and removes the folder
+
+  // Starts every member; false (with the reason in error()) if one fails.
+  bool start();
+  std::optional<std::string> wait_leader(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  bool kill(const std::string& id);
+  bool restart(const std::string& id);
+  bool wait_converged(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+  runner::MemberStatus status(const std::string& id) const;
+  HttpResult put(const std::string& id, const std::string& key, const std::string& value);
+  HttpResult get(const std::string& id, const std::string& path);
+
+  const runner::EmbeddedCluster& cluster() const { return *cluster_; }
+  const std::string& error() const { return error_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  process::Supervisor supervisor_;
+  std::unique_ptr<runner::EmbeddedCluster> cluster_;
+  std::string error_;
+};
+
+}  // namespace faultline::testing

@@ -1,0 +1,143 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "drills/verify/objectives.hpp"
+#include "drills/verify/rto.hpp"
+#include "tests/verify/journal_builder.hpp"
+
+namespace faultline::verify {
+namespace {
+
+using testing::JournalBuilder;
+
+// Writes every 100 ms taking 10 ms; leader c1 (term 1) killed at 2000 ms;
+// writes invoked 2000..2400 fail; writes from 2500 succeed again.
+JournalBuilder clean_recovery() {
+  JournalBuilder b;
+  b.run(1000.0, std::nullopt)
+      .sample(100, "c1", "leader", 1, 50.0)
+      .sample(100, "c2", "follower", 1, 50.0)
+      .puts(0, 2000, 100, 10)
+      .fault(2000, 1)
+      .puts(2000, 2500, 100, 10, "fail")
+      .sample(2200, "c2", "candidate", 2, 2150.0)
+      .sample(2400, "c2", "leader", 2, 2300.0)
+      .sample(2400, "c3", "follower", 2, 2320.0)
+      .puts(2500, 5000, 100, 10)
+      .event(6000, "phase", {{"phase", "done"}});
+  return b;
+}
+
+TEST(Rto, CleanRecoveryMeasuresExactlyWithParts) {
+  const History h = history_from(clean_recovery().events());
+  const RtoResult r = measure_rto(h);
+  ASSERT_TRUE(r.rto_ms.has_value());
+  EXPECT_DOUBLE_EQ(*r.rto_ms, 510.0);
+  EXPECT_EQ(r.fault_ns, testing::ms_ns(2000));
+  EXPECT_EQ(r.recovery_ns, testing::ms_ns(2510));
+  EXPECT_EQ(r.fault_term, 1);
+  ASSERT_TRUE(r.parts.detect_ms && r.parts.new_leader_ms && r.parts.first_ack_ms && r.parts.stable_ms);
+  EXPECT_DOUBLE_EQ(*r.parts.detect_ms, 150.0);
+  EXPECT_DOUBLE_EQ(*r.parts.new_leader_ms, 300.0);
+  EXPECT_DOUBLE_EQ(*r.parts.first_ack_ms, 510.0);
+  EXPECT_DOUBLE_EQ(*r.parts.stable_ms, 510.0);
+
+  const Verdict v = evaluate(h);
+  EXPECT_TRUE(v.pass);
+  EXPECT_EQ(v.exit_code, 0);
+}
+
+TEST(Rto, SlowAcknowledgedWriteIsBadAndDelaysRecovery) {
+  JournalBuilder b = clean_recovery();
+  // Acknowledged but over max_latency_ms (500): the steady state does not
+  // hold while it is in flight, so t_r moves past its completion at 3200.
+  b.put("slow", "ks", "vs", 2600, 3200.0);
+  const RtoResult r = measure_rto(history_from(b.events()));
+  ASSERT_TRUE(r.rto_ms.has_value());
+  EXPECT_DOUBLE_EQ(*r.rto_ms, 1210.0);  // the write invoked at 3200, acked at 3210
+}
+
+TEST(Rto, NeverRecoveredIsNullAndFailsTheObjective) {
+  JournalBuilder b;
+  b.run(1000.0, std::nullopt).puts(0, 2000, 100, 10).fault(2000, 1).puts(2000, 6000, 100, 10, "fail");
+  const History h = history_from(b.events());
+  const RtoResult r = measure_rto(h);
+  EXPECT_FALSE(r.rto_ms.has_value());
+  EXPECT_FALSE(r.recovery_ns.has_value());
+  EXPECT_FALSE(r.parts.first_ack_ms.has_value());
+
+  const Verdict v = evaluate(h);
+  EXPECT_FALSE(v.pass);
+  EXPECT_EQ(v.exit_code, 1);
+  ASSERT_EQ(v.checks.size(), 2u);  // rto_ms and the built-in election_safety
+  EXPECT_EQ(v.checks[0].objective, "rto_ms");
+  EXPECT_FALSE(v.checks[0].pass);
+  EXPECT_EQ(v.checks[0].detail, "did not recover within the run");
+  EXPECT_EQ(v.failed, std::vector<std::string>{"rto_ms"});
+}
+
+TEST(Rto, WindowMustEndWithinTheRun) {
+  JournalBuilder b;
+  // Writes resume at 4500 but the run ends at 5010: a 1000 ms window does not fit.
+  b.run(1000.0, std::nullopt).puts(0, 2000, 100, 10).fault(2000, 1).puts(2000, 4500, 100, 10, "fail")
+      .puts(4500, 5000, 100, 10);
+  EXPECT_FALSE(measure_rto(history_from(b.events())).rto_ms.has_value());
+}
+
+TEST(Rto, SilentPeriodIsNotStable) {
+  JournalBuilder b;
+  // One acknowledged write after the fault, then no traffic at all.
+  b.run(1000.0, std::nullopt).puts(0, 2000, 100, 10).fault(2000, 1).put("only", "k", "v", 2500, 2510.0)
+      .event(8000, "phase", {{"phase", "done"}});
+  const RtoResult r = measure_rto(history_from(b.events()));
+  EXPECT_FALSE(r.rto_ms.has_value());
+  ASSERT_TRUE(r.parts.first_ack_ms.has_value());
+  EXPECT_DOUBLE_EQ(*r.parts.first_ack_ms, 510.0);
+}
+
+TEST(Rto, WriteThatNeverCompletedBlocksUntilTheEnd) {
+  JournalBuilder b = clean_recovery();
+  // Unknown until the end of the run (6000 ms): no window after 2500 is clean.
+  b.put("lost-reply", "kx", "vx", 2700, std::nullopt);
+  const History h = history_from(b.events());
+  const auto op = std::find_if(h.ops.begin(), h.ops.end(), [](const Op& o) { return o.id == "lost-reply"; });
+  ASSERT_NE(op, h.ops.end());
+  EXPECT_FALSE(op->completed);
+  EXPECT_EQ(op->result, OpResult::unknown);
+  EXPECT_EQ(op->complete_ns, h.end_ns);
+  EXPECT_FALSE(measure_rto(h).rto_ms.has_value());
+}
+
+TEST(Rto, NoFaultMeansNotMeasured) {
+  JournalBuilder b;
+  b.run(1000.0, std::nullopt).puts(0, 3000, 100, 10);
+  const Verdict v = evaluate(history_from(b.events()));
+  EXPECT_FALSE(v.rto.rto_ms.has_value());
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_FALSE(v.checks[0].pass);
+  EXPECT_NE(v.checks[0].detail.find("no fault"), std::string::npos);
+}
+
+TEST(Rto, ObjectiveDetailSaysByHowMuch) {
+  RtoResult r;
+  r.rto_ms = 1834.2;
+  const CheckResult c = check_rto(r, 1.0);
+  EXPECT_FALSE(c.pass);
+  EXPECT_EQ(c.detail, "RTO 1834.2 ms exceeds the objective of 1 ms by 1833.2 ms");
+  const CheckResult ok = check_rto(r, 2000.0);
+  EXPECT_TRUE(ok.pass);
+  EXPECT_EQ(ok.detail, "RTO 1834.2 ms within the objective of 2000 ms");
+}
+
+TEST(Rto, ObjectiveFailsOnMeasuredHistory) {
+  JournalBuilder b = clean_recovery();
+  b.run(100.0, std::nullopt);  // a later run event replaces the objectives
+  const Verdict v = evaluate(history_from(b.events()));
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_EQ(v.checks[0].detail, "RTO 510 ms exceeds the objective of 100 ms by 410 ms");
+  EXPECT_FALSE(v.pass);
+}
+
+}  // namespace
+}  // namespace faultline::verify
