@@ -24,6 +24,14 @@ enum class Role { follower, candidate, leader };
 // "follower", "candidate" or "leader" (the journal's spelling).
 std::string_view to_string(Role role);
 
+// Known Raft bugs that tests and the simulator can plant on purpose, to prove
+// that the safety checks catch them. Never set outside tests.
+enum class PlantedBug {
+  none,
+  vote_without_log_check,           // grant votes without the log up-to-date check
+  commit_previous_term_by_counting  // commit entries of earlier terms by counting replicas
+};
+
 struct Config {
   NodeId id = 0;
   // Every voting member, including `id`. Order does not matter; duplicates are an error.
@@ -39,6 +47,7 @@ struct Config {
   // steps down, so clients of a partitioned-away leader fail fast instead of
   // waiting on a leader that can never commit. Safety does not depend on it.
   bool check_quorum = true;
+  PlantedBug planted_bug = PlantedBug::none;  // tests only; see PlantedBug
 };
 
 struct Entry {
