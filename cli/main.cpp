@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cluster/coordinator/coordinator.hpp"
+#include "cluster/sim/sim_cli.hpp"
 #include "drills/runner/runner.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
 
@@ -75,6 +76,33 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
+  faultline::sim::SimCommandOptions sim_options;
+  bool no_shrink = false;
+  auto* sim = app.add_subcommand(
+      "sim", "Run the Raft core in the deterministic simulator under random fault schedules");
+  sim->add_option("--seeds", sim_options.seeds, "Number of seeds to run")->capture_default_str();
+  sim->add_option("--seed", sim_options.first_seed, "First seed")->capture_default_str();
+  sim->add_option("--members", sim_options.members, "Cluster size")
+      ->check(CLI::Range(1, 9))
+      ->capture_default_str();
+  sim->add_option("--seconds", sim_options.seconds, "Simulated seconds per seed")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  sim->add_option("--schedule", sim_options.schedule_file, "Replay one schedule file");
+  sim->add_option("--bug", sim_options.planted_bug,
+                  "Plant a known Raft bug (tests the checks): none, vote_without_log_check, "
+                  "commit_previous_term_by_counting")
+      ->capture_default_str();
+  sim->add_option("--ops", sim_options.client_ops_per_second, "Client operations per simulated second")
+      ->capture_default_str();
+  sim->add_option("--out", sim_options.out_dir, "Where shrunk failing schedules are written")
+      ->capture_default_str();
+  sim->add_flag("--no-shrink", no_shrink, "Do not shrink failing schedules");
+  sim->add_flag("--paper-table", sim_options.paper_table,
+                "Rerun the Raft paper's election experiment (section 9.3, Figure 16)");
+  sim->add_option("--trials", sim_options.trials, "Trials per line of the paper table")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -95,6 +123,10 @@ int main(int argc, char** argv) {
   if (*check_history) {
     return faultline::lin::run_check_history(history_file, model, format, time_budget_s,
                                              memory_budget_mb, std::cout);
+  }
+  if (*sim) {
+    sim_options.shrink = !no_shrink;
+    return faultline::sim::run_sim_command(sim_options, std::cout);
   }
   if (*coordinator) return faultline::coordinator::run_coordinator(config_file);
   return 2;

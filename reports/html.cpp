@@ -6,6 +6,7 @@
 #include "reports/chart.hpp"
 #include "reports/format.hpp"
 #include "reports/reports.hpp"
+#include "reports/sections.hpp"
 
 namespace faultline::reports {
 namespace {
@@ -20,6 +21,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .pass{background:#16a34a}.fail{background:#dc2626}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
+h3{font-size:15px;margin:16px 0 6px}pre{background:#fff;border:1px solid #e5e7eb;padding:8px;overflow-x:auto;font-size:12px}
 th{background:#f1f5f9}td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.ok{color:#15803d;font-weight:600}td.bad{color:#b91c1c;font-weight:600}
 .facts td:first-child{width:180px;color:#475569}
@@ -150,14 +152,8 @@ std::string timeline_tables(const History& h, const Verdict& v) {
   s += "<h2>Phases</h2><table>" + header_row({"phase", "started"});
   for (const auto& p : h.phases) s += "<tr>" + cell(p.name) + cell(seconds_text(p.t_ns), "num") + "</tr>";
   s += "</table>";
-  if (!v.elections.leaders_per_term.empty()) {
-    s += "<h2>Leaders per term</h2><table>" + header_row({"term", "leaders"});
-    for (const auto& [term, members] : v.elections.leaders_per_term) {
-      s += "<tr>" + cell(std::to_string(term), "num") + cell(join(members), members.size() > 1 ? "bad" : nullptr) +
-           "</tr>";
-    }
-    s += "</table>";
-  }
+  s += elections_section(v);
+  s += linearizability_section(v);
   if (!h.notes.empty() || !h.warnings.empty()) {
     s += "<h2>Notes</h2><ul>";
     for (const auto& n : h.notes) s += "<li>" + html_escape(n) + "</li>";

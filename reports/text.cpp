@@ -57,7 +57,21 @@ std::string console_summary(const History& h, const Verdict& v) {
   for (const auto& c : v.checks) {
     s += "  " + std::string(c.pass ? "pass" : "FAIL") + "  " + pad(c.objective, width) + "  declared " +
          pad(declared(c, "<="), 16) + " measured " + measured_text(c.measured, c.unit);
-    if (!c.pass) s += "  (" + c.detail + ")";
+    if (!c.pass) {
+      // A long detail (the linearizability evidence) goes below, indented.
+      const auto newline = c.detail.find('\n');
+      s += "  (" + c.detail.substr(0, newline) + ")";
+      if (newline != std::string::npos) {
+        std::string rest = c.detail.substr(newline + 1);
+        std::string indented = "        ";
+        for (char ch : rest) {
+          indented += ch;
+          if (ch == '\n') indented += "        ";
+        }
+        while (!indented.empty() && (indented.back() == ' ' || indented.back() == '\n')) indented.pop_back();
+        s += "\n" + indented;
+      }
+    }
     s += "\n";
   }
   const auto& p = v.rto.parts;

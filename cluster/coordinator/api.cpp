@@ -5,7 +5,10 @@
 //                                 data.nodeId, data.stats{nodes,activeNodes,servers,sessions}
 //   GET  /api/raft/status         term, role, leader, commit index, role_since_mono_ns
 //   PUT  /api/kv/KEY              body = value; 200 once committed and applied
-//   GET  /api/kv/KEY              linearizable read (a barrier through the log)
+//   GET  /api/kv/KEY              linearizable read (a barrier through the log);
+//                                 with "stale_reads": true in the config, any
+//                                 member answers from its own applied state
+//                                 (unsafe: the read may be stale)
 //   POST /api/kv-read             {"keys":[...]} -> {"values":{key: value|null}}
 //   POST /raft/messages           peer traffic: encoded Raft messages, one a line
 //
@@ -80,6 +83,14 @@ void Coordinator::install_routes() {
     return json_response(200, Json{{"success", true}, {"index", op.index}}.dump());
   });
   server_.get("/api/kv/(.+)", [this, finish](const http::Request& request) {
+    if (config_.stale_reads) {
+      const auto value = read_local(request.captures.at(0));
+      return json_response(200, Json{{"success", true},
+                                     {"found", value.has_value()},
+                                     {"value", value ? Json(*value) : Json(nullptr)},
+                                     {"stale_reads", true}}
+                                    .dump());
+    }
     OpResult op;
     const auto values = read_keys({request.captures.at(0)}, op_timeout(request), op);
     if (auto failed = finish(op)) return *failed;

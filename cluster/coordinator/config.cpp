@@ -57,6 +57,7 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
     }
     if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();
     if (json.contains("seed")) config.seed = json["seed"].get<std::uint64_t>();
+    if (json.contains("stale_reads")) config.stale_reads = json["stale_reads"].get<bool>();
   } catch (const std::exception& e) {
     error = file.string() + ": " + e.what();
     return std::nullopt;

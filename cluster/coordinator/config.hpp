@@ -2,9 +2,13 @@
 //
 //   {"id": 1, "name": "c1", "listen": "127.0.0.1:7001", "data_dir": "/run/c1",
 //    "members": [{"id": 1, "name": "c1", "url": "http://127.0.0.1:7001"}, ...],
-//    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7}
+//    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7,
+//    "stale_reads": false}
 //
 // `members` lists every coordinator of the group, this one included.
+// `stale_reads` (default false) is an unsafe mode kept for drills: GET
+// /api/kv/KEY is answered by any member from its own applied state, without
+// a barrier through the log, so reads may be stale (not linearizable).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +36,7 @@ struct Config {
   std::int64_t election_timeout_max_ms = 600;
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
+  bool stale_reads = false;
 
   const Member* member(std::uint32_t member_id) const;
 };

@@ -156,6 +156,11 @@ std::optional<std::map<std::string, std::optional<std::string>>> Coordinator::re
   return values;
 }
 
+std::optional<std::string> Coordinator::read_local(const std::string& key) {
+  std::lock_guard lock(mu_);
+  return kv_.get(key);
+}
+
 void Coordinator::receive_messages(const std::string& body) {
   std::lock_guard lock(mu_);
   std::size_t start = 0;

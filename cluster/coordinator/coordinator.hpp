@@ -57,6 +57,10 @@ class Coordinator {
   // then the keys are read from the state applied up to it.
   std::optional<std::map<std::string, std::optional<std::string>>> read_keys(
       const std::vector<std::string>& keys, std::chrono::milliseconds timeout, OpResult& status);
+  // The key as this member has applied it, with no barrier: on a follower, or
+  // on a leader that was deposed without knowing it, the value may be stale.
+  // Only the unsafe stale_reads mode serves it to clients.
+  std::optional<std::string> read_local(const std::string& key);
 
   // Snapshots for the status endpoints (JSON text).
   std::string raft_status_json();

@@ -19,10 +19,12 @@ struct BodyToJson {
     out["type"] = "vote_request";
     out["last_log_index"] = b.last_log_index;
     out["last_log_term"] = b.last_log_term;
+    out["pre_vote"] = b.pre_vote;
   }
   void operator()(const VoteResponse& b) const {
     out["type"] = "vote_response";
     out["granted"] = b.granted;
+    out["pre_vote"] = b.pre_vote;
   }
   void operator()(const AppendRequest& b) const {
     out["type"] = "append_request";
@@ -32,13 +34,16 @@ struct BodyToJson {
     for (const Entry& e : b.entries) entries.push_back(entry_to_json(e));
     out["entries"] = std::move(entries);
     out["leader_commit"] = b.leader_commit;
+    out["read_seq"] = b.read_seq;
   }
   void operator()(const AppendResponse& b) const {
     out["type"] = "append_response";
     out["success"] = b.success;
     out["match_index"] = b.match_index;
     out["conflict_hint"] = b.conflict_hint;
+    out["read_seq"] = b.read_seq;
   }
+  void operator()(const TimeoutNow&) const { out["type"] = "timeout_now"; }
 };
 
 // Reads fields with their JSON path in every error, so a bad message says where.
@@ -72,6 +77,16 @@ struct Reader {
     if (!v->is_boolean()) fail(path + "." + key, "not a boolean");
     return v->is_boolean() && v->get<bool>();
   }
+  // Fields added after the first release default when absent, so members of
+  // mixed versions still understand each other during a rolling upgrade.
+  bool optional_boolean(const json& obj, const std::string& path, const char* key) {
+    if (obj.is_object() && !obj.contains(key)) return false;
+    return boolean(obj, path, key);
+  }
+  std::uint64_t optional_u64(const json& obj, const std::string& path, const char* key) {
+    if (obj.is_object() && !obj.contains(key)) return 0;
+    return u64(obj, path, key);
+  }
   std::string text(const json& obj, const std::string& path, const char* key) {
     const json* v = field(obj, path, key);
     if (v == nullptr) return {};
@@ -89,18 +104,23 @@ struct Reader {
 std::optional<MessageBody> body_from_json(const json& j, Reader& r) {
   const std::string type = r.text(j, "message", "type");
   if (type == "vote_request") {
-    return VoteRequest{r.u64(j, type, "last_log_index"), r.u64(j, type, "last_log_term")};
+    return VoteRequest{r.u64(j, type, "last_log_index"), r.u64(j, type, "last_log_term"),
+                       r.optional_boolean(j, type, "pre_vote")};
   }
-  if (type == "vote_response") return VoteResponse{r.boolean(j, type, "granted")};
+  if (type == "vote_response") {
+    return VoteResponse{r.boolean(j, type, "granted"), r.optional_boolean(j, type, "pre_vote")};
+  }
   if (type == "append_response") {
     return AppendResponse{r.boolean(j, type, "success"), r.u64(j, type, "match_index"),
-                          r.u64(j, type, "conflict_hint")};
+                          r.u64(j, type, "conflict_hint"), r.optional_u64(j, type, "read_seq")};
   }
+  if (type == "timeout_now") return TimeoutNow{};
   if (type == "append_request") {
     AppendRequest b;
     b.prev_index = r.u64(j, type, "prev_index");
     b.prev_term = r.u64(j, type, "prev_term");
     b.leader_commit = r.u64(j, type, "leader_commit");
+    b.read_seq = r.optional_u64(j, type, "read_seq");
     const json* entries = r.field(j, type, "entries");
     if (entries != nullptr && !entries->is_array()) r.fail(type + ".entries", "not an array");
     if (entries != nullptr && entries->is_array()) {

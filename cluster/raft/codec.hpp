@@ -3,8 +3,9 @@
 //   {"from":1,"to":2,"term":5,"type":"append_request","prev_index":7,"prev_term":4,
 //    "entries":[{"term":5,"index":8,"command":"..."}],"leader_commit":6}
 //
-// `type` is one of vote_request, vote_response, append_request, append_response;
-// the other fields are the members of the matching struct in types.hpp.
+// `type` is one of vote_request, vote_response, append_request, append_response,
+// timeout_now; the other fields are the members of the matching struct in
+// types.hpp. Fields added later (pre_vote, read_seq) default when absent.
 // Commands must be valid UTF-8 (the key-value commands are JSON text); invalid
 // bytes are replaced by U+FFFD rather than failing the send.
 //

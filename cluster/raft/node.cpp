@@ -1,5 +1,6 @@
 // Node: construction, timers, role transitions and Ready bookkeeping.
-// Elections live in node_election.cpp, replication in node_replication.cpp.
+// Elections live in node_election.cpp, replication in node_replication.cpp,
+// leadership transfer in node_transfer.cpp, ReadIndex in node_read.cpp.
 #include "cluster/raft/node.hpp"
 
 #include <algorithm>
@@ -36,6 +37,7 @@ std::optional<std::string> validate(const Config& config, const std::vector<Entr
   }
   if (config.heartbeat_ms <= 0) return "heartbeat_ms must be positive";
   if (config.max_entries_per_append == 0) return "max_entries_per_append must be positive";
+  if (config.max_inflight_appends == 0) return "max_inflight_appends must be positive";
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (log[i].index != i + 1) {
       return "log entry at position " + std::to_string(i) + " has index " +
@@ -90,13 +92,14 @@ void Node::tick(std::int64_t now_ms) {
   if (role_ == Role::leader) {
     check_quorum(now_ms);
     if (role_ != Role::leader) return;
+    check_transfer(now_ms);
     if (now_ms >= heartbeat_deadline_ms_) {
       broadcast_append();
       heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
     }
     return;
   }
-  if (now_ms >= election_deadline_ms_) campaign(now_ms);
+  if (now_ms >= election_deadline_ms_) election_timeout(now_ms);
 }
 
 void Node::check_quorum(std::int64_t now_ms) {
@@ -117,6 +120,9 @@ void Node::become_follower(Term term, std::optional<NodeId> leader, std::int64_t
     voted_for_.reset();
   }
   if (role_ == Role::leader) {
+    drop_reads();
+    transfer_target_.reset();
+    timeout_now_sent_ = false;
     // A deposed leader's election deadline is long past; without a fresh one
     // it would campaign on the very next tick and disrupt the new leader.
     reset_election_timer(now_ms);
@@ -124,6 +130,8 @@ void Node::become_follower(Term term, std::optional<NodeId> leader, std::int64_t
   role_ = Role::follower;
   leader_ = leader;
   votes_.clear();
+  pre_candidate_ = false;
+  pre_votes_.clear();
   if (changed) role_since_ms_ = now_ms;
 }
 
@@ -133,7 +141,7 @@ void Node::become_leader(std::int64_t now_ms) {
   role_since_ms_ = now_ms;
   votes_.clear();
   for (auto& [member, progress] : progress_) {
-    progress = Progress{last_index() + 1, 0, now_ms};
+    progress = Progress{last_index() + 1, 0, now_ms, false, 0};
   }
   // The no-op lets this term commit, and with it every earlier-term entry
   // before it (entries of older terms are never committed by counting).
@@ -143,8 +151,10 @@ void Node::become_leader(std::int64_t now_ms) {
   heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
 }
 
-void Node::send(NodeId to, MessageBody body) {
-  pending_messages_.push_back(Message{config_.id, to, term_, std::move(body)});
+void Node::send(NodeId to, MessageBody body) { send(to, std::move(body), term_); }
+
+void Node::send(NodeId to, MessageBody body, Term term) {
+  pending_messages_.push_back(Message{config_.id, to, term, std::move(body)});
 }
 
 void Node::truncate_log(Index from) {
@@ -165,15 +175,22 @@ void Node::step(const Message& m, std::int64_t now_ms) {
   if (m.to != config_.id || m.from == config_.id) return;
   if (progress_.count(m.from) == 0) return;  // not a member
 
-  if (m.term > term_) {
+  const auto* vote_request = std::get_if<VoteRequest>(&m.body);
+  const auto* vote_response = std::get_if<VoteResponse>(&m.body);
+  // A pre-vote request and a granted pre-vote carry a term nobody holds yet;
+  // adopting it would be exactly the disruption pre-vote exists to prevent.
+  const bool future_term = (vote_request != nullptr && vote_request->pre_vote) ||
+                           (vote_response != nullptr && vote_response->pre_vote &&
+                            vote_response->granted);
+  if (m.term > term_ && !future_term) {
     // Only a leader's append tells us who leads; a vote request does not.
     const bool from_leader = std::holds_alternative<AppendRequest>(m.body);
     become_follower(m.term, from_leader ? std::optional<NodeId>(m.from) : std::nullopt, now_ms);
   }
   if (m.term < term_) {
     // Answer stale requests so an old leader or candidate learns the new term.
-    if (std::holds_alternative<VoteRequest>(m.body)) {
-      send(m.from, VoteResponse{false});
+    if (vote_request != nullptr) {
+      send(m.from, VoteResponse{false, vote_request->pre_vote});
     } else if (std::holds_alternative<AppendRequest>(m.body)) {
       send(m.from, AppendResponse{false, 0, 0});
     }
@@ -185,13 +202,19 @@ void Node::step(const Message& m, std::int64_t now_ms) {
       [&](const auto& body) {
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, VoteRequest>) {
-          handle_vote_request(m, body, now_ms);
+          if (body.pre_vote) {
+            handle_pre_vote_request(m, body, now_ms);
+          } else {
+            handle_vote_request(m, body, now_ms);
+          }
         } else if constexpr (std::is_same_v<T, VoteResponse>) {
           handle_vote_response(m, body, now_ms);
         } else if constexpr (std::is_same_v<T, AppendRequest>) {
           handle_append_request(m, body, now_ms);
-        } else {
+        } else if constexpr (std::is_same_v<T, AppendResponse>) {
           handle_append_response(m, body, now_ms);
+        } else {
+          handle_timeout_now(m, now_ms);
         }
       },
       m.body);
@@ -199,7 +222,8 @@ void Node::step(const Message& m, std::int64_t now_ms) {
 
 bool Node::has_ready() const {
   return HardState{term_, voted_for_, commit_} != emitted_hard_ || pending_truncate_from_ ||
-         !pending_append_.empty() || !pending_messages_.empty() || applied_ < commit_;
+         !pending_append_.empty() || !pending_messages_.empty() || applied_ < commit_ ||
+         !ready_reads_.empty();
 }
 
 Ready Node::take_ready() {
@@ -214,6 +238,7 @@ Ready Node::take_ready() {
   ready.messages = std::exchange(pending_messages_, {});
   for (Index i = applied_ + 1; i <= commit_; ++i) ready.committed.push_back(log_[i - 1]);
   applied_ = commit_;
+  ready.reads = std::exchange(ready_reads_, {});
   return ready;
 }
 

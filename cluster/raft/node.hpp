@@ -44,14 +44,36 @@ class Node {
   // from a non-member are ignored, so a driver may deliver blindly.
   void step(const Message& m, std::int64_t now_ms);
   // Leader only: appends a new entry in the current term and starts
-  // replicating it. nullopt if this node is not the leader. The entry is
+  // replicating it. nullopt if this node is not the leader, or is handing
+  // leadership over (transfer_leadership). The entry is
   // committed when it appears in a later Ready's `committed`.
   std::optional<Entry> propose(std::string command, std::int64_t now_ms);
 
   // Fires the election timer now: a follower or candidate starts an election
-  // for the next term. No-op on a leader. For tests, the simulator, and
+  // for the next term (with Config::pre_vote, first a pre-vote round that
+  // raises the term only once a majority would vote). No-op on a leader. For tests, the simulator, and
   // handing leadership to a chosen member.
   void start_election(std::int64_t now_ms);
+
+  // Leadership transfer (Raft thesis 3.10). Leader only: stops accepting
+  // proposals, brings `to` up to date, then sends it TimeoutNow so it
+  // campaigns at once (skipping pre-vote). The transfer is abandoned, and
+  // proposals accepted again, if `to` has not taken over within
+  // election_timeout_max_ms. False if this node is not the leader or `to` is
+  // not another member; a second call replaces the first.
+  bool transfer_leadership(NodeId to, std::int64_t now_ms);
+  // The member leadership is being handed to, while a transfer is under way.
+  std::optional<NodeId> transfer_target() const { return transfer_target_; }
+
+  // Linearizable read (ReadIndex, Raft thesis 6.4). Leader only: records the
+  // commit index as the read's index and starts a heartbeat round; once a
+  // majority has acknowledged that round, {request_id, index} comes out in a
+  // later Ready's `reads`, and the driver serves the read when it has applied
+  // through index. Returns the recorded index, or nullopt (retry later, or ask
+  // the leader) if this node is not the leader or has not yet committed an
+  // entry of its term. A node that loses leadership drops its unconfirmed
+  // reads: they never come out, so the driver must time them out.
+  std::optional<std::uint64_t> read_index(std::uint64_t request_id, std::int64_t now_ms);
 
   // Drains pending work; the next call returns only what happened since.
   Ready take_ready();
@@ -71,12 +93,24 @@ class Node {
   const std::vector<Entry>& log() const { return log_; }
   // now_ms at which the node entered its current (role, term).
   std::int64_t role_since_ms() const { return role_since_ms_; }
+  // A follower collecting pre-votes (Config::pre_vote); its role stays follower
+  // and its term unchanged until a majority grants.
+  bool pre_candidate() const { return pre_candidate_; }
 
  private:
   struct Progress {
     Index next = 1;   // next entry to send
     Index match = 0;  // highest entry known replicated
     std::int64_t last_heard_ms = 0;
+    // Probing (false): one append at a time until a success shows where the
+    // logs match. Replicating (true): batches go out pipelined, `next` moving
+    // ahead of what is acknowledged.
+    bool replicating = false;
+    std::uint64_t read_ack = 0;  // highest ReadIndex round acknowledged
+  };
+  struct PendingRead {
+    ReadState read;
+    std::uint64_t seq = 0;  // the heartbeat round that confirms it
   };
 
   // node.cpp: timers, role changes, Ready bookkeeping.
@@ -84,6 +118,7 @@ class Node {
   void become_follower(Term term, std::optional<NodeId> leader, std::int64_t now_ms);
   void become_leader(std::int64_t now_ms);
   void send(NodeId to, MessageBody body);
+  void send(NodeId to, MessageBody body, Term term);  // pre-votes name a future term
   std::size_t quorum() const { return config_.members.size() / 2 + 1; }
   Term last_term() const { return term_at(last_index()); }
   void truncate_log(Index from);
@@ -91,16 +126,30 @@ class Node {
   void check_quorum(std::int64_t now_ms);
 
   // node_election.cpp
+  void election_timeout(std::int64_t now_ms);  // pre-vote first if configured
+  void pre_campaign(std::int64_t now_ms);
   void campaign(std::int64_t now_ms);
+  bool log_up_to_date(Index last_log_index, Term last_log_term) const;
+  void handle_pre_vote_request(const Message& m, const VoteRequest& req, std::int64_t now_ms);
   void handle_vote_request(const Message& m, const VoteRequest& req, std::int64_t now_ms);
   void handle_vote_response(const Message& m, const VoteResponse& resp, std::int64_t now_ms);
 
   // node_replication.cpp
   void send_append(NodeId to);
+  void send_batch(NodeId to, Progress& p, bool with_entries);
   void broadcast_append();
   void handle_append_request(const Message& m, const AppendRequest& req, std::int64_t now_ms);
   void handle_append_response(const Message& m, const AppendResponse& resp, std::int64_t now_ms);
   void maybe_advance_commit();
+
+  // node_transfer.cpp
+  void maybe_send_timeout_now(NodeId to);
+  void handle_timeout_now(const Message& m, std::int64_t now_ms);
+  void check_transfer(std::int64_t now_ms);
+
+  // node_read.cpp
+  void confirm_reads();
+  void drop_reads();
 
   // Constant after construction.
   Config config_;
@@ -121,6 +170,17 @@ class Node {
 
   // Candidate and leader bookkeeping.
   std::set<NodeId> votes_;
+  bool pre_candidate_ = false;
+  std::set<NodeId> pre_votes_;
+  // When this node last accepted an append from the leader of its term; a
+  // pre-vote is refused while that is recent.
+  std::optional<std::int64_t> leader_contact_ms_;
+  std::optional<NodeId> transfer_target_;
+  std::int64_t transfer_deadline_ms_ = 0;
+  bool timeout_now_sent_ = false;
+  std::uint64_t read_seq_ = 0;  // ReadIndex rounds started in this leadership
+  std::vector<PendingRead> pending_reads_;
+  std::vector<ReadState> ready_reads_;
   std::map<NodeId, Progress> progress_;
 
   // Work not yet handed out by take_ready().

@@ -7,7 +7,8 @@ namespace faultline::raft {
 
 std::optional<Entry> Node::propose(std::string command, std::int64_t now_ms) {
   (void)now_ms;  // proposals do not move timers; kept for a uniform driver API
-  if (role_ != Role::leader) return std::nullopt;
+  // During a transfer new entries would keep the target from ever catching up.
+  if (role_ != Role::leader || transfer_target_) return std::nullopt;
   Entry entry{term_, last_index() + 1, std::move(command)};
   append_log(entry);
   maybe_advance_commit();  // a single-member cluster commits on its own append
@@ -18,12 +19,39 @@ std::optional<Entry> Node::propose(std::string command, std::int64_t now_ms) {
 void Node::send_append(NodeId to) {
   Progress& p = progress_[to];
   p.next = std::clamp<Index>(p.next, 1, last_index() + 1);
+  if (!p.replicating) {
+    // Probing: the logs may differ, so one request at a time until a success
+    // shows where they match; `next` moves only on the answer.
+    send_batch(to, p, true);
+    return;
+  }
+  // Replicating: fill the window of unacknowledged entries, moving `next` on
+  // as each batch leaves, so a far-behind follower is never idle waiting for
+  // the leader. A reject (lost or reordered batch) drops back to probing.
+  const Index window = static_cast<Index>(config_.max_entries_per_append) *
+                       static_cast<Index>(config_.max_inflight_appends);
+  bool sent = false;
+  while (p.next <= last_index() && p.next <= p.match + window) {
+    send_batch(to, p, true);
+    sent = true;
+  }
+  // Nothing new (or the window is full): a heartbeat still carries the commit
+  // index and the ReadIndex round.
+  if (!sent) send_batch(to, p, false);
+}
+
+void Node::send_batch(NodeId to, Progress& p, bool with_entries) {
   AppendRequest req;
   req.prev_index = p.next - 1;
   req.prev_term = term_at(req.prev_index);
-  const Index end = std::min<Index>(last_index(), req.prev_index + config_.max_entries_per_append);
-  for (Index i = p.next; i <= end; ++i) req.entries.push_back(log_[i - 1]);
+  if (with_entries) {
+    const Index end =
+        std::min<Index>(last_index(), req.prev_index + config_.max_entries_per_append);
+    for (Index i = p.next; i <= end; ++i) req.entries.push_back(log_[i - 1]);
+    if (p.replicating) p.next = end + 1;
+  }
   req.leader_commit = commit_;
+  req.read_seq = read_seq_;
   send(to, std::move(req));
 }
 
@@ -40,10 +68,13 @@ void Node::handle_append_request(const Message& m, const AppendRequest& req,
   } else {
     leader_ = m.from;
   }
+  pre_candidate_ = false;
+  pre_votes_.clear();
+  leader_contact_ms_ = now_ms;
   reset_election_timer(now_ms);
 
   if (req.prev_index > last_index()) {
-    send(m.from, AppendResponse{false, 0, last_index() + 1});
+    send(m.from, AppendResponse{false, 0, last_index() + 1, req.read_seq});
     return;
   }
   if (term_at(req.prev_index) != req.prev_term) {
@@ -53,7 +84,7 @@ void Node::handle_append_request(const Message& m, const AppendRequest& req,
     Index first = req.prev_index;
     while (first > 1 && term_at(first - 1) == conflict_term) --first;
     Index hint = std::min(std::max(first, commit_ + 1), req.prev_index);
-    send(m.from, AppendResponse{false, 0, hint});
+    send(m.from, AppendResponse{false, 0, hint, req.read_seq});
     return;
   }
 
@@ -73,7 +104,7 @@ void Node::handle_append_request(const Message& m, const AppendRequest& req,
   const Index match = expected - 1;
   const Index new_commit = std::min(req.leader_commit, match);
   if (new_commit > commit_) commit_ = new_commit;
-  send(m.from, AppendResponse{true, match, 0});
+  send(m.from, AppendResponse{true, match, 0, req.read_seq});
 }
 
 void Node::handle_append_response(const Message& m, const AppendResponse& resp,
@@ -81,12 +112,18 @@ void Node::handle_append_response(const Message& m, const AppendResponse& resp,
   (void)now_ms;
   if (role_ != Role::leader) return;
   Progress& p = progress_[m.from];
+  // Any answer in this term shows the follower still followed this leader.
+  p.read_ack = std::max(p.read_ack, resp.read_seq);
+  confirm_reads();
   if (resp.success) {
     const Index match = std::min(resp.match_index, last_index());
     if (match > p.match) p.match = match;
     p.next = std::max(p.next, p.match + 1);
+    p.replicating = true;
     maybe_advance_commit();
+    maybe_send_timeout_now(m.from);
   } else {
+    p.replicating = false;
     p.next = std::clamp<Index>(resp.conflict_hint, p.match + 1, last_index() + 1);
   }
   // Keep a lagging or repaired follower moving without waiting for a heartbeat.
@@ -97,7 +134,9 @@ void Node::maybe_advance_commit() {
   for (Index n = last_index(); n > commit_; --n) {
     // Figure 8: an entry of an older term is committed only indirectly, by
     // committing a later entry of the current term.
-    if (term_at(n) != term_) break;
+    if (term_at(n) != term_ && config_.planted_bug != PlantedBug::commit_previous_term_by_counting) {
+      break;
+    }
     std::size_t replicas = 1;  // the leader itself
     for (const auto& [member, progress] : progress_) {
       if (progress.match >= n) ++replicas;

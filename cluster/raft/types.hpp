@@ -48,6 +48,13 @@ struct Config {
   // waiting on a leader that can never commit. Safety does not depend on it.
   bool check_quorum = true;
   PlantedBug planted_bug = PlantedBug::none;  // tests only; see PlantedBug
+  // Raft thesis 9.6: before a real election, ask for pre-votes at term + 1
+  // without raising the term, so a member that was cut off and rejoins does
+  // not depose a working leader.
+  bool pre_vote = true;
+  // Pipelining: a follower known to match gets up to this many batches of
+  // max_entries_per_append in flight before the first is acknowledged.
+  std::size_t max_inflight_appends = 4;
 };
 
 struct Entry {
@@ -71,11 +78,17 @@ struct HardState {
 struct VoteRequest {
   Index last_log_index = 0;
   Term last_log_term = 0;
+  // A pre-vote (thesis 9.6): Message::term is the term the sender would
+  // campaign in; receivers neither adopt that term nor record a vote.
+  bool pre_vote = false;
   friend bool operator==(const VoteRequest&, const VoteRequest&) = default;
 };
 
 struct VoteResponse {
   bool granted = false;
+  // Answers a pre-vote. A granted pre-vote carries the requested term; a
+  // refusal carries the responder's own term.
+  bool pre_vote = false;
   friend bool operator==(const VoteResponse&, const VoteResponse&) = default;
 };
 
@@ -84,6 +97,9 @@ struct AppendRequest {
   Term prev_term = 0;
   std::vector<Entry> entries;
   Index leader_commit = 0;
+  // The leader's latest ReadIndex round; echoed in the response so the leader
+  // knows the follower still followed it after the reads of that round arrived.
+  std::uint64_t read_seq = 0;
   friend bool operator==(const AppendRequest&, const AppendRequest&) = default;
 };
 
@@ -95,10 +111,18 @@ struct AppendResponse {
   // conflicting term, or one past the follower's last entry), so the leader
   // skips a whole term per round trip instead of one entry.
   Index conflict_hint = 0;
+  std::uint64_t read_seq = 0;  // AppendRequest::read_seq of the request answered
   friend bool operator==(const AppendResponse&, const AppendResponse&) = default;
 };
 
-using MessageBody = std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse>;
+// Leadership transfer (thesis 3.10): the leader tells an up-to-date follower
+// to start an election at once, skipping pre-vote.
+struct TimeoutNow {
+  friend bool operator==(const TimeoutNow&, const TimeoutNow&) = default;
+};
+
+using MessageBody =
+    std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse, TimeoutNow>;
 
 struct Message {
   NodeId from = 0;
@@ -108,13 +132,22 @@ struct Message {
   friend bool operator==(const Message&, const Message&) = default;
 };
 
+// A linearizable read confirmed by the leader (ReadIndex, thesis 6.4): the
+// driver serves request `request_id` once it has applied through `index`.
+struct ReadState {
+  std::uint64_t request_id = 0;
+  Index index = 0;
+  friend bool operator==(const ReadState&, const ReadState&) = default;
+};
+
 // The work a driver must carry out after any call into a Node, IN THIS ORDER:
 //   1. persist `hard_state` (if set);
 //   2. truncate the durable log from `truncate_from` (if set; a no-op past its end);
 //   3. append `append`;
 //   4. fsync;
 //   5. only then send `messages`;
-//   6. then apply `committed` to the state machine, in order.
+//   6. then apply `committed` to the state machine, in order;
+//   7. serve each of `reads` once the state machine has applied its index.
 // Term and vote must be durable before a message that depends on them leaves,
 // and entries must be durable before a follower acknowledges them.
 struct Ready {
@@ -123,9 +156,11 @@ struct Ready {
   std::vector<Entry> append;
   std::vector<Message> messages;
   std::vector<Entry> committed;
+  std::vector<ReadState> reads;
 
   bool empty() const {
-    return !hard_state && !truncate_from && append.empty() && messages.empty() && committed.empty();
+    return !hard_state && !truncate_from && append.empty() && messages.empty() &&
+           committed.empty() && reads.empty();
   }
 };
 

@@ -21,6 +21,10 @@ struct Topology {
   std::int64_t election_timeout_min_ms = 300;
   std::int64_t election_timeout_max_ms = 600;  // >= min
   std::int64_t heartbeat_ms = 50;              // < election_timeout_min_ms
+  // Unsafe on purpose: every member answers reads from its own applied state,
+  // without a barrier through the log, and the workload spreads reads over
+  // all members. For showing that the linearizability check catches it.
+  bool stale_reads = false;
   bool operator==(const Topology&) const = default;
 };
 
@@ -63,6 +67,12 @@ struct FaultSpec {
 struct Objectives {
   std::optional<double> rto_ms;
   std::optional<std::int64_t> rpo_writes;
+  // true: the key-value history must be linearizable. false or absent: not checked.
+  bool linearizable = false;
+  // Largest time from the loss of a leader to a new leader known by a majority.
+  std::optional<double> leader_election_ms;
+  // Largest number of terms that had a leader.
+  std::optional<std::int64_t> max_elections;
   bool operator==(const Objectives&) const = default;
 };
 

@@ -133,6 +133,14 @@ std::optional<std::string> read_string(const json& value, const JsonPath& path, 
   return value.get<std::string>();
 }
 
+std::optional<bool> read_boolean(const json& value, const JsonPath& path, Issues& issues) {
+  if (!value.is_boolean()) {
+    issues.push_back({path, "expected true or false, found " + describe(value)});
+    return std::nullopt;
+  }
+  return value.get<bool>();
+}
+
 ObjectReader::ObjectReader(const json& value, JsonPath path, Issues& issues,
                            std::vector<std::string> known_fields)
     : value_(value), path_(std::move(path)), issues_(issues), is_object_(value.is_object()) {
@@ -209,6 +217,12 @@ Field<std::string> ObjectReader::string(std::string_view key, std::optional<std:
                                         Need need) {
   return read<std::string>(key, std::move(fallback), need, [&](const json& v, const JsonPath& p) {
     return read_string(v, p, issues_);
+  });
+}
+
+Field<bool> ObjectReader::boolean(std::string_view key, std::optional<bool> fallback, Need need) {
+  return read<bool>(key, fallback, need, [&](const json& v, const JsonPath& p) {
+    return read_boolean(v, p, issues_);
   });
 }
 

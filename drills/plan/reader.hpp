@@ -62,6 +62,7 @@ std::optional<double> read_number(const nlohmann::json& value, const JsonPath& p
                                   NumberRule rule, Issues& issues);
 std::optional<std::string> read_string(const nlohmann::json& value, const JsonPath& path,
                                        Issues& issues);
+std::optional<bool> read_boolean(const nlohmann::json& value, const JsonPath& path, Issues& issues);
 
 class ObjectReader {
  public:
@@ -86,6 +87,8 @@ class ObjectReader {
                        Need need = Need::optional);
   Field<std::string> string(std::string_view key, std::optional<std::string> fallback,
                             Need need = Need::optional);
+  Field<bool> boolean(std::string_view key, std::optional<bool> fallback,
+                      Need need = Need::optional);
 
  private:
   template <class T, class ReadFn>

@@ -16,6 +16,7 @@ json to_json(const Plan& plan) {
       {"coordinators", t.coordinators},
       {"election_timeout_ms", json::array({t.election_timeout_min_ms, t.election_timeout_max_ms})},
       {"heartbeat_ms", t.heartbeat_ms},
+      {"stale_reads", t.stale_reads},
   };
 
   const Workload& w = plan.workload;
@@ -49,6 +50,11 @@ json to_json(const Plan& plan) {
   json objectives = json::object();
   if (plan.objectives.rto_ms) objectives["rto_ms"] = *plan.objectives.rto_ms;
   if (plan.objectives.rpo_writes) objectives["rpo_writes"] = *plan.objectives.rpo_writes;
+  if (plan.objectives.linearizable) objectives["linearizable"] = true;
+  if (plan.objectives.leader_election_ms) {
+    objectives["leader_election_ms"] = *plan.objectives.leader_election_ms;
+  }
+  if (plan.objectives.max_elections) objectives["max_elections"] = *plan.objectives.max_elections;
   out["objectives"] = std::move(objectives);
   return out;
 }

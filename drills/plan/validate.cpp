@@ -58,7 +58,7 @@ Topology read_topology(const json* value, const JsonPath& path, Issues& issues, 
   Topology t;
   if (value == nullptr) return t;
   ObjectReader r(*value, path, issues,
-                 {"kind", "coordinators", "election_timeout_ms", "heartbeat_ms"});
+                 {"kind", "coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads"});
   if (!r.is_object()) return t;
 
   const Field<std::string> kind = r.string("kind", std::nullopt, Need::required);
@@ -91,6 +91,7 @@ Topology read_topology(const json* value, const JsonPath& path, Issues& issues, 
                                           std::to_string(*heartbeat.value)});
     }
   }
+  if (auto v = r.boolean("stale_reads", false).value) t.stale_reads = *v;
   return t;
 }
 
@@ -136,10 +137,14 @@ SteadyState read_steady_state(const json* value, const JsonPath& path, Issues& i
 Objectives read_objectives(const json* value, const JsonPath& path, Issues& issues) {
   Objectives o;
   if (value == nullptr) return o;
-  ObjectReader r(*value, path, issues, {"rto_ms", "rpo_writes"});
+  ObjectReader r(*value, path, issues,
+                 {"rto_ms", "rpo_writes", "linearizable", "leader_election_ms", "max_elections"});
   if (!r.is_object()) return o;
   o.rto_ms = r.number("rto_ms", NumberRule{0}, std::nullopt).value;
   o.rpo_writes = r.integer("rpo_writes", kNonNegative, std::nullopt).value;
+  if (auto v = r.boolean("linearizable", false).value) o.linearizable = *v;
+  o.leader_election_ms = r.number("leader_election_ms", NumberRule{0}, std::nullopt).value;
+  o.max_elections = r.integer("max_elections", kNonNegative, std::nullopt).value;
   return o;
 }
 

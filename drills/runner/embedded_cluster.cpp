@@ -80,7 +80,8 @@ bool EmbeddedCluster::prepare(std::string& error) {
                 {"election_timeout_ms",
                  Json::array({options_.election_timeout_min_ms, options_.election_timeout_max_ms})},
                 {"heartbeat_ms", options_.heartbeat_ms},
-                {"seed", options_.seed}};
+                {"seed", options_.seed},
+                {"stale_reads", options_.stale_reads}};
     std::ofstream out(m.config_file);
     out << config.dump(2) << "\n";
     if (!out) {

@@ -25,6 +25,7 @@ struct ClusterOptions {
   std::int64_t election_timeout_max_ms = 600;
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
+  bool stale_reads = false;         // unsafe: members answer reads locally
   std::filesystem::path dir;        // members live in dir/<id>/
   std::string binary;               // the faultline executable
 };

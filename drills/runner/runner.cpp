@@ -87,7 +87,7 @@ int verify_and_report(journal::JournalWriter* journal, const std::filesystem::pa
   auto read = journal::read_journal(journal_file);
   for (const auto& skipped : read.skipped) err << "warning: " << journal_file.string() << ": " << skipped << "\n";
   const verify::History history = verify::history_from(read.events);
-  const verify::Verdict verdict = verify::evaluate(history);
+  const verify::Verdict verdict = verify::evaluate_journal(history, journal_file);
   if (journal != nullptr) {
     for (const auto& check : verdict.checks) journal->write("check", verify::to_json(check));
     journal->write("verdict", verify::verdict_json(verdict));
@@ -178,6 +178,7 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
   cluster_options.election_timeout_max_ms = plan.topology.election_timeout_max_ms;
   cluster_options.heartbeat_ms = plan.topology.heartbeat_ms;
   cluster_options.seed = seed;
+  cluster_options.stale_reads = plan.topology.stale_reads;
   cluster_options.dir = dir / "members";
   cluster_options.binary = options.binary;
   EmbeddedCluster cluster(cluster_options, supervisor);
@@ -228,6 +229,7 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
   workload_options.op_timeout_ms = plan.workload.op_timeout_ms;
   workload_options.read_ratio = plan.workload.read_ratio;
   workload_options.seed = seed;
+  workload_options.spread_reads = plan.topology.stale_reads;
   Workload workload(workload_options, urls, ids, journal);
 
   journal.write("phase", Json{{"phase", "baseline"}});

@@ -95,6 +95,11 @@ void Workload::client_loop(int client) {
     if (!is_read) invoke["value"] = value;
     journal_.write("op.invoke", invoke);
 
+    // A spread read starts on a random member and leaves `target` (the
+    // believed leader, which puts need) alone.
+    std::size_t read_target = target;
+    if (is_read && options_.spread_reads) read_target = static_cast<std::size_t>(rng() % urls_.size());
+    std::size_t& at = is_read && options_.spread_reads ? read_target : target;
     const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.op_timeout_ms);
     Attempt outcome{"fail", "", "no member accepted the operation before its deadline", nullptr};
     bool ambiguous = false;
@@ -102,11 +107,11 @@ void Workload::client_loop(int client) {
       const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  deadline - SteadyClock::now()).count();
       if (remaining <= 0) break;
-      const std::string url = urls_[target] + "/api/kv/" + key +
+      const std::string url = urls_[at] + "/api/kv/" + key +
                               "?timeout_ms=" + std::to_string(std::max<long>(1, remaining - 20));
       const auto response = http.request(is_read ? "GET" : "PUT", url, is_read ? "" : value,
                                          static_cast<long>(remaining));
-      outcome.member = ids_[target];
+      outcome.member = ids_[at];
       if (response.ok() && response.status == 200) {
         outcome.result = "ok";
         if (is_read) {
@@ -124,17 +129,17 @@ void Workload::client_loop(int client) {
         break;
       }
       // Follow the leader hint if there is one, else try the next member.
-      std::size_t next = (target + 1) % urls_.size();
+      std::size_t next = (at + 1) % urls_.size();
       if (response.ok()) {
         const Json body = Json::parse(response.body, nullptr, false);
         if (body.is_object() && body.contains("leader") && body["leader"].is_string()) {
           const auto hinted = std::find(ids_.begin(), ids_.end(), body["leader"].get<std::string>());
-          if (hinted != ids_.end() && static_cast<std::size_t>(hinted - ids_.begin()) != target) {
+          if (hinted != ids_.end() && static_cast<std::size_t>(hinted - ids_.begin()) != at) {
             next = static_cast<std::size_t>(hinted - ids_.begin());
           }
         }
       }
-      target = next;
+      at = next;
       std::this_thread::sleep_for(kRetryBackoff);
     }
     if (ambiguous) outcome.result = "unknown";

@@ -9,6 +9,11 @@
 // after connecting) ends the operation as `unknown`. Only a put answered 200
 // is `ok`, i.e. acknowledged.
 //
+// With spread_reads (the cluster's unsafe stale_reads mode), each get goes
+// first to a member chosen by the client's seeded generator, leader or not,
+// so that stale answers from lagging members show up in the history; puts
+// still go to the leader.
+//
 // Thread-safety: start/stop/join from one thread; acknowledged() after join().
 #pragma once
 
@@ -32,6 +37,7 @@ struct WorkloadOptions {
   std::int64_t op_timeout_ms = 1000;
   double read_ratio = 0;
   std::uint64_t seed = 1;
+  bool spread_reads = false;  // gets start on a random member, not the leader
 };
 
 struct WorkloadCounts {

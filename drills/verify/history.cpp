@@ -68,6 +68,9 @@ PlanFacts parse_run(const Json& ev) {
   if (objectives.is_object()) {
     p.rto_ms = get_double(objectives, "rto_ms");
     p.rpo_writes = get_double(objectives, "rpo_writes");
+    p.linearizable = get_bool(objectives, "linearizable", false);
+    p.leader_election_ms = get_double(objectives, "leader_election_ms");
+    p.max_elections = get_double(objectives, "max_elections");
   }
   const Json steady = get_json(plan, "steady_state");
   if (steady.is_object()) {
@@ -157,7 +160,8 @@ History history_from(const std::vector<Json>& events) {
       h.samples.push_back(parse_sample(ev, t));
       members.insert(h.samples.back().member);
     } else if (kind == "member.start") {
-      members.insert(get_text(ev, "member"));
+      h.starts.push_back({t, get_text(ev, "member"), get_bool(ev, "restart", false)});
+      members.insert(h.starts.back().member);
     } else if (kind == "member.exit") {
       h.exits.push_back({t, get_text(ev, "member"), get_bool(ev, "expected", false), exit_how(ev)});
       members.insert(h.exits.back().member);

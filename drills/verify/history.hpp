@@ -79,6 +79,13 @@ struct Phase {
   std::int64_t t_ns = 0;
 };
 
+// A member.start: the beginning of one process life of a member.
+struct MemberStart {
+  std::int64_t t_ns = 0;
+  std::string member;
+  bool restart = false;
+};
+
 struct MemberExit {
   std::int64_t t_ns = 0;
   std::string member;
@@ -101,6 +108,9 @@ struct PlanFacts {
   std::string started_at;
   std::optional<double> rto_ms;
   std::optional<double> rpo_writes;
+  bool linearizable = false;
+  std::optional<double> leader_election_ms;
+  std::optional<double> max_elections;
   double stability_window_ms = kDefaultStabilityWindowMs;
   double max_latency_ms = kDefaultMaxLatencyMs;
 };
@@ -115,6 +125,7 @@ struct History {
   std::vector<Readback> readbacks;   // by t_ns
   std::vector<Phase> phases;         // by t_ns
   std::vector<MemberExit> exits;     // by t_ns
+  std::vector<MemberStart> starts;   // by t_ns
   std::vector<std::string> members;  // every member id seen, sorted
   std::vector<std::string> notes;    // `note` events' text
   std::vector<std::string> warnings; // events that could not be used, and why

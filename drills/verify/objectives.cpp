@@ -10,7 +10,8 @@ std::string with_unit(double value, const std::string& unit) {
   return format_number(value) + (unit.empty() ? "" : " " + unit);
 }
 
-// Fills pass and detail for a check whose measured value may be null.
+}  // namespace
+
 void decide(CheckResult& c, const std::string& label, const std::string& unmeasured_detail) {
   if (!c.measured) {
     c.pass = false;
@@ -26,8 +27,6 @@ void decide(CheckResult& c, const std::string& label, const std::string& unmeasu
                " by " + with_unit(m - c.limit, c.unit);
   }
 }
-
-}  // namespace
 
 std::string format_number(double value) {
   if (!std::isfinite(value)) return value > 0 ? "inf" : (value < 0 ? "-inf" : "nan");
@@ -71,21 +70,36 @@ CheckResult check_election_safety(const ElectionStats& e) {
   return c;
 }
 
-Verdict evaluate(const History& h) {
+Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& linearizability) {
   Verdict v;
   v.rto = measure_rto(h);
   v.rpo = measure_rpo(h);
-  v.elections = measure_elections(h);
+  v.elections = measure_elections(h, v.rto.recovery_ns);
   v.workload = measure_workload(h);
+  v.linearizability = linearizability;
   if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
   if (h.plan.rpo_writes) v.checks.push_back(check_rpo(v.rpo, *h.plan.rpo_writes));
+  if (h.plan.linearizable) v.checks.push_back(check_linearizable(linearizability));
+  if (h.plan.leader_election_ms) {
+    v.checks.push_back(check_leader_election(v.elections, *h.plan.leader_election_ms));
+  }
+  if (h.plan.max_elections) v.checks.push_back(check_max_elections(v.elections, *h.plan.max_elections));
   v.checks.push_back(check_election_safety(v.elections));
+  v.checks.push_back(check_term_monotonic(v.elections));
+  v.checks.push_back(check_commit_monotonic(v.elections));
+  v.checks.push_back(check_stable_leadership(v.elections));
   for (const CheckResult& c : v.checks) {
     if (!c.pass) v.failed.push_back(c.objective);
   }
   v.pass = v.failed.empty();
   v.exit_code = v.pass ? 0 : 1;
   return v;
+}
+
+Verdict evaluate_journal(const History& h, const std::filesystem::path& journal_file) {
+  std::optional<LinearizabilityResult> lin;
+  if (h.plan.linearizable) lin = check_linearizability(journal_file);
+  return evaluate(h, lin);
 }
 
 Json to_json(const CheckResult& c) {

@@ -1,6 +1,7 @@
 // Compares what was measured with what the plan declared, into check results
 // and one verdict. Objectives the plan leaves out are not checked; the
-// built-in `election_safety` check always is.
+// built-in election checks (`election_safety`, `term_monotonic`,
+// `commit_monotonic`, `stable_leadership`) always are.
 //
 // Thread-safety: pure functions of their arguments.
 #pragma once
@@ -11,6 +12,7 @@
 
 #include "drills/verify/elections.hpp"
 #include "drills/verify/history.hpp"
+#include "drills/verify/linearizable.hpp"
 #include "drills/verify/rpo.hpp"
 #include "drills/verify/rto.hpp"
 #include "drills/verify/workload.hpp"
@@ -29,21 +31,43 @@ struct CheckResult {
 struct Verdict {
   bool pass = false;
   int exit_code = 1;                 // 0 pass, 1 fail
-  std::vector<CheckResult> checks;   // in the order rto_ms, rpo_writes, election_safety
+  // In the order rto_ms, rpo_writes, linearizable, leader_election_ms,
+  // max_elections, election_safety, term_monotonic, commit_monotonic,
+  // stable_leadership.
+  std::vector<CheckResult> checks;
   std::vector<std::string> failed;   // objectives of the failed checks
   RtoResult rto;
   RpoResult rpo;
   ElectionStats elections;
   WorkloadStats workload;
+  std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
-// Runs every measurement and check.
-Verdict evaluate(const History& history);
+// Runs every measurement and check. `linearizability` is the checker's result
+// for the same journal; when the plan declares `linearizable` and it is
+// absent, that check fails as not checked.
+Verdict evaluate(const History& history,
+                 const std::optional<LinearizabilityResult>& linearizability = std::nullopt);
+// The same, running the linearizability checker on `journal_file` when the
+// plan declares the objective.
+Verdict evaluate_journal(const History& history, const std::filesystem::path& journal_file);
 
 // The individual checks, for callers that measure themselves.
 CheckResult check_rto(const RtoResult& rto, double limit_ms);
 CheckResult check_rpo(const RpoResult& rpo, double limit_writes);
 CheckResult check_election_safety(const ElectionStats& elections);
+CheckResult check_term_monotonic(const ElectionStats& elections);
+CheckResult check_commit_monotonic(const ElectionStats& elections);
+CheckResult check_stable_leadership(const ElectionStats& elections);
+CheckResult check_leader_election(const ElectionStats& elections, double limit_ms);
+CheckResult check_max_elections(const ElectionStats& elections, double limit);
+// measured 0 ok, 1 violation; unknown (a budget ran out) and an unreadable
+// history are not measured and fail, with the reason in the detail.
+CheckResult check_linearizable(const std::optional<LinearizabilityResult>& result);
+
+// Sets pass (measured <= limit) and a detail saying by how much it missed;
+// a check with no measured value fails with `unmeasured_detail`.
+void decide(CheckResult& check, const std::string& label, const std::string& unmeasured_detail);
 
 // A number for people: one decimal, without a trailing ".0" ("1834.2", "1").
 std::string format_number(double value);

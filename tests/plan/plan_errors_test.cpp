@@ -65,7 +65,8 @@ TEST(PlanErrors, UnknownFieldSuggestsClosestName) {
   EXPECT_EQ(only_error(with(kBase, R"("objectives")", R"("objective")")),
             "p.json:8: $.objective: unknown field \"objective\"; did you mean \"objectives\"?");
   EXPECT_EQ(only_error(with(kBase, R"("rto_ms": 3000)", R"("rto_ms": 3000, "zzz": 1)")),
-            "p.json:8: $.objectives.zzz: unknown field \"zzz\"; known fields: rto_ms, rpo_writes");
+            "p.json:8: $.objectives.zzz: unknown field \"zzz\"; known fields: rto_ms, rpo_writes, "
+            "linearizable, leader_election_ms, max_elections");
 }
 
 TEST(PlanErrors, NegativeDurations) {

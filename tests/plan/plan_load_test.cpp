@@ -136,6 +136,48 @@ TEST(PlanError, FormatLeavesOutUnknownLineAndEmptyPath) {
   EXPECT_EQ((PlanError{"f.json", 2, "", "bad"}).to_string(), "f.json:2: bad");
 }
 
+TEST(PlanLoad, BundledStaleReadsParses) {
+  const LoadResult r = load_plan(kLibrary / "stale-reads.json");
+  ASSERT_TRUE(r.plan) << joined(r);
+  EXPECT_TRUE(r.plan->topology.stale_reads);
+  EXPECT_TRUE(r.plan->objectives.linearizable);
+  EXPECT_EQ(r.plan->objectives.rpo_writes, 0);
+  EXPECT_EQ(r.plan->workload.keys, 5);
+}
+
+TEST(PlanLoad, StaleReadsAndElectionObjectivesDefaultOff) {
+  const LoadResult r = parse_plan(kBase, "base.json");
+  ASSERT_TRUE(r.plan) << joined(r);
+  EXPECT_FALSE(r.plan->topology.stale_reads);
+  EXPECT_FALSE(r.plan->objectives.linearizable);
+  EXPECT_FALSE(r.plan->objectives.leader_election_ms.has_value());
+  EXPECT_FALSE(r.plan->objectives.max_elections.has_value());
+}
+
+TEST(PlanLoad, NewFieldsReadAndRoundTrip) {
+  const LoadResult r = parse_plan(kBase, "base.json",
+                                  {"topology.stale_reads=true", "objectives.linearizable=true",
+                                   "objectives.leader_election_ms=1500",
+                                   "objectives.max_elections=3"});
+  ASSERT_TRUE(r.plan) << joined(r);
+  EXPECT_TRUE(r.plan->topology.stale_reads);
+  EXPECT_TRUE(r.plan->objectives.linearizable);
+  EXPECT_EQ(r.plan->objectives.leader_election_ms, 1500.0);
+  EXPECT_EQ(r.plan->objectives.max_elections, 3);
+  const LoadResult again = parse_plan(to_json(*r.plan).dump(2), "again.json");
+  ASSERT_TRUE(again.plan) << joined(again);
+  EXPECT_EQ(*again.plan, *r.plan);
+}
+
+TEST(PlanLoad, BooleanFieldsRejectOtherTypes) {
+  const LoadResult r = parse_plan(kBase, "p.json", {"topology.stale_reads=1"});
+  ASSERT_FALSE(r.plan);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].to_string().find("$.topology.stale_reads: expected true or false, found"),
+            std::string::npos)
+      << r.errors[0].to_string();
+}
+
 TEST(PlanModel, MemberIds) {
   EXPECT_EQ(member_id(0), "c1");
   EXPECT_EQ(member_id(8), "c9");

@@ -32,6 +32,7 @@ rc::Gen<Plan> valid_plan() {
     t.election_timeout_max_ms =
         t.election_timeout_min_ms + *rc::gen::inRange<std::int64_t>(0, 2000);
     t.heartbeat_ms = *rc::gen::inRange<std::int64_t>(1, t.election_timeout_min_ms);
+    t.stale_reads = *rc::gen::arbitrary<bool>();
 
     Workload& w = p.workload;
     w.clients = *rc::gen::inRange(1, 65);
@@ -59,6 +60,13 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) p.objectives.rto_ms = *rc::gen::inRange(0, 100000) / 4.0;
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.rpo_writes = *rc::gen::inRange<std::int64_t>(0, 1000);
+    }
+    p.objectives.linearizable = *rc::gen::arbitrary<bool>();
+    if (*rc::gen::arbitrary<bool>()) {
+      p.objectives.leader_election_ms = *rc::gen::inRange(0, 100000) / 4.0;
+    }
+    if (*rc::gen::arbitrary<bool>()) {
+      p.objectives.max_elections = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
     return p;
   });

@@ -9,10 +9,15 @@ TEST(RaftCodec, EveryMessageKindRoundTrips) {
   const std::vector<Message> messages{
       {1, 2, 3, VoteRequest{10, 2}},
       {2, 1, 3, VoteResponse{true}},
+      {1, 2, 4, VoteRequest{10, 2, true}},
+      {2, 1, 4, VoteResponse{false, true}},
       {1, 3, 4,
        AppendRequest{5, 3, {{4, 6, R"({"op":"put","key":"k","value":"v\n\"q\""})"}, {4, 7, ""}}, 5}},
       {3, 1, 4, AppendResponse{false, 0, 2}},
       {3, 1, 18446744073709551615ULL, AppendResponse{true, 7, 0}},
+      {1, 2, 4, AppendRequest{5, 3, {}, 5, 9}},
+      {2, 1, 4, AppendResponse{true, 5, 0, 9}},
+      {1, 2, 4, TimeoutNow{}},
   };
   for (const Message& m : messages) {
     std::string error;
@@ -20,6 +25,22 @@ TEST(RaftCodec, EveryMessageKindRoundTrips) {
     ASSERT_TRUE(back) << error << " in " << encode(m);
     EXPECT_EQ(*back, m);
   }
+}
+
+TEST(RaftCodec, FieldsAddedLaterDefaultWhenAbsent) {
+  auto vote = decode(R"({"from":1,"to":2,"term":3,"type":"vote_request","last_log_index":4,)"
+                     R"("last_log_term":2})");
+  ASSERT_TRUE(vote);
+  EXPECT_EQ(vote->body, MessageBody(VoteRequest{4, 2, false}));
+  auto ack = decode(R"({"from":2,"to":1,"term":3,"type":"append_response","success":true,)"
+                    R"("match_index":4,"conflict_hint":0})");
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(std::get<AppendResponse>(ack->body).read_seq, 0u);
+  std::string error;
+  EXPECT_FALSE(decode(R"({"from":1,"to":2,"term":3,"type":"vote_request","last_log_index":4,)"
+                      R"("last_log_term":2,"pre_vote":"yes"})",
+                      &error));
+  EXPECT_EQ(error, "vote_request.pre_vote: not a boolean");
 }
 
 TEST(RaftCodec, ErrorsNameTheField) {

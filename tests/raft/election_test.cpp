@@ -54,6 +54,7 @@ TEST(RaftElection, SingleMemberLeadsAfterTimeoutAndCommitsAlone) {
 
 TEST(RaftElection, NoTimeoutBeforeMinimum) {
   Config config{1, {1, 2, 3}};
+  config.pre_vote = false;  // pre_vote_test.cpp covers the pre-vote round
   Node n(config, HardState{}, {}, 0);
   n.tick(config.election_timeout_min_ms - 1);
   EXPECT_EQ(n.role(), Role::follower);

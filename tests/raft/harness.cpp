@@ -1,10 +1,20 @@
 #include "tests/raft/harness.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace faultline::raft::testing {
 
-Cluster::Cluster(std::size_t size, std::uint64_t seed) : seed_(seed), rng_(seed) {
+Cluster::Cluster(std::size_t size, std::uint64_t seed)
+    : Cluster(size, ClusterOptions{seed, 64, PlantedBug::none, true}) {}
+
+Cluster::Cluster(std::map<NodeId, std::pair<HardState, std::vector<Entry>>> initial,
+                 std::uint64_t seed, std::size_t max_entries_per_append)
+    : Cluster(std::move(initial),
+              ClusterOptions{seed, max_entries_per_append, PlantedBug::none, true}) {}
+
+Cluster::Cluster(std::size_t size, ClusterOptions options)
+    : options_(options), rng_(options.seed) {
   for (NodeId id = 1; id <= size; ++id) all_ids_.push_back(id);
   for (NodeId id : all_ids_) {
     members_[id].node = std::make_unique<Node>(config_for(id), HardState{}, std::vector<Entry>{}, 0);
@@ -12,8 +22,8 @@ Cluster::Cluster(std::size_t size, std::uint64_t seed) : seed_(seed), rng_(seed)
 }
 
 Cluster::Cluster(std::map<NodeId, std::pair<HardState, std::vector<Entry>>> initial,
-                 std::uint64_t seed, std::size_t max_entries_per_append)
-    : seed_(seed), max_entries_per_append_(max_entries_per_append), rng_(seed) {
+                 ClusterOptions options)
+    : options_(options), rng_(options.seed) {
   for (const auto& [id, state] : initial) all_ids_.push_back(id);
   for (auto& [id, state] : initial) {
     Member& m = members_[id];
@@ -30,8 +40,11 @@ Config Cluster::config_for(NodeId id) const {
   Config c;
   c.id = id;
   c.members = all_ids_;
-  c.seed = seed_;
-  c.max_entries_per_append = max_entries_per_append_;
+  c.seed = options_.seed;
+  c.max_entries_per_append = options_.max_entries_per_append;
+  c.planted_bug = options_.planted_bug;
+  c.pre_vote = options_.pre_vote;
+  c.max_inflight_appends = options_.max_inflight_appends;
   return c;
 }
 
@@ -73,6 +86,7 @@ void Cluster::flush() {
           }
           m.applied.push_back(e);
         }
+        for (ReadState& r : ready.reads) m.reads.push_back(r);
       }
     }
     if (!any) break;
@@ -126,6 +140,37 @@ bool Cluster::advance_until(const std::function<bool()>& pred, std::int64_t max_
     advance(5);
   }
   return true;
+}
+
+std::optional<Entry> Cluster::commit_everywhere(const std::string& command,
+                                                std::int64_t max_ms) {
+  // Committed logs agree on prefixes, so each member's first applied copy is
+  // the same entry once all of them have one.
+  auto applied_everywhere = [&]() -> std::optional<Entry> {
+    std::optional<Entry> found;
+    for (const auto& [id, m] : members_) {
+      if (!m.node) continue;
+      auto it = std::find_if(m.applied.begin(), m.applied.end(),
+                             [&](const Entry& e) { return e.command == command; });
+      if (it == m.applied.end() || (found && *found != *it)) return std::nullopt;
+      found = *it;
+    }
+    return found;
+  };
+  const std::int64_t deadline = now_ + max_ms;
+  std::optional<Term> proposed_in;  // the term of the latest copy handed to a leader
+  while (true) {
+    if (auto done = applied_everywhere()) return done;
+    if (now_ >= deadline) return std::nullopt;
+    for (NodeId id : leaders()) {
+      // One copy per leadership: the same leader commits its own copy or
+      // loses office, and only then is a retry needed.
+      if (proposed_in == node(id).term()) continue;
+      if (node(id).propose(command, now_)) proposed_in = node(id).term();
+      flush();
+    }
+    advance(5);
+  }
 }
 
 std::vector<NodeId> Cluster::leaders() const {

@@ -31,6 +31,16 @@ struct Member {
   HardState durable_hard;      // what the member persisted
   std::vector<Entry> durable_log;
   std::vector<Entry> applied;  // the state machine, rebuilt on restart
+  std::vector<ReadState> reads;  // every confirmed ReadIndex read, in order
+};
+
+// Knobs of a whole test cluster; every member gets the same.
+struct ClusterOptions {
+  std::uint64_t seed = 1;
+  std::size_t max_entries_per_append = 64;
+  PlantedBug planted_bug = PlantedBug::none;
+  bool pre_vote = true;
+  std::size_t max_inflight_appends = 4;
 };
 
 struct InFlight {
@@ -44,6 +54,9 @@ class Cluster {
   // Members start from the given durable state instead of an empty one.
   Cluster(std::map<NodeId, std::pair<HardState, std::vector<Entry>>> initial, std::uint64_t seed,
           std::size_t max_entries_per_append = 64);
+  Cluster(std::size_t size, ClusterOptions options);
+  Cluster(std::map<NodeId, std::pair<HardState, std::vector<Entry>>> initial,
+          ClusterOptions options);
 
   std::int64_t now() const { return now_; }
   Node& node(NodeId id) { return *members_.at(id).node; }
@@ -59,6 +72,13 @@ class Cluster {
   std::optional<NodeId> wait_for_leader(std::int64_t max_ms);
   // Advances until `pred` holds; false after max_ms.
   bool advance_until(const std::function<bool()>& pred, std::int64_t max_ms);
+  // Commits `command` the way a client must: proposes it to the leader, and
+  // again to each later leader, because a leader can lose office (check_quorum,
+  // an election it did not see coming) before its entry commits, and a new
+  // leader with a shorter log then overwrites it. Returns the first committed
+  // copy once every live member has applied it; nullopt after max_ms. Use a
+  // command no other proposal uses.
+  std::optional<Entry> commit_everywhere(const std::string& command, std::int64_t max_ms);
 
   // Delivers at most `count` due messages, in send order (not moving time).
   std::size_t deliver(std::size_t count);
@@ -89,8 +109,7 @@ class Cluster {
   bool link_up(NodeId from, NodeId to) const;
   void check();
 
-  std::uint64_t seed_;
-  std::size_t max_entries_per_append_ = 64;
+  ClusterOptions options_;
   std::int64_t now_ = 0;
   std::vector<NodeId> all_ids_;
   std::map<NodeId, Member> members_;

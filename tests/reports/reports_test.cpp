@@ -117,6 +117,44 @@ TEST(Console, ListsVerdictChecksPartsAndLostWrites) {
   EXPECT_NE(text.find("RPO: 1 of"), std::string::npos) << text;
 }
 
+TEST(Html, ElectionsAndLinearizabilitySectionsEscapeTheirText) {
+  const History h = hostile_history();
+  verify::LinearizabilityResult lin;
+  lin.verdict = "violation";
+  lin.keys = 1;
+  lin.ops = 3;
+  lin.evidence = "key <k> is not linearizable.\n  read -> \"v1\" & more\n";
+  const verify::Verdict v = verify::evaluate(h, lin);
+  const std::string html = render_html(h, v);
+  EXPECT_NE(html.find("<h2>Elections</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<h3>Leader losses</h3>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;c2&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<c2>"), std::string::npos);
+  EXPECT_NE(html.find("<h2>Linearizability</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<pre>key &lt;k&gt; is not linearizable.\n  read -&gt; &quot;v1&quot; &amp; more\n</pre>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("<k>"), std::string::npos);
+}
+
+TEST(Html, NoLinearizabilitySectionWhenNotAskedFor) {
+  const History h = hostile_history();
+  EXPECT_EQ(render_html(h, verify::evaluate(h)).find("Linearizability"), std::string::npos);
+}
+
+TEST(Console, MultiLineDetailIsIndentedBelowTheCheck) {
+  JournalBuilder b;
+  b.event(0, "run", {{"plan_name", "p"}, {"plan", {{"objectives", {{"linearizable", true}}}}}});
+  verify::LinearizabilityResult lin;
+  lin.verdict = "violation";
+  lin.evidence = "key k is not linearizable.\nnone of these can be linearized next:\n";
+  const History h = verify::history_from(b.events());
+  const std::string text = console_summary(h, verify::evaluate(h, lin));
+  EXPECT_NE(text.find("(not linearizable; evidence below)\n        key k is not linearizable.\n"
+                      "        none of these can be linearized next:\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(WriteReports, WritesTheThreeFiles) {
   const History h = hostile_history();
   const verify::Verdict v = verify::evaluate(h);

@@ -11,11 +11,12 @@ namespace {
 constexpr long kRequestTimeoutMs = 3000;
 }
 
-ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed)
+ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed, bool stale_reads)
     : dir_(scratch_dir("cluster")) {
   runner::ClusterOptions options;
   options.coordinators = coordinators;
   options.seed = seed;
+  options.stale_reads = stale_reads;
   options.dir = dir_;
   options.binary = FAULTLINE_BINARY;
   cluster_ = std::make_unique<runner::EmbeddedCluster>(options, supervisor_);
@@ -51,6 +52,13 @@ bool ClusterHarness::restart(const std::string& id) {
 
 bool ClusterHarness::wait_converged(std::chrono::milliseconds timeout) {
   return cluster_->wait_converged(std::chrono::steady_clock::now() + timeout);
+}
+
+std::string ClusterHarness::other_than(const std::string& id) const {
+  for (const auto& m : cluster_->members()) {
+    if (m.id != id) return m.id;
+  }
+  return {};
 }
 
 runner::MemberStatus ClusterHarness::status(const std::string& id) const {

@@ -23,7 +23,8 @@ struct HttpResult {
 
 class ClusterHarness {
  public:
-  explicit ClusterHarness(int coordinators, std::uint64_t seed = 7);
+  // stale_reads: the reference cluster's unsafe mode (docs/reference-cluster.md).
+  explicit ClusterHarness(int coordinators, std::uint64_t seed = 7, bool stale_reads = false);
   ~ClusterHarness();  // stops every member and removes the folder
 
   // Starts every member; false (with the reason in error()) if one fails.
@@ -36,6 +37,9 @@ class ClusterHarness {
   runner::MemberStatus status(const std::string& id) const;
   HttpResult put(const std::string& id, const std::string& key, const std::string& value);
   HttpResult get(const std::string& id, const std::string& path);
+
+  // Any other member than `id`.
+  std::string other_than(const std::string& id) const;
 
   const runner::EmbeddedCluster& cluster() const { return *cluster_; }
   const std::string& error() const { return error_; }

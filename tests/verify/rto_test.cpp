@@ -70,7 +70,7 @@ TEST(Rto, NeverRecoveredIsNullAndFailsTheObjective) {
   const Verdict v = evaluate(h);
   EXPECT_FALSE(v.pass);
   EXPECT_EQ(v.exit_code, 1);
-  ASSERT_EQ(v.checks.size(), 2u);  // rto_ms and the built-in election_safety
+  ASSERT_EQ(v.checks.size(), 5u);  // rto_ms and the four built-in election checks
   EXPECT_EQ(v.checks[0].objective, "rto_ms");
   EXPECT_FALSE(v.checks[0].pass);
   EXPECT_EQ(v.checks[0].detail, "did not recover within the run");

@@ -1,0 +1,54 @@
+// SimNetwork: the simulated network between members, in virtual time.
+//
+// Every message gets a delay drawn from its link's [min, max]; independent
+// delays reorder messages. A message may be dropped or duplicated (each copy
+// with its own delay). A cut directed link loses what is sent on it and what
+// was in flight on it when it is delivered. Decisions draw from the caller's
+// generator in send order, so a run is a function of its seed.
+//
+// Thread-safety: none; the simulator's single thread owns it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "cluster/raft/types.hpp"
+#include "cluster/sim/config.hpp"
+#include "cluster/sim/schedule.hpp"
+
+namespace faultline::sim {
+
+enum class SendOutcome { queued, dropped, cut, duplicated };
+
+class SimNetwork {
+ public:
+  explicit SimNetwork(LinkParams defaults) : defaults_(defaults) {}
+
+  SendOutcome send(raft::Message message, std::int64_t now_ms, std::mt19937_64& rng);
+  // Removes and returns, in delivery order, the messages due at or before
+  // now_ms whose link is not cut. `lost` counts those the cut swallowed.
+  std::vector<raft::Message> deliver_due(std::int64_t now_ms, std::uint64_t& lost);
+
+  void set_cut(std::vector<Link> cut) { cut_ = std::set<Link>(cut.begin(), cut.end()); }
+  void set_defaults(LinkParams p) { defaults_ = p; }
+  LinkParams defaults() const { return defaults_; }
+  // Overrides the delay of both directions between `member` and every other.
+  void set_member_delay(raft::NodeId member, std::size_t members, std::int64_t lo, std::int64_t hi);
+  bool is_cut(raft::NodeId from, raft::NodeId to) const { return cut_.count({from, to}) != 0; }
+  std::size_t in_flight() const { return queue_.size(); }
+
+ private:
+  std::int64_t draw_delay(raft::NodeId from, raft::NodeId to, std::mt19937_64& rng) const;
+
+  LinkParams defaults_;
+  std::map<Link, std::pair<std::int64_t, std::int64_t>> link_delay_;  // per-link overrides
+  std::set<Link> cut_;
+  // Keyed by (delivery ms, send sequence): ties deliver in send order.
+  std::map<std::pair<std::int64_t, std::uint64_t>, raft::Message> queue_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace faultline::sim

@@ -1,0 +1,343 @@
+// The simulator's event loop: members, faults, client, and the safety checks.
+#include "cluster/sim/simulator.hpp"
+
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "cluster/raft/invariants.hpp"
+#include "cluster/raft/node.hpp"
+#include "cluster/sim/network.hpp"
+#include "cluster/sim/sim_storage.hpp"
+
+namespace faultline::sim {
+
+namespace {
+
+struct Member {
+  raft::NodeId id = 0;
+  SimStorage storage;
+  std::unique_ptr<raft::Node> node;  // null while crashed
+  std::uint64_t incarnation = 0;
+  // Local clock: base_local + (t - base_global) * (1e6 + drift_ppm) / 1e6.
+  std::int64_t drift_ppm = 0;
+  std::int64_t base_global = 0;
+  std::int64_t base_local = 0;
+  raft::Role role = raft::Role::follower;
+  raft::Term term = 0;
+};
+
+std::string describe(const raft::Message& m) {
+  std::string s = std::to_string(m.from) + ">" + std::to_string(m.to) + " t" + std::to_string(m.term) + " ";
+  if (const auto* v = std::get_if<raft::VoteRequest>(&m.body)) {
+    return s + (v->pre_vote ? "prevote? last " : "vote? last ") + std::to_string(v->last_log_index) + "/" + std::to_string(v->last_log_term);
+  }
+  if (const auto* v = std::get_if<raft::VoteResponse>(&m.body)) return s + (v->pre_vote ? "pre" : "") + (v->granted ? "vote yes" : "vote no");
+  if (const auto* a = std::get_if<raft::AppendRequest>(&m.body)) {
+    return s + "append prev " + std::to_string(a->prev_index) + "/" + std::to_string(a->prev_term) + " n" +
+           std::to_string(a->entries.size()) + " c" + std::to_string(a->leader_commit);
+  }
+  if (const auto* r = std::get_if<raft::AppendResponse>(&m.body)) {
+    return s + (r->success ? "ack " + std::to_string(r->match_index) : "nack " + std::to_string(r->conflict_hint));
+  }
+  return s + "message kind " + std::to_string(m.body.index());
+}
+
+class Simulation {
+ public:
+  Simulation(const SimConfig& config, const Schedule& schedule)
+      : config_(config), schedule_(schedule), rng_(config.seed), network_(config.network) {
+    for (raft::NodeId id = 1; id <= config_.members; ++id) ids_.push_back(id);
+    members_.resize(config_.members);
+    for (std::size_t i = 0; i < members_.size(); ++i) {
+      members_[i].id = ids_[i];
+      start(members_[i]);
+    }
+  }
+
+  SimResult run() {
+    std::size_t next_action = 0;
+    for (now_ = 0; now_ < config_.duration_ms && !stopped_; ++now_) {
+      while (next_action < schedule_.actions.size() && schedule_.actions[next_action].at_ms <= now_) {
+        apply(schedule_.actions[next_action++]);
+      }
+      for (raft::Message& m : network_.deliver_due(now_, result_.stats.messages_dropped)) deliver(m);
+      client_ops();
+      for (Member& m : members_) {
+        if (!m.node) continue;
+        m.node->tick(local(m));
+        drive(m);
+      }
+      if (dirty_ && now_ - last_check_ >= config_.check_every_ms) check();
+    }
+    if (dirty_ && !stopped_) check();
+    result_.stats.simulated_ms = now_;
+    result_.stats.committed = monitor_.committed().size();
+    return std::move(result_);
+  }
+
+ private:
+  void log(const std::string& what) {
+    result_.event_log += std::to_string(now_);
+    result_.event_log += ' ';
+    result_.event_log += what;
+    result_.event_log += '\n';
+  }
+
+  void violation(const std::string& what) {
+    log("VIOLATION " + what);
+    result_.violations.push_back("t=" + std::to_string(now_) + " " + what);
+    if (result_.first_violation_ms < 0) result_.first_violation_ms = now_;
+    if (config_.stop_at_first_violation) stopped_ = true;
+  }
+
+  std::int64_t local(const Member& m) const {
+    return m.base_local + (now_ - m.base_global) * (1'000'000 + m.drift_ppm) / 1'000'000;
+  }
+
+  void start(Member& m) {
+    store::Recovered rec = m.storage.load();
+    raft::Config c;
+    c.id = m.id;
+    c.members = ids_;
+    c.election_timeout_min_ms = config_.election_timeout_min_ms;
+    c.election_timeout_max_ms = config_.election_timeout_max_ms;
+    c.heartbeat_ms = config_.heartbeat_ms;
+    // A restarted member draws fresh timeouts, still from the run's one seed.
+    c.seed = config_.seed + 0x9E3779B97F4A7C15ULL * m.incarnation;
+    c.check_quorum = config_.check_quorum;
+    c.pre_vote = config_.pre_vote;
+    c.planted_bug = config_.planted_bug;
+    if (auto error = raft::validate(c, rec.log)) {
+      violation("member " + std::to_string(m.id) + " cannot restart: " + *error);
+      return;
+    }
+    m.node = std::make_unique<raft::Node>(std::move(c), rec.hard, std::move(rec.log), local(m));
+    m.role = m.node->role();
+    m.term = m.node->term();
+    dirty_ = true;
+    drive(m);
+  }
+
+  Member* leader() {
+    Member* best = nullptr;
+    for (Member& m : members_) {
+      if (m.node && m.node->role() == raft::Role::leader && (!best || m.node->term() > best->node->term())) best = &m;
+    }
+    return best;
+  }
+
+  void crash(Member& m) {
+    if (!m.node) return log("crash " + std::to_string(m.id) + ": already down");
+    m.storage.crash();
+    m.node.reset();
+    ++m.incarnation;
+    ++result_.stats.crashes;
+    dirty_ = true;
+    log("crash " + std::to_string(m.id));
+  }
+
+  void apply(const Action& a) {
+    log("action: " + to_string(a));
+    auto member = [&](raft::NodeId id) -> Member& { return members_[id - 1]; };
+    switch (a.kind) {
+      case ActionKind::crash:
+        crash(member(a.member));
+        break;
+      case ActionKind::crash_leader:
+        if (Member* l = leader()) {
+          if (!recovery_from_) recovery_from_ = std::make_pair(now_, l->node->term());
+          crash(*l);
+        } else {
+          log("crash leader: no leader");
+        }
+        break;
+      case ActionKind::restart:
+        restart(member(a.member));
+        break;
+      case ActionKind::restart_all:
+        for (Member& m : members_) restart(m);
+        break;
+      case ActionKind::partition:
+        network_.set_cut(a.cut);
+        break;
+      case ActionKind::isolate_leader:
+        if (Member* l = leader()) {
+          network_.set_cut(split_links({l->id}, config_.members));
+        } else {
+          log("isolate leader: no leader");
+        }
+        break;
+      case ActionKind::heal:
+        network_.set_cut({});
+        break;
+      case ActionKind::drop:
+      case ActionKind::duplicate:
+      case ActionKind::delay: {
+        LinkParams p = network_.defaults();
+        if (a.kind == ActionKind::drop) p.drop_per_mille = static_cast<std::uint32_t>(a.a);
+        if (a.kind == ActionKind::duplicate) p.duplicate_per_mille = static_cast<std::uint32_t>(a.a);
+        if (a.kind == ActionKind::delay) p.delay_min_ms = a.a, p.delay_max_ms = a.b;
+        network_.set_defaults(p);
+        break;
+      }
+      case ActionKind::slow:
+        network_.set_member_delay(a.member, config_.members, a.a, a.b);
+        break;
+      case ActionKind::drift: {
+        Member& m = member(a.member);
+        m.base_local = local(m);
+        m.base_global = now_;
+        m.drift_ppm = a.a;
+        break;
+      }
+    }
+  }
+
+  void restart(Member& m) {
+    if (m.node) return;
+    ++result_.stats.restarts;
+    log("restart " + std::to_string(m.id));
+    start(m);
+  }
+
+  void deliver(const raft::Message& msg) {
+    Member& m = members_[msg.to - 1];
+    if (!m.node) {
+      ++result_.stats.messages_dropped;
+      if (config_.log_messages) log("lost (down) " + describe(msg));
+      return;
+    }
+    ++result_.stats.messages_delivered;
+    if (config_.log_messages) log("recv " + describe(msg));
+    m.node->step(msg, local(m));
+    drive(m);
+  }
+
+  void client_ops() {
+    client_credit_ += config_.client_ops_per_second;
+    while (client_credit_ >= 1000) {
+      client_credit_ -= 1000;
+      std::vector<Member*> leaders;
+      for (Member& m : members_) {
+        if (m.node && m.node->role() == raft::Role::leader) leaders.push_back(&m);
+      }
+      if (leaders.empty()) {
+        ++result_.stats.proposals_refused;
+        continue;
+      }
+      // A client may reach a stale leader too; which one is part of the seed.
+      Member* target = leaders.front();
+      if (leaders.size() > 1) {
+        target = leaders[std::uniform_int_distribution<std::size_t>(0, leaders.size() - 1)(rng_)];
+      }
+      const std::string command = "op" + std::to_string(next_op_++);
+      if (target->node->propose(command, local(*target))) {
+        ++result_.stats.proposals;
+        if (config_.log_messages) log("propose " + command + " at " + std::to_string(target->id));
+      }
+      drive(*target);
+    }
+  }
+
+  // Carries out a member's Ready: persist, send, apply (raft::Ready's order).
+  void drive(Member& m) {
+    while (m.node && m.node->has_ready()) {
+      dirty_ = true;
+      raft::Ready ready = m.node->take_ready();
+      if (auto error = store::persist(m.storage, ready)) {
+        violation("member " + std::to_string(m.id) + " storage error: " + *error);
+        return;
+      }
+      for (raft::Message& msg : ready.messages) send(std::move(msg));
+      for (const raft::Entry& e : ready.committed) check_apply(m, e);
+    }
+    if (!m.node) return;
+    if (m.node->role() != m.role || m.node->term() != m.term) {
+      m.role = m.node->role();
+      m.term = m.node->term();
+      if (m.term > result_.stats.max_term) result_.stats.max_term = m.term;
+      log("member " + std::to_string(m.id) + " " + std::string(raft::to_string(m.role)) + " term " +
+          std::to_string(m.term));
+      if (m.role == raft::Role::leader) {
+        ++result_.stats.elections_won;
+        if (recovery_from_ && m.term > recovery_from_->second) {
+          result_.stats.leader_recovery_ms.push_back(now_ - recovery_from_->first);
+          recovery_from_.reset();
+          if (config_.stop_after_recoveries != 0 &&
+              result_.stats.leader_recovery_ms.size() >= config_.stop_after_recoveries) {
+            stopped_ = true;
+          }
+        }
+      }
+    }
+  }
+
+  void send(raft::Message msg) {
+    ++result_.stats.messages_sent;
+    const std::string what = config_.log_messages ? describe(msg) : std::string();
+    const SendOutcome outcome = network_.send(std::move(msg), now_, rng_);
+    if (outcome == SendOutcome::dropped || outcome == SendOutcome::cut) ++result_.stats.messages_dropped;
+    if (outcome == SendOutcome::duplicated) ++result_.stats.messages_duplicated;
+    if (!config_.log_messages) return;
+    switch (outcome) {
+      case SendOutcome::queued:
+        return log("send " + what);
+      case SendOutcome::dropped:
+        return log("drop " + what);
+      case SendOutcome::cut:
+        return log("cut " + what);
+      case SendOutcome::duplicated:
+        return log("send twice " + what);
+    }
+  }
+
+  // State machine safety on every apply, cheaper than a full observation:
+  // whatever any member applies at an index, every member applies there.
+  void check_apply(const Member& m, const raft::Entry& e) {
+    if (e.index == applied_.size() + 1) {
+      applied_.push_back(e);
+    } else if (e.index <= applied_.size() && applied_[e.index - 1] != e) {
+      const raft::Entry& first = applied_[e.index - 1];
+      violation("state machine safety: member " + std::to_string(m.id) + " applied (term " +
+                std::to_string(e.term) + ", '" + e.command + "') at index " + std::to_string(e.index) +
+                ", another member applied (term " + std::to_string(first.term) + ", '" + first.command + "')");
+    }
+  }
+
+  void check() {
+    dirty_ = false;
+    last_check_ = now_;
+    snapshots_.clear();
+    for (const Member& m : members_) {
+      if (m.node) snapshots_.push_back(raft::snapshot_of(*m.node));
+    }
+    for (const std::string& v : monitor_.observe(snapshots_)) violation(v);
+  }
+
+  const SimConfig& config_;
+  const Schedule& schedule_;
+  std::vector<raft::NodeId> ids_;
+  std::vector<Member> members_;
+  std::mt19937_64 rng_;
+  SimNetwork network_;
+  raft::SafetyMonitor monitor_;
+  std::vector<raft::NodeSnapshot> snapshots_;
+  std::vector<raft::Entry> applied_;  // first entry applied at each index, by any member
+  SimResult result_;
+  std::int64_t now_ = 0;
+  std::int64_t last_check_ = -1'000'000;
+  std::int64_t client_credit_ = 0;
+  std::uint64_t next_op_ = 0;
+  std::optional<std::pair<std::int64_t, raft::Term>> recovery_from_;
+  bool dirty_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+SimResult run(const SimConfig& config, const Schedule& schedule) {
+  return Simulation(config, schedule).run();
+}
+
+}  // namespace faultline::sim

@@ -1,0 +1,22 @@
+// HTML sections of the report for the election and linearizability checks
+// (internal to reports/). Every piece of text from the journal is escaped.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "reports/reports.hpp"
+
+namespace faultline::reports {
+
+// "Elections": per-term leaders and when each term's leader took over, with
+// terms outside every fault window marked; each leader loss and the time to
+// a leader known by a majority; term and commit-index regressions.
+std::string elections_section(const Verdict& verdict);
+
+// "Linearizability": the checker's verdict and its evidence in a <pre>; empty
+// when the plan did not ask for the check.
+std::string linearizability_section(const Verdict& verdict);
+
+}  // namespace faultline::reports

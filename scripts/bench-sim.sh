@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the simulator benchmark in Release and runs it on one core.
+#   scripts/bench-sim.sh [SIMULATED_SECONDS] [CHECK_EVERY_MS] [RUNS]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${FAULTLINE_BENCH_BUILD:-$root/build-bench-sim}"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_TESTS=ON >/dev/null
+cmake --build "$build" --target sim_bench -j"${JOBS:-1}"
+exec taskset -c 0 "$build/tests/bench/sim_bench" "$@"

@@ -1,0 +1,87 @@
+// Pre-vote (Raft thesis 9.6): a member asks whether it could win before it
+// raises its term, so a member that was cut off cannot depose a healthy leader.
+#include <gtest/gtest.h>
+
+#include "tests/raft/harness.hpp"
+
+namespace faultline::raft {
+namespace {
+
+using testing::Cluster;
+using testing::ClusterOptions;
+
+Term rejoined_follower_term(bool pre_vote, bool* leader_kept) {
+  Cluster c(3, ClusterOptions{11, 64, PlantedBug::none, pre_vote});
+  auto leader = c.wait_for_leader(2000);
+  EXPECT_TRUE(leader);
+  if (!leader) return 0;
+  const Term term = c.node(*leader).term();
+  const NodeId cut = *leader == 1 ? 2 : 1;
+  c.isolate(cut);
+  c.advance(3000);  // many election timeouts in isolation
+  const Term cut_term = c.node(cut).term();
+  c.heal();
+  c.advance(1000);
+  *leader_kept = c.leaders() == std::vector<NodeId>{*leader} && c.node(*leader).term() == term &&
+                 c.node(cut).leader() == leader;
+  EXPECT_TRUE(c.violations().empty()) << c.violations().front();
+  return cut_term - term;
+}
+
+TEST(RaftPreVote, RejoiningFollowerDoesNotBumpTermOrDisruptLeader) {
+  bool leader_kept = false;
+  EXPECT_EQ(rejoined_follower_term(true, &leader_kept), 0u);
+  EXPECT_TRUE(leader_kept);
+  // Without pre-vote the same script deposes the leader: the check has teeth.
+  EXPECT_GT(rejoined_follower_term(false, &leader_kept), 0u);
+  EXPECT_FALSE(leader_kept);
+}
+
+TEST(RaftPreVote, TimeoutAsksForPreVotesAtNextTermWithoutRaisingOwn) {
+  Config config{1, {1, 2, 3}};
+  Node n(config, HardState{4, 3, 0}, {}, 0);
+  n.take_ready();
+  n.tick(config.election_timeout_max_ms);
+  EXPECT_EQ(n.role(), Role::follower);
+  EXPECT_TRUE(n.pre_candidate());
+  EXPECT_EQ(n.term(), 4u);
+  EXPECT_EQ(n.voted_for(), 3u);
+  Ready r = n.take_ready();
+  EXPECT_FALSE(r.hard_state);  // nothing durable changes for a pre-vote
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[0].term, 5u);
+  EXPECT_TRUE(std::get<VoteRequest>(r.messages[0].body).pre_vote);
+  // One grant makes a majority of three: now the real election at term 5.
+  n.step(Message{2, 1, 5, VoteResponse{true, true}}, 310);
+  EXPECT_EQ(n.role(), Role::candidate);
+  EXPECT_FALSE(n.pre_candidate());
+  EXPECT_EQ(n.term(), 5u);
+  r = n.take_ready();
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_FALSE(std::get<VoteRequest>(r.messages[0].body).pre_vote);
+}
+
+TEST(RaftPreVote, RefusedWhileLeaderIsHeardAndForStaleLog) {
+  Config config{2, {1, 2, 3}};
+  Node n(config, HardState{1, std::nullopt, 0}, {Entry{1, 1, "a"}}, 0);
+  n.step(Message{1, 2, 1, AppendRequest{1, 1, {}, 0}}, 100);
+  n.take_ready();
+  auto answer = [&](Message m, std::int64_t now) {
+    n.step(m, now);
+    Ready r = n.take_ready();
+    EXPECT_FALSE(r.hard_state);  // a pre-vote never changes term or vote
+    EXPECT_EQ(r.messages.size(), 1u);
+    return r.messages.empty() ? VoteResponse{} : std::get<VoteResponse>(r.messages[0].body);
+  };
+  const Message up_to_date{3, 2, 2, VoteRequest{1, 1, true}};
+  EXPECT_FALSE(answer(up_to_date, 120).granted);  // the leader was heard 20 ms ago
+  EXPECT_FALSE(answer(Message{3, 2, 2, VoteRequest{0, 0, true}}, 400).granted);  // stale log
+  const VoteResponse granted = answer(up_to_date, 400);
+  EXPECT_TRUE(granted.granted);
+  EXPECT_TRUE(granted.pre_vote);
+  EXPECT_EQ(n.term(), 1u);
+  EXPECT_EQ(n.role(), Role::follower);
+}
+
+}  // namespace
+}  // namespace faultline::raft
