@@ -6,4 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${FAULTLINE_BENCH_BUILD:-$root/build-bench-sim}"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_TESTS=ON >/dev/null
 cmake --build "$build" --target sim_bench -j"${JOBS:-1}"
-exec taskset -c 0 "$build/tests/bench/sim_bench" "$@"
+# Wall-clock figures depend on what else runs: report the load with them.
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+taskset -c 0 "$build/tests/bench/sim_bench" "$@"
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -49,7 +49,19 @@ bool Coordinator::start(std::string& error) {
   raft_config.seed = config_.seed * 1000003u + config_.id;
   {
     std::lock_guard lock(mu_);
-    node_ = std::make_unique<raft::Node>(raft_config, recovered.hard,
+    raft::Snapshot snapshot;
+    if (recovered.snapshot) {
+      // The state machine starts from the snapshot; the log replays only the
+      // committed entries after it.
+      if (auto restore_error = kv_.restore(recovered.snapshot->data)) {
+        error = "cannot restore the snapshot in " + config_.data_dir.string() + ": " +
+                *restore_error;
+        return false;
+      }
+      applied_index_ = recovered.snapshot->index;
+      snapshot = std::move(*recovered.snapshot);
+    }
+    node_ = std::make_unique<raft::Node>(raft_config, recovered.hard, std::move(snapshot),
                                          std::move(recovered.log), now_ms());
     handle_ready_locked();  // replays committed entries into the state machine
   }
@@ -93,6 +105,17 @@ void Coordinator::handle_ready_locked() {
                 << "; stopping\n";
       std::abort();
     }
+    if (ready.snapshot) {
+      // A leader's snapshot replaces the state machine before later entries
+      // apply on top of it. Proposals waiting at covered indexes cannot learn
+      // their outcome here and time out (which already means "may be applied").
+      if (auto error = kv_.restore(ready.snapshot->data)) {
+        std::cerr << "faultline coordinator " << config_.name
+                  << ": cannot restore the leader's snapshot: " << *error << "; stopping\n";
+        std::abort();
+      }
+      applied_index_ = ready.snapshot->index;
+    }
     for (const auto& message : ready.messages) {
       auto peer = peers_.find(message.to);
       if (peer != peers_.end()) peer->second->enqueue(raft::encode(message));
@@ -111,6 +134,23 @@ void Coordinator::handle_ready_locked() {
     }
   }
   if (woke) applied_cv_.notify_all();
+  maybe_compact_locked();
+}
+
+void Coordinator::maybe_compact_locked() {
+  // Long drills would otherwise grow the log (and the recovery replay) without
+  // bound; the snapshot is the applied key-value state.
+  if (node_->last_index() - node_->snapshot_index() <= kCompactAfterEntries) return;
+  if (applied_index_ <= node_->snapshot_index()) return;
+  const raft::Index upto = applied_index_;
+  const raft::Term term = node_->term_at(upto);
+  std::string data = kv_.snapshot();
+  if (!node_->compact(upto, data)) return;
+  if (auto error = storage_->save_snapshot(upto, term, data)) {
+    std::cerr << "faultline coordinator " << config_.name << ": storage failed: " << *error
+              << "; stopping\n";
+    std::abort();
+  }
 }
 
 OpResult Coordinator::replicate(const std::string& command, std::chrono::milliseconds timeout) {

@@ -72,6 +72,10 @@ class Coordinator {
   static std::int64_t now_ms();
   void tick_loop();
   void handle_ready_locked();  // requires mu_
+  // Snapshots the key-value state and compacts the log once more than
+  // kCompactAfterEntries entries follow the log's base. Requires mu_.
+  void maybe_compact_locked();
+  static constexpr std::uint64_t kCompactAfterEntries = 10'000;
   void install_routes();
 
   // Constant after construction.

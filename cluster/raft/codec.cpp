@@ -44,6 +44,13 @@ struct BodyToJson {
     out["read_seq"] = b.read_seq;
   }
   void operator()(const TimeoutNow&) const { out["type"] = "timeout_now"; }
+  void operator()(const InstallSnapshot& b) const {
+    out["type"] = "install_snapshot";
+    out["last_included_index"] = b.last_included_index;
+    out["last_included_term"] = b.last_included_term;
+    out["data"] = b.data;
+    out["leader_commit"] = b.leader_commit;
+  }
 };
 
 // Reads fields with their JSON path in every error, so a bad message says where.
@@ -115,6 +122,11 @@ std::optional<MessageBody> body_from_json(const json& j, Reader& r) {
                           r.u64(j, type, "conflict_hint"), r.optional_u64(j, type, "read_seq")};
   }
   if (type == "timeout_now") return TimeoutNow{};
+  if (type == "install_snapshot") {
+    return InstallSnapshot{r.u64(j, type, "last_included_index"),
+                           r.u64(j, type, "last_included_term"), r.text(j, type, "data"),
+                           r.optional_u64(j, type, "leader_commit")};
+  }
   if (type == "append_request") {
     AppendRequest b;
     b.prev_index = r.u64(j, type, "prev_index");

@@ -4,9 +4,9 @@
 //    "entries":[{"term":5,"index":8,"command":"..."}],"leader_commit":6}
 //
 // `type` is one of vote_request, vote_response, append_request, append_response,
-// timeout_now; the other fields are the members of the matching struct in
+// timeout_now, install_snapshot; the other fields are the members of the matching struct in
 // types.hpp. Fields added later (pre_vote, read_seq) default when absent.
-// Commands must be valid UTF-8 (the key-value commands are JSON text); invalid
+// Commands and snapshot data must be valid UTF-8 (the key-value commands are JSON text); invalid
 // bytes are replaced by U+FFFD rather than failing the send.
 //
 // Thread-safety: free functions without shared state.

@@ -9,9 +9,13 @@ namespace {
 
 std::string id(NodeId n) { return "member " + std::to_string(n); }
 
+// A compacted log starts past index 1; its first entry says where.
+Index first_index(const NodeSnapshot& s) { return s.log.empty() ? 1 : s.log.front().index; }
+Index last_index(const NodeSnapshot& s) { return first_index(s) + s.log.size() - 1; }
+
 const Entry* entry_at(const NodeSnapshot& s, Index i) {
-  if (i == 0 || i > s.log.size()) return nullptr;
-  return &s.log[i - 1];
+  if (s.log.empty() || i < first_index(s) || i > last_index(s)) return nullptr;
+  return &s.log[i - first_index(s)];
 }
 
 std::string describe(const Entry& e) {
@@ -44,14 +48,19 @@ std::vector<std::string> check_log_matching(std::span<const NodeSnapshot> nodes)
     for (std::size_t b = a + 1; b < nodes.size(); ++b) {
       const NodeSnapshot& x = nodes[a];
       const NodeSnapshot& y = nodes[b];
-      // The highest index where both logs agree on the term anchors the check.
-      Index anchor = std::min(x.log.size(), y.log.size());
-      while (anchor > 0 && x.log[anchor - 1].term != y.log[anchor - 1].term) --anchor;
-      for (Index i = 1; i <= anchor; ++i) {
-        if (x.log[i - 1] != y.log[i - 1]) {
+      if (x.log.empty() || y.log.empty()) continue;
+      // The highest index where both logs agree on the term anchors the check;
+      // compacted prefixes are skipped.
+      const Index first = std::max(first_index(x), first_index(y));
+      Index anchor = std::min(last_index(x), last_index(y));
+      while (anchor >= first && entry_at(x, anchor)->term != entry_at(y, anchor)->term) --anchor;
+      for (Index i = first; i <= anchor; ++i) {
+        const Entry& ex = *entry_at(x, i);
+        const Entry& ey = *entry_at(y, i);
+        if (ex != ey) {
           out.push_back("log matching: " + id(x.id) + " and " + id(y.id) + " agree on the term at index " +
                         std::to_string(anchor) + " but differ at index " + std::to_string(i) +
-                        ": " + describe(x.log[i - 1]) + " vs " + describe(y.log[i - 1]));
+                        ": " + describe(ex) + " vs " + describe(ey));
           break;
         }
       }
@@ -67,7 +76,7 @@ std::vector<std::string> check_committed_agreement(std::span<const NodeSnapshot>
       const NodeSnapshot& x = nodes[a];
       const NodeSnapshot& y = nodes[b];
       const Index upto = std::min(x.commit, y.commit);
-      for (Index i = 1; i <= upto; ++i) {
+      for (Index i = std::max(first_index(x), first_index(y)); i <= upto; ++i) {
         const Entry* ex = entry_at(x, i);
         const Entry* ey = entry_at(y, i);
         if (ex == nullptr || ey == nullptr) break;
@@ -123,9 +132,9 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
       }
     }
     // Committed entries are immutable: compare with, then extend, the known prefix.
-    for (Index i = 1; i <= s.commit; ++i) {
+    for (Index i = first_index(s); i <= s.commit; ++i) {
       const Entry* e = entry_at(s, i);
-      if (e == nullptr) break;
+      if (e == nullptr || i > committed_.size() + 1) break;  // a gap cannot extend the prefix
       if (i <= committed_.size()) {
         if (committed_[i - 1] != *e) {
           out.push_back("committed entry changed: " + id(s.id) + " has " + describe(*e) +
@@ -143,6 +152,7 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
     if (s.role != Role::leader || s.log.empty()) continue;
     for (const Entry& c : committed_) {
       if (c.term > s.term) break;  // terms never decrease along the log
+      if (c.index < first_index(s)) continue;  // compacted into its snapshot
       const Entry* e = entry_at(s, c.index);
       if (e == nullptr || *e != c) {
         out.push_back("leader completeness: " + id(s.id) + ", leader of term " +

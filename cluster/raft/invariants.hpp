@@ -26,7 +26,8 @@ struct NodeSnapshot {
   Role role = Role::follower;
   Term term = 0;
   Index commit = 0;
-  std::vector<Entry> log;  // indexes 1..n, or empty when unknown
+  // Contiguous indexes k..n (k > 1 after compaction), or empty when unknown.
+  std::vector<Entry> log;
 };
 
 NodeSnapshot snapshot_of(const Node& node);

@@ -22,6 +22,11 @@ std::string_view to_string(Role role) {
 }
 
 std::optional<std::string> validate(const Config& config, const std::vector<Entry>& log) {
+  return validate(config, Snapshot{}, log);
+}
+
+std::optional<std::string> validate(const Config& config, const Snapshot& snapshot,
+                                    const std::vector<Entry>& log) {
   std::set<NodeId> seen;
   for (NodeId member : config.members) {
     if (!seen.insert(member).second) {
@@ -39,12 +44,14 @@ std::optional<std::string> validate(const Config& config, const std::vector<Entr
   if (config.max_entries_per_append == 0) return "max_entries_per_append must be positive";
   if (config.max_inflight_appends == 0) return "max_inflight_appends must be positive";
   for (std::size_t i = 0; i < log.size(); ++i) {
-    if (log[i].index != i + 1) {
+    const Index expected = snapshot.index + i + 1;
+    if (log[i].index != expected) {
       return "log entry at position " + std::to_string(i) + " has index " +
-             std::to_string(log[i].index) + ", expected " + std::to_string(i + 1);
+             std::to_string(log[i].index) + ", expected " + std::to_string(expected);
     }
-    if (i > 0 && log[i].term < log[i - 1].term) {
-      return "log entry " + std::to_string(i + 1) + " has a lower term than its predecessor";
+    const Term previous = i > 0 ? log[i - 1].term : snapshot.term;
+    if (log[i].term < previous) {
+      return "log entry " + std::to_string(expected) + " has a lower term than its predecessor";
     }
   }
   return std::nullopt;
@@ -61,14 +68,21 @@ std::uint64_t mix_seed(std::uint64_t seed, NodeId id) {
 }  // namespace
 
 Node::Node(Config config, HardState hard, std::vector<Entry> log, std::int64_t now_ms)
+    : Node(std::move(config), hard, Snapshot{}, std::move(log), now_ms) {}
+
+Node::Node(Config config, HardState hard, Snapshot snapshot, std::vector<Entry> log,
+           std::int64_t now_ms)
     : config_(std::move(config)), rng_(mix_seed(config_.seed, config_.id)) {
-  if (auto error = validate(config_, log)) throw std::invalid_argument(*error);
+  if (auto error = validate(config_, snapshot, log)) throw std::invalid_argument(*error);
+  snapshot_ = std::move(snapshot);
   log_ = std::move(log);
   term_ = hard.term;
   voted_for_ = hard.voted_for;
   // The hard state may be ahead of the log if the crash came between saving
-  // it and appending; what is not in the log cannot be applied.
-  commit_ = std::min(hard.commit, last_index());
+  // it and appending; what is not in the log cannot be applied. A snapshot is
+  // committed by construction, and the driver restored it already.
+  commit_ = std::clamp(hard.commit, snapshot_.index, last_index());
+  applied_ = snapshot_.index;
   emitted_hard_ = hard;
   role_since_ms_ = now_ms;
   for (NodeId member : config_.members) {
@@ -78,8 +92,9 @@ Node::Node(Config config, HardState hard, std::vector<Entry> log, std::int64_t n
 }
 
 Term Node::term_at(Index index) const {
-  if (index == 0 || index > last_index()) return 0;
-  return log_[index - 1].term;
+  if (index == 0 || index > last_index() || index < snapshot_.index) return 0;
+  if (index == snapshot_.index) return snapshot_.term;
+  return entry_at(index).term;
 }
 
 void Node::reset_election_timer(std::int64_t now_ms) {
@@ -158,8 +173,9 @@ void Node::send(NodeId to, MessageBody body, Term term) {
 }
 
 void Node::truncate_log(Index from) {
-  if (from == 0 || from > last_index()) return;
-  log_.resize(from - 1);
+  // The base is committed; nothing at or below it is ever truncated.
+  if (from <= snapshot_.index || from > last_index()) return;
+  log_.resize(from - snapshot_.index - 1);
   // Entries not yet handed out at or past `from` are superseded; the driver
   // truncates its durable copy first, then appends what is left pending.
   std::erase_if(pending_append_, [from](const Entry& e) { return e.index >= from; });
@@ -184,14 +200,16 @@ void Node::step(const Message& m, std::int64_t now_ms) {
                             vote_response->granted);
   if (m.term > term_ && !future_term) {
     // Only a leader's append tells us who leads; a vote request does not.
-    const bool from_leader = std::holds_alternative<AppendRequest>(m.body);
+    const bool from_leader = std::holds_alternative<AppendRequest>(m.body) ||
+                             std::holds_alternative<InstallSnapshot>(m.body);
     become_follower(m.term, from_leader ? std::optional<NodeId>(m.from) : std::nullopt, now_ms);
   }
   if (m.term < term_) {
     // Answer stale requests so an old leader or candidate learns the new term.
     if (vote_request != nullptr) {
       send(m.from, VoteResponse{false, vote_request->pre_vote});
-    } else if (std::holds_alternative<AppendRequest>(m.body)) {
+    } else if (std::holds_alternative<AppendRequest>(m.body) ||
+               std::holds_alternative<InstallSnapshot>(m.body)) {
       send(m.from, AppendResponse{false, 0, 0});
     }
     return;
@@ -213,6 +231,8 @@ void Node::step(const Message& m, std::int64_t now_ms) {
           handle_append_request(m, body, now_ms);
         } else if constexpr (std::is_same_v<T, AppendResponse>) {
           handle_append_response(m, body, now_ms);
+        } else if constexpr (std::is_same_v<T, InstallSnapshot>) {
+          handle_install_snapshot(m, body, now_ms);
         } else {
           handle_timeout_now(m, now_ms);
         }
@@ -221,13 +241,15 @@ void Node::step(const Message& m, std::int64_t now_ms) {
 }
 
 bool Node::has_ready() const {
-  return HardState{term_, voted_for_, commit_} != emitted_hard_ || pending_truncate_from_ ||
+  return HardState{term_, voted_for_, commit_} != emitted_hard_ || pending_snapshot_ ||
+         pending_truncate_from_ ||
          !pending_append_.empty() || !pending_messages_.empty() || applied_ < commit_ ||
          !ready_reads_.empty();
 }
 
 Ready Node::take_ready() {
   Ready ready;
+  ready.snapshot = std::exchange(pending_snapshot_, std::nullopt);
   HardState current{term_, voted_for_, commit_};
   if (current != emitted_hard_) {
     ready.hard_state = current;
@@ -236,7 +258,7 @@ Ready Node::take_ready() {
   ready.truncate_from = std::exchange(pending_truncate_from_, std::nullopt);
   ready.append = std::exchange(pending_append_, {});
   ready.messages = std::exchange(pending_messages_, {});
-  for (Index i = applied_ + 1; i <= commit_; ++i) ready.committed.push_back(log_[i - 1]);
+  for (Index i = applied_ + 1; i <= commit_; ++i) ready.committed.push_back(entry_at(i));
   applied_ = commit_;
   ready.reads = std::exchange(ready_reads_, {});
   return ready;

@@ -28,6 +28,9 @@ namespace faultline::raft {
 
 // Why `config` and `log` cannot start a Node, or nullopt if they can.
 std::optional<std::string> validate(const Config& config, const std::vector<Entry>& log);
+// The same for a log that continues a snapshot: indexes base + 1 .. n.
+std::optional<std::string> validate(const Config& config, const Snapshot& snapshot,
+                                    const std::vector<Entry>& log);
 
 class Node {
  public:
@@ -36,6 +39,11 @@ class Node {
   // state machine can be rebuilt. A hard.commit beyond the log (the hard state
   // was saved but the crash came before the log append) is clamped to the log.
   Node(Config config, HardState hard, std::vector<Entry> log, std::int64_t now_ms);
+  // Recovery from a snapshot plus the log suffix after it (indexes
+  // snapshot.index + 1 .. n). The driver restores its state machine from
+  // snapshot.data itself; only entries after snapshot.index are re-delivered.
+  Node(Config config, HardState hard, Snapshot snapshot, std::vector<Entry> log,
+       std::int64_t now_ms);
 
   // Time moved to now_ms: fires the election timer (followers, candidates) or
   // the heartbeat timer and the quorum check (leaders).
@@ -75,6 +83,15 @@ class Node {
   // reads: they never come out, so the driver must time them out.
   std::optional<std::uint64_t> read_index(std::uint64_t request_id, std::int64_t now_ms);
 
+  // Log compaction. The driver has applied every entry through `upto` (it was
+  // handed out in a Ready's `committed`) and serialised its state machine as
+  // `snapshot_data`; the node drops entries 1..upto, keeps (upto, its term) as
+  // the log's base, and sends the snapshot to followers that need entries
+  // before the base. False (nothing changes) if upto is not above the current
+  // base or has not been handed out as committed. The driver persists the
+  // snapshot itself (Storage::save_snapshot); no Ready carries it.
+  bool compact(Index upto, std::string snapshot_data);
+
   // Drains pending work; the next call returns only what happened since.
   Ready take_ready();
   bool has_ready() const;
@@ -86,10 +103,17 @@ class Node {
   NodeId id() const { return config_.id; }
   const Config& config() const { return config_; }
   Index commit_index() const { return commit_; }
-  Index last_index() const { return static_cast<Index>(log_.size()); }
-  Term term_at(Index index) const;  // 0 if there is no such entry
-  // The in-memory log, indexes 1..last_index(); it may be ahead of what the
-  // driver has made durable until the pending Ready is carried out.
+  Index last_index() const { return snapshot_.index + static_cast<Index>(log_.size()); }
+  // The snapshot term at snapshot_index(); 0 if there is no such entry or it
+  // was compacted away.
+  Term term_at(Index index) const;
+  // The log's base: entries up to here live only in the snapshot (0: none).
+  Index snapshot_index() const { return snapshot_.index; }
+  Term snapshot_term() const { return snapshot_.term; }
+  const Snapshot& snapshot() const { return snapshot_; }
+  // The in-memory log, indexes snapshot_index() + 1 .. last_index() (1..n
+  // without compaction); it may be ahead of what the driver has made durable
+  // until the pending Ready is carried out.
   const std::vector<Entry>& log() const { return log_; }
   // now_ms at which the node entered its current (role, term).
   std::int64_t role_since_ms() const { return role_since_ms_; }
@@ -141,6 +165,11 @@ class Node {
   void handle_append_request(const Message& m, const AppendRequest& req, std::int64_t now_ms);
   void handle_append_response(const Message& m, const AppendResponse& resp, std::int64_t now_ms);
   void maybe_advance_commit();
+  const Entry& entry_at(Index index) const { return log_[index - snapshot_.index - 1]; }
+
+  // node_snapshot.cpp
+  void send_snapshot(NodeId to, Progress& p);
+  void handle_install_snapshot(const Message& m, const InstallSnapshot& req, std::int64_t now_ms);
 
   // node_transfer.cpp
   void maybe_send_timeout_now(NodeId to);
@@ -158,7 +187,8 @@ class Node {
   Term term_ = 0;
   std::optional<NodeId> voted_for_;
   Index commit_ = 0;
-  std::vector<Entry> log_;  // log_[i - 1] has index i
+  Snapshot snapshot_;       // the log's base (index 0: none)
+  std::vector<Entry> log_;  // log_[i - snapshot_.index - 1] has index i
   Role role_ = Role::follower;
   std::optional<NodeId> leader_;
   std::int64_t role_since_ms_ = 0;
@@ -188,6 +218,7 @@ class Node {
   std::optional<Index> pending_truncate_from_;
   std::vector<Entry> pending_append_;
   std::vector<Message> pending_messages_;
+  std::optional<Snapshot> pending_snapshot_;  // installed from a leader, not yet handed out
   Index applied_ = 0;  // committed entries handed out so far
 };
 

@@ -19,6 +19,11 @@ std::optional<Entry> Node::propose(std::string command, std::int64_t now_ms) {
 void Node::send_append(NodeId to) {
   Progress& p = progress_[to];
   p.next = std::clamp<Index>(p.next, 1, last_index() + 1);
+  if (p.next <= snapshot_.index) {
+    // The entries it needs were compacted away: only the snapshot can help.
+    send_snapshot(to, p);
+    return;
+  }
   if (!p.replicating) {
     // Probing: the logs may differ, so one request at a time until a success
     // shows where they match; `next` moves only on the answer.
@@ -47,7 +52,7 @@ void Node::send_batch(NodeId to, Progress& p, bool with_entries) {
   if (with_entries) {
     const Index end =
         std::min<Index>(last_index(), req.prev_index + config_.max_entries_per_append);
-    for (Index i = p.next; i <= end; ++i) req.entries.push_back(log_[i - 1]);
+    for (Index i = p.next; i <= end; ++i) req.entries.push_back(entry_at(i));
     if (p.replicating) p.next = end + 1;
   }
   req.leader_commit = commit_;
@@ -59,7 +64,7 @@ void Node::broadcast_append() {
   for (const auto& [member, progress] : progress_) send_append(member);
 }
 
-void Node::handle_append_request(const Message& m, const AppendRequest& req,
+void Node::handle_append_request(const Message& m, const AppendRequest& in,
                                  std::int64_t now_ms) {
   // m.term == term_. Two leaders in one term cannot exist; ignore rather than obey.
   if (role_ == Role::leader) return;
@@ -73,6 +78,22 @@ void Node::handle_append_request(const Message& m, const AppendRequest& req,
   leader_contact_ms_ = now_ms;
   reset_election_timer(now_ms);
 
+  // Entries at or below the base are committed and already match every
+  // leader's log; start the check at the base instead.
+  AppendRequest trimmed;
+  const AppendRequest* request = &in;
+  if (in.prev_index < snapshot_.index) {
+    trimmed.prev_index = snapshot_.index;
+    trimmed.prev_term = snapshot_.term;
+    trimmed.leader_commit = in.leader_commit;
+    trimmed.read_seq = in.read_seq;
+    for (const Entry& e : in.entries) {
+      if (e.index > snapshot_.index) trimmed.entries.push_back(e);
+    }
+    request = &trimmed;
+  }
+  const AppendRequest& req = *request;
+
   if (req.prev_index > last_index()) {
     send(m.from, AppendResponse{false, 0, last_index() + 1, req.read_seq});
     return;
@@ -82,7 +103,7 @@ void Node::handle_append_request(const Message& m, const AppendRequest& req,
     // prefix, which matches every leader's log by construction.
     const Term conflict_term = term_at(req.prev_index);
     Index first = req.prev_index;
-    while (first > 1 && term_at(first - 1) == conflict_term) --first;
+    while (first > snapshot_.index + 1 && term_at(first - 1) == conflict_term) --first;
     Index hint = std::min(std::max(first, commit_ + 1), req.prev_index);
     send(m.from, AppendResponse{false, 0, hint, req.read_seq});
     return;

@@ -115,14 +115,35 @@ struct AppendResponse {
   friend bool operator==(const AppendResponse&, const AppendResponse&) = default;
 };
 
+// A state-machine snapshot covering every entry up to and including `index`
+// (whose term was `term`). `data` is opaque to Raft: the driver's serialised
+// state machine. index 0 means "no snapshot".
+struct Snapshot {
+  Index index = 0;
+  Term term = 0;
+  std::string data;
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
+};
+
+// Sent by a leader to a follower that needs entries the leader has already
+// compacted away (thesis 5.4). The follower answers with an AppendResponse
+// (success, match_index = last_included_index).
+struct InstallSnapshot {
+  Index last_included_index = 0;
+  Term last_included_term = 0;
+  std::string data;
+  Index leader_commit = 0;
+  friend bool operator==(const InstallSnapshot&, const InstallSnapshot&) = default;
+};
+
 // Leadership transfer (thesis 3.10): the leader tells an up-to-date follower
 // to start an election at once, skipping pre-vote.
 struct TimeoutNow {
   friend bool operator==(const TimeoutNow&, const TimeoutNow&) = default;
 };
 
-using MessageBody =
-    std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse, TimeoutNow>;
+using MessageBody = std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse,
+                                 TimeoutNow, InstallSnapshot>;
 
 struct Message {
   NodeId from = 0;
@@ -141,6 +162,9 @@ struct ReadState {
 };
 
 // The work a driver must carry out after any call into a Node, IN THIS ORDER:
+//   0. if `snapshot` is set (a leader sent one): persist it durably, dropping
+//      every durable entry at or below snapshot->index, and restore the state
+//      machine from snapshot->data;
 //   1. persist `hard_state` (if set);
 //   2. truncate the durable log from `truncate_from` (if set; a no-op past its end);
 //   3. append `append`;
@@ -151,6 +175,9 @@ struct ReadState {
 // Term and vote must be durable before a message that depends on them leaves,
 // and entries must be durable before a follower acknowledges them.
 struct Ready {
+  // Only ever set after InstallSnapshot; never by Node::compact (the driver
+  // that compacts saves its own snapshot).
+  std::optional<Snapshot> snapshot;
   std::optional<HardState> hard_state;
   std::optional<Index> truncate_from;
   std::vector<Entry> append;
@@ -159,7 +186,7 @@ struct Ready {
   std::vector<ReadState> reads;
 
   bool empty() const {
-    return !hard_state && !truncate_from && append.empty() && messages.empty() &&
+    return !snapshot && !hard_state && !truncate_from && append.empty() && messages.empty() &&
            committed.empty() && reads.empty();
   }
 };

@@ -24,7 +24,9 @@ void SimNetwork::set_member_delay(raft::NodeId member, std::size_t members, std:
 std::int64_t SimNetwork::draw_delay(raft::NodeId from, raft::NodeId to, std::mt19937_64& rng) const {
   std::int64_t lo = defaults_.delay_min_ms;
   std::int64_t hi = defaults_.delay_max_ms;
-  if (auto it = link_delay_.find({from, to}); it != link_delay_.end()) {
+  if (link_delay_.empty()) {
+    // The common case: no `slow` override, no map lookup.
+  } else if (auto it = link_delay_.find({from, to}); it != link_delay_.end()) {
     lo = it->second.first;
     hi = it->second.second;
   }
@@ -33,30 +35,52 @@ std::int64_t SimNetwork::draw_delay(raft::NodeId from, raft::NodeId to, std::mt1
 }
 
 SendOutcome SimNetwork::send(raft::Message message, std::int64_t now_ms, std::mt19937_64& rng) {
-  if (is_cut(message.from, message.to)) return SendOutcome::cut;
+  if (!cut_.empty() && is_cut(message.from, message.to)) return SendOutcome::cut;
   if (chance(defaults_.drop_per_mille, rng)) return SendOutcome::dropped;
   const bool twice = chance(defaults_.duplicate_per_mille, rng);
   // Never deliver in the same ms it was sent: the receiver acts on the next step.
   const std::int64_t first = now_ms + std::max<std::int64_t>(1, draw_delay(message.from, message.to, rng));
   if (twice) {
     const std::int64_t second = now_ms + std::max<std::int64_t>(1, draw_delay(message.from, message.to, rng));
-    queue_.emplace(std::make_pair(second, next_seq_++), message);
+    enqueue(second, message);
   }
-  queue_.emplace(std::make_pair(first, next_seq_++), std::move(message));
+  enqueue(first, std::move(message));
   return twice ? SendOutcome::duplicated : SendOutcome::queued;
+}
+
+void SimNetwork::enqueue(std::int64_t at_ms, raft::Message message) {
+  std::size_t slot = slots_.size();
+  if (free_slots_.empty()) {
+    slots_.push_back(std::move(message));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = std::move(message);
+  }
+  queue_.push_back(InFlight{at_ms, next_seq_++, slot});
+  std::push_heap(queue_.begin(), queue_.end(), Later{});
 }
 
 std::vector<raft::Message> SimNetwork::deliver_due(std::int64_t now_ms, std::uint64_t& lost) {
   std::vector<raft::Message> out;
-  while (!queue_.empty() && queue_.begin()->first.first <= now_ms) {
-    auto node = queue_.extract(queue_.begin());
-    if (is_cut(node.mapped().from, node.mapped().to)) {
+  deliver_due(now_ms, lost, out);
+  return out;
+}
+
+void SimNetwork::deliver_due(std::int64_t now_ms, std::uint64_t& lost, std::vector<raft::Message>& out) {
+  out.clear();
+  while (!queue_.empty() && queue_.front().at_ms <= now_ms) {
+    std::pop_heap(queue_.begin(), queue_.end(), Later{});
+    const std::size_t slot = queue_.back().slot;
+    queue_.pop_back();
+    free_slots_.push_back(slot);
+    raft::Message& due = slots_[slot];
+    if (!cut_.empty() && is_cut(due.from, due.to)) {
       ++lost;
       continue;
     }
-    out.push_back(std::move(node.mapped()));
+    out.push_back(std::move(due));
   }
-  return out;
 }
 
 }  // namespace faultline::sim

@@ -6,6 +6,10 @@
 // was in flight on it when it is delivered. Decisions draw from the caller's
 // generator in send order, so a run is a function of its seed.
 //
+// The in-flight queue is a binary heap keyed by (delivery ms, send sequence):
+// the sequence is unique, so the delivery order is total and the same for a
+// seed whatever the heap's internal layout.
+//
 // Thread-safety: none; the simulator's single thread owns it.
 #pragma once
 
@@ -31,6 +35,8 @@ class SimNetwork {
   // Removes and returns, in delivery order, the messages due at or before
   // now_ms whose link is not cut. `lost` counts those the cut swallowed.
   std::vector<raft::Message> deliver_due(std::int64_t now_ms, std::uint64_t& lost);
+  // The same into `out` (cleared first), so a caller can reuse one buffer.
+  void deliver_due(std::int64_t now_ms, std::uint64_t& lost, std::vector<raft::Message>& out);
 
   void set_cut(std::vector<Link> cut) { cut_ = std::set<Link>(cut.begin(), cut.end()); }
   void set_defaults(LinkParams p) { defaults_ = p; }
@@ -46,8 +52,23 @@ class SimNetwork {
   LinkParams defaults_;
   std::map<Link, std::pair<std::int64_t, std::int64_t>> link_delay_;  // per-link overrides
   std::set<Link> cut_;
-  // Keyed by (delivery ms, send sequence): ties deliver in send order.
-  std::map<std::pair<std::int64_t, std::uint64_t>, raft::Message> queue_;
+  // The heap holds small keys; messages stay put in `slots_` (freed slots
+  // are reused), so sifting moves no message bodies.
+  struct InFlight {
+    std::int64_t at_ms;
+    std::uint64_t seq;  // ties on at_ms deliver in send order
+    std::size_t slot;
+  };
+  // Min-heap on (at_ms, seq) via std::push_heap/pop_heap with Later.
+  struct Later {
+    bool operator()(const InFlight& a, const InFlight& b) const {
+      return a.at_ms != b.at_ms ? a.at_ms > b.at_ms : a.seq > b.seq;
+    }
+  };
+  void enqueue(std::int64_t at_ms, raft::Message message);
+  std::vector<InFlight> queue_;
+  std::vector<raft::Message> slots_;
+  std::vector<std::size_t> free_slots_;
   std::uint64_t next_seq_ = 0;
 };
 

@@ -67,7 +67,13 @@ std::string to_string(const Action& x) {
       return s + "restart all";
     case ActionKind::partition:
       s += "partition";
-      for (const auto& [from, to] : x.cut) s += " " + std::to_string(from) + ">" + std::to_string(to);
+      // Appended piecewise: GCC 12's -Wrestrict misfires on `" " + std::to_string(...)` in Release.
+      for (const auto& [from, to] : x.cut) {
+        s += ' ';
+        s += std::to_string(from);
+        s += '>';
+        s += std::to_string(to);
+      }
       return s;
     case ActionKind::isolate_leader:
       return s + "isolate leader";

@@ -1,7 +1,7 @@
-// SimStorage: incremental sync.
+// SimStorage: one copy of the log plus an undo list for crashes.
 #include "cluster/sim/sim_storage.hpp"
 
-#include <algorithm>
+#include <iterator>
 
 namespace faultline::sim {
 
@@ -12,10 +12,19 @@ store::Error SimStorage::save_hard_state(const raft::HardState& hard) {
 
 store::Error SimStorage::truncate_from(raft::Index from) {
   if (from == 0) return "truncate_from(0): log indexes start at 1";
-  if (from <= visible_.size()) {
-    visible_.resize(from - 1);
-    changed_from_ = std::min(changed_from_, from);
+  if (from > visible_.size()) return std::nullopt;
+  const std::size_t keep = from - 1;
+  if (keep < durable_prefix_) {
+    // Durable entries leave the visible log: remember them (in log order,
+    // ahead of any removed earlier) so a crash can bring them back.
+    std::vector<raft::Entry> removed(std::make_move_iterator(visible_.begin() + static_cast<std::ptrdiff_t>(keep)),
+                                     std::make_move_iterator(visible_.begin() +
+                                                             static_cast<std::ptrdiff_t>(durable_prefix_)));
+    removed.insert(removed.end(), std::make_move_iterator(undo_.begin()), std::make_move_iterator(undo_.end()));
+    undo_ = std::move(removed);
+    durable_prefix_ = keep;
   }
+  visible_.resize(keep);
   return std::nullopt;
 }
 
@@ -24,18 +33,13 @@ store::Error SimStorage::append(const std::vector<raft::Entry>& entries) {
   for (const raft::Entry& e : entries) {
     if (e.index != next++) return "append: entry index " + std::to_string(e.index) + " does not continue the log";
   }
-  if (!entries.empty()) changed_from_ = std::min<raft::Index>(changed_from_, visible_.size() + 1);
   visible_.insert(visible_.end(), entries.begin(), entries.end());
   return std::nullopt;
 }
 
 store::Error SimStorage::sync() {
-  if (changed_from_ == kClean) return std::nullopt;
-  const std::size_t keep = std::min<std::size_t>(changed_from_ - 1, synced_.size());
-  synced_.resize(keep);
-  synced_.insert(synced_.end(), visible_.begin() + static_cast<std::ptrdiff_t>(std::min(keep, visible_.size())),
-                 visible_.end());
-  changed_from_ = kClean;
+  undo_.clear();
+  durable_prefix_ = visible_.size();
   return std::nullopt;
 }
 
@@ -47,8 +51,10 @@ store::Recovered SimStorage::load() {
 }
 
 void SimStorage::crash() {
-  visible_ = synced_;
-  changed_from_ = kClean;
+  visible_.resize(durable_prefix_);
+  visible_.insert(visible_.end(), std::make_move_iterator(undo_.begin()), std::make_move_iterator(undo_.end()));
+  undo_.clear();
+  durable_prefix_ = visible_.size();
 }
 
 }  // namespace faultline::sim

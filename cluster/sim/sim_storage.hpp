@@ -1,16 +1,18 @@
-// SimStorage: store::MemoryStorage's crash semantics with O(change) sync.
+// SimStorage: store::MemoryStorage's crash semantics at O(change) cost.
 //
 // MemoryStorage::sync copies the whole visible log, which dominates a long
 // simulated run under load (the log grows by 1,000 entries a simulated
 // second). This keeps the same contract — writes visible at once,
 // save_hard_state durable on return, crash() drops every truncate/append
-// since the last sync() — but sync() copies only from the lowest index
-// changed since the previous sync.
+// since the last sync() — but holds each entry once: the durable log is the
+// first `durable_prefix_` visible entries followed by `undo_`, the durable
+// entries a truncate removed since the last sync. sync() and append() copy
+// nothing durable; truncate_from() moves only what it removes.
 //
 // Thread-safety: none; the simulator's single thread owns it.
 #pragma once
 
-#include <limits>
+#include <cstddef>
 
 #include "cluster/store/storage.hpp"
 
@@ -27,11 +29,10 @@ class SimStorage final : public store::Storage {
   void crash();
 
  private:
-  static constexpr raft::Index kClean = std::numeric_limits<raft::Index>::max();
   raft::HardState hard_;
   std::vector<raft::Entry> visible_;
-  std::vector<raft::Entry> synced_;
-  raft::Index changed_from_ = kClean;  // lowest index touched since the last sync
+  std::size_t durable_prefix_ = 0;  // visible_[0, durable_prefix_) is durable
+  std::vector<raft::Entry> undo_;   // durable entries past that prefix, truncated since the last sync
 };
 
 }  // namespace faultline::sim

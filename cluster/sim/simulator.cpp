@@ -61,7 +61,9 @@ class Simulation {
       while (next_action < schedule_.actions.size() && schedule_.actions[next_action].at_ms <= now_) {
         apply(schedule_.actions[next_action++]);
       }
-      for (raft::Message& m : network_.deliver_due(now_, result_.stats.messages_dropped)) deliver(m);
+      // One buffer for the whole run: deliveries allocate nothing per ms.
+      network_.deliver_due(now_, result_.stats.messages_dropped, due_);
+      for (const raft::Message& m : due_) deliver(m);
       client_ops();
       for (Member& m : members_) {
         if (!m.node) continue;
@@ -218,10 +220,11 @@ class Simulation {
     client_credit_ += config_.client_ops_per_second;
     while (client_credit_ >= 1000) {
       client_credit_ -= 1000;
-      std::vector<Member*> leaders;
+      leaders_.clear();
       for (Member& m : members_) {
-        if (m.node && m.node->role() == raft::Role::leader) leaders.push_back(&m);
+        if (m.node && m.node->role() == raft::Role::leader) leaders_.push_back(&m);
       }
+      const std::vector<Member*>& leaders = leaders_;
       if (leaders.empty()) {
         ++result_.stats.proposals_refused;
         continue;
@@ -273,7 +276,7 @@ class Simulation {
     }
   }
 
-  void send(raft::Message msg) {
+  void send(raft::Message&& msg) {
     ++result_.stats.messages_sent;
     const std::string what = config_.log_messages ? describe(msg) : std::string();
     const SendOutcome outcome = network_.send(std::move(msg), now_, rng_);
@@ -323,6 +326,8 @@ class Simulation {
   SimNetwork network_;
   raft::SafetyMonitor monitor_;
   std::vector<raft::NodeSnapshot> snapshots_;
+  std::vector<raft::Message> due_;             // this ms's deliveries
+  std::vector<Member*> leaders_;               // client_ops scratch
   std::vector<raft::Entry> applied_;  // first entry applied at each index, by any member
   SimResult result_;
   std::int64_t now_ = 0;

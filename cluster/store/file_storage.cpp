@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -47,6 +48,57 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
   return buffer.str();
 }
 
+// Writes `bytes` to `path` atomically: a crash leaves the old or the new file.
+Error replace_file(const std::filesystem::path& path, std::string_view bytes) {
+  auto tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return os_error("cannot create", tmp);
+  Error err = write_all(fd, bytes, tmp);
+  if (!err && ::fsync(fd) != 0) err = os_error("cannot fsync", tmp);
+  ::close(fd);
+  if (err) return err;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return os_error("cannot rename to", path);
+  return fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
+struct Replayed {
+  raft::Index base = 0;  // from a leading base record; 0 for an uncompacted log
+  std::vector<raft::Entry> log;
+  std::string problem;  // non-empty: the log is not trustworthy
+};
+
+// Replays intact log records into the entries they leave.
+Replayed replay(const Scan& s, const std::filesystem::path& path) {
+  Replayed out;
+  for (std::size_t i = 0; i < s.frames.size(); ++i) {
+    const Frame& f = s.frames[i];
+    auto record = decode_log_record(f.payload);
+    std::string problem;
+    const raft::Index last = out.log.empty() ? out.base : out.log.back().index;
+    if (!record) {
+      problem = "undecodable record";
+    } else if (record->type == RecordType::base) {
+      if (i != 0) problem = "base record not at the start";
+      out.base = record->base;
+    } else if (record->type == RecordType::truncate) {
+      if (record->truncate_from == 0) problem = "truncate marker from index 0";
+      const raft::Index from = record->truncate_from;
+      std::erase_if(out.log, [from](const raft::Entry& e) { return e.index >= from; });
+    } else if (record->entry.index != last + 1) {
+      problem = "entry index " + std::to_string(record->entry.index) + " does not follow " +
+                std::to_string(last);
+    } else {
+      out.log.push_back(std::move(record->entry));
+    }
+    if (!problem.empty()) {
+      out.problem = path.string() + " at offset " + std::to_string(f.offset) + ": " + problem;
+      return out;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 FileStorage::FileStorage(std::filesystem::path dir) : dir_(std::move(dir)) {}
@@ -56,18 +108,42 @@ FileStorage::~FileStorage() {
 }
 
 Error FileStorage::save_hard_state(const raft::HardState& hard) {
-  const auto tmp = dir_ / "hardstate.tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return os_error("cannot create", tmp);
-  Error err = write_all(fd, frame(encode_hard_state(hard)), tmp);
-  if (!err && ::fsync(fd) != 0) err = os_error("cannot fsync", tmp);
-  ::close(fd);
-  if (err) return err;
-  // rename is atomic: a crash leaves either the old or the new hard state.
-  if (::rename(tmp.c_str(), hard_state_path().c_str()) != 0) {
-    return os_error("cannot rename to", hard_state_path());
+  return replace_file(hard_state_path(), frame(encode_hard_state(hard)));
+}
+
+Error FileStorage::rewrite_log(raft::Index base, const std::vector<raft::Entry>& suffix) {
+  std::string bytes = frame(encode_base(base));
+  for (const raft::Entry& e : suffix) bytes += frame(encode_entry(e));
+  if (log_fd_ >= 0) {
+    ::close(log_fd_);
+    log_fd_ = -1;
   }
-  return fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+  if (auto err = replace_file(log_path(), bytes)) return err;
+  log_fd_ = ::open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd_ < 0) return os_error("cannot open", log_path());
+  base_ = base;
+  last_index_ = suffix.empty() ? base : suffix.back().index;
+  return std::nullopt;
+}
+
+Error FileStorage::save_snapshot(raft::Index index, raft::Term term, const std::string& data) {
+  if (log_fd_ < 0) return "log " + log_path().string() + " is not open: call load() first";
+  if (index <= base_) {
+    return "save_snapshot: index " + std::to_string(index) + " is not past the saved snapshot " +
+           std::to_string(base_);
+  }
+  // The snapshot becomes durable first: a crash before the log is rewritten
+  // leaves a log that load() compacts against it.
+  if (auto err = replace_file(snapshot_path(), frame(encode_snapshot({index, term, data})))) {
+    return err;
+  }
+  std::string read_error;
+  const std::string bytes = read_file(log_path(), read_error).value_or("");
+  if (!read_error.empty()) return read_error;
+  Replayed r = replay(scan(bytes), log_path());
+  if (!r.problem.empty()) return r.problem;
+  drop_covered_by_snapshot(r.log, index, term);
+  return rewrite_log(index, r.log);
 }
 
 Error FileStorage::write_log(const std::string& bytes) {
@@ -79,7 +155,7 @@ Error FileStorage::truncate_from(raft::Index from) {
   if (from == 0) return "truncate_from(0): log indexes start at 1";
   if (from > last_index_) return std::nullopt;
   if (auto err = write_log(frame(encode_truncate(from)))) return err;
-  last_index_ = from - 1;
+  last_index_ = std::max(from - 1, base_);
   return std::nullopt;
 }
 
@@ -132,30 +208,36 @@ Recovered FileStorage::load() {
     out.hard = *hard;
   }
 
+  std::optional<raft::Snapshot> snapshot;
+  if (auto bytes = read_file(snapshot_path(), read_error)) {
+    Scan s = scan(*bytes);
+    if (s.frames.size() == 1 && s.valid_bytes == bytes->size()) {
+      snapshot = decode_snapshot(s.frames[0].payload);
+    }
+    if (!snapshot) {
+      // Its entries are gone from the log; there is nothing to fall back to.
+      out.error = "corrupt snapshot in " + snapshot_path().string() + "; refusing to start";
+      return out;
+    }
+  }
+
   auto log_bytes = read_file(log_path(), read_error).value_or("");
   if (!read_error.empty()) {
     out.error = read_error;
     return out;
   }
   Scan s = scan(log_bytes);
-  for (const Frame& f : s.frames) {
-    auto record = decode_log_record(f.payload);
-    std::string problem;
-    if (!record) {
-      problem = "undecodable record";
-    } else if (record->type == RecordType::truncate) {
-      if (record->truncate_from == 0) problem = "truncate marker from index 0";
-      else if (record->truncate_from <= out.log.size()) out.log.resize(record->truncate_from - 1);
-    } else if (record->entry.index != out.log.size() + 1) {
-      problem = "entry index " + std::to_string(record->entry.index) + " does not follow " +
-                std::to_string(out.log.size());
-    } else {
-      out.log.push_back(std::move(record->entry));
-    }
-    if (!problem.empty()) {
-      out.error = log_path().string() + " at offset " + std::to_string(f.offset) + ": " + problem;
-      return out;
-    }
+  Replayed r = replay(s, log_path());
+  if (!r.problem.empty()) {
+    out.error = r.problem;
+    return out;
+  }
+  out.log = std::move(r.log);
+  const raft::Index snapshot_index = snapshot ? snapshot->index : 0;
+  if (r.base > snapshot_index) {
+    out.error = log_path().string() + " starts after index " + std::to_string(r.base) +
+                " but the snapshot covers only up to " + std::to_string(snapshot_index);
+    return out;
   }
   out.bytes_dropped_from_torn_tail = log_bytes.size() - s.valid_bytes;
 
@@ -175,7 +257,18 @@ Recovered FileStorage::load() {
     out.error = *err;
     return out;
   }
-  last_index_ = out.log.size();
+  base_ = r.base;
+  last_index_ = out.log.empty() ? r.base : out.log.back().index;
+  if (snapshot && snapshot->index > r.base) {
+    // The crash came between saving the snapshot and rewriting the log:
+    // finish the compaction now so later appends continue the snapshot.
+    drop_covered_by_snapshot(out.log, snapshot->index, snapshot->term);
+    if (auto err = rewrite_log(snapshot->index, out.log)) {
+      out.error = *err;
+      return out;
+    }
+  }
+  out.snapshot = std::move(snapshot);
   return out;
 }
 

@@ -3,14 +3,19 @@
 //   DIR/hardstate      one checksummed record (see record.hpp), replaced
 //                      atomically: write DIR/hardstate.tmp, fsync, rename, fsync DIR
 //   DIR/log            append-only checksummed records: entries and truncate
-//                      markers; sync() fsyncs it
+//                      markers; sync() fsyncs it. After a snapshot it is
+//                      rewritten (log.tmp, fsync, rename, fsync DIR) to start
+//                      with a base record followed by the entries after it.
+//   DIR/snapshot       one checksummed record (index, term, data), replaced
+//                      atomically like the hard state; at most 64 MiB
 //
 // Recovery (load) replays the log and stops at the first short or corrupt
 // record, cuts the file there (a write torn by a crash) and reports how many
 // bytes were dropped. A corrupt hard state is an error, not a torn tail: a
 // lost vote could let the member vote twice in one term.
 //
-// The log file is never compacted; truncations only add markers.
+// Truncations only add markers; only save_snapshot compacts the log. A crash
+// between saving the snapshot and rewriting the log is finished by load().
 //
 // Thread-safety: none; one owner serialises calls. Not for two processes at once.
 #pragma once
@@ -34,16 +39,22 @@ class FileStorage final : public Storage {
   Error append(const std::vector<raft::Entry>& entries) override;
   Error sync() override;
   Recovered load() override;
+  // Snapshot file first, then the compacted log; durable on return.
+  Error save_snapshot(raft::Index index, raft::Term term, const std::string& data) override;
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path log_path() const { return dir_ / "log"; }
   std::filesystem::path hard_state_path() const { return dir_ / "hardstate"; }
+  std::filesystem::path snapshot_path() const { return dir_ / "snapshot"; }
 
  private:
   Error write_log(const std::string& bytes);
+  // Replaces the log file with a base record and `suffix`, and reopens it.
+  Error rewrite_log(raft::Index base, const std::vector<raft::Entry>& suffix);
 
   std::filesystem::path dir_;
   int log_fd_ = -1;          // open for append after load()
+  raft::Index base_ = 0;  // the log continues the snapshot at this index
   raft::Index last_index_ = 0;
 };
 

@@ -47,6 +47,32 @@ std::string KvStateMachine::apply(const raft::Entry& entry) {
   return failure("command.op: unknown op '" + op->get<std::string>() + "'");
 }
 
+std::string KvStateMachine::snapshot() const {
+  json data = json::object();
+  for (const auto& [key, value] : data_) data[key] = value;
+  return json{{"last_applied", last_applied_}, {"data", std::move(data)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::string> KvStateMachine::restore(const std::string& snapshot_text) {
+  json j = json::parse(snapshot_text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return "snapshot is not a JSON object";
+  auto applied = j.find("last_applied");
+  if (applied == j.end() || !applied->is_number_unsigned()) {
+    return "snapshot.last_applied: missing or not an unsigned integer";
+  }
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_object()) return "snapshot.data: missing or not an object";
+  std::map<std::string, std::string> restored;
+  for (auto it = data->begin(); it != data->end(); ++it) {
+    if (!it.value().is_string()) return "snapshot.data." + it.key() + ": not a string";
+    restored[it.key()] = it.value().get<std::string>();
+  }
+  data_ = std::move(restored);
+  last_applied_ = applied->get<raft::Index>();
+  return std::nullopt;
+}
+
 std::optional<std::string> KvStateMachine::get(const std::string& key) const {
   auto it = data_.find(key);
   if (it == data_.end()) return std::nullopt;

@@ -30,6 +30,13 @@ class KvStateMachine {
   // Local read of this replica's state; may be stale on a follower.
   std::optional<std::string> get(const std::string& key) const;
   raft::Index last_applied() const { return last_applied_; }
+
+  // The whole state as JSON text: {"last_applied":N,"data":{"k":"v",...}}.
+  // Keys and values must be valid UTF-8 (they arrive as JSON strings).
+  std::string snapshot() const;
+  // Replaces the whole state with a snapshot() text. On error (returned as a
+  // message) the state is left unchanged.
+  std::optional<std::string> restore(const std::string& snapshot_text);
   const std::map<std::string, std::string>& data() const { return data_; }
 
  private:

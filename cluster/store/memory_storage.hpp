@@ -19,6 +19,9 @@ class MemoryStorage final : public Storage {
   Error append(const std::vector<raft::Entry>& entries) override;
   Error sync() override;
   Recovered load() override;
+  // Durable on return, like save_hard_state (drops covered entries from both
+  // the visible and the synced log).
+  Error save_snapshot(raft::Index index, raft::Term term, const std::string& data) override;
 
   // Power loss: everything appended or truncated since the last sync() is gone.
   void crash();
@@ -27,11 +30,14 @@ class MemoryStorage final : public Storage {
   void fail_writes(bool fail) { fail_writes_ = fail; }
 
   const raft::HardState& hard_state() const { return hard_; }
+  const std::optional<raft::Snapshot>& snapshot() const { return snapshot_; }
   const std::vector<raft::Entry>& synced_log() const { return synced_; }
   const std::vector<raft::Entry>& visible_log() const { return visible_; }
 
  private:
   raft::HardState hard_;
+  std::optional<raft::Snapshot> snapshot_;
+  // Both logs continue the snapshot: indexes snapshot index + 1 ..
   std::vector<raft::Entry> visible_;  // what a reader sees now
   std::vector<raft::Entry> synced_;   // what survives crash()
   bool fail_writes_ = false;

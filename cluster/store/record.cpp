@@ -93,6 +93,31 @@ std::string encode_hard_state(const raft::HardState& hard) {
   return out;
 }
 
+std::string encode_base(raft::Index base) {
+  std::string out(1, static_cast<char>(RecordType::base));
+  put(out, base);
+  return out;
+}
+
+std::string encode_snapshot(const raft::Snapshot& snapshot) {
+  std::string out(1, static_cast<char>(RecordType::snapshot));
+  put(out, snapshot.index);
+  put(out, snapshot.term);
+  out.append(snapshot.data);
+  return out;
+}
+
+std::optional<raft::Snapshot> decode_snapshot(std::string_view payload) {
+  std::size_t pos = 1;
+  if (payload.empty() || payload[0] != static_cast<char>(RecordType::snapshot)) {
+    return std::nullopt;
+  }
+  auto index = get<std::uint64_t>(payload, pos);
+  auto term = get<std::uint64_t>(payload, pos);
+  if (!index || !term) return std::nullopt;
+  return raft::Snapshot{*index, *term, std::string(payload.substr(pos))};
+}
+
 std::optional<LogRecord> decode_log_record(std::string_view payload) {
   std::size_t pos = 1;
   if (payload.empty()) return std::nullopt;
@@ -110,6 +135,13 @@ std::optional<LogRecord> decode_log_record(std::string_view payload) {
     if (!from || pos != payload.size()) return std::nullopt;
     record.type = RecordType::truncate;
     record.truncate_from = *from;
+    return record;
+  }
+  if (payload[0] == static_cast<char>(RecordType::base)) {
+    auto base = get<std::uint64_t>(payload, pos);
+    if (!base || pos != payload.size()) return std::nullopt;
+    record.type = RecordType::base;
+    record.base = *base;
     return record;
   }
   return std::nullopt;

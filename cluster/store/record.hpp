@@ -5,6 +5,8 @@
 //   1 entry:      u64 term, u64 index, command bytes (the rest)
 //   2 truncate:   u64 from   (drop entries with index >= from)
 //   3 hard state: u64 term, u8 has_vote, u32 voted_for, u64 commit
+//   4 base:       u64 index  (first record of a compacted log: entries start after it)
+//   5 snapshot:   u64 index, u64 term, data bytes (the rest)
 // Thread-safety: pure functions.
 #pragma once
 
@@ -39,19 +41,29 @@ struct Scan {
 // Frames point into `data`.
 Scan scan(std::string_view data);
 
-enum class RecordType : std::uint8_t { entry = 1, truncate = 2, hard_state = 3 };
+enum class RecordType : std::uint8_t {
+  entry = 1,
+  truncate = 2,
+  hard_state = 3,
+  base = 4,
+  snapshot = 5
+};
 
 std::string encode_entry(const raft::Entry& entry);
 std::string encode_truncate(raft::Index from);
 std::string encode_hard_state(const raft::HardState& hard);
+std::string encode_base(raft::Index base);
+std::string encode_snapshot(const raft::Snapshot& snapshot);
 
 struct LogRecord {
   RecordType type = RecordType::entry;
   raft::Entry entry;            // type == entry
   raft::Index truncate_from = 0;  // type == truncate
+  raft::Index base = 0;           // type == base
 };
 
 std::optional<LogRecord> decode_log_record(std::string_view payload);
 std::optional<raft::HardState> decode_hard_state(std::string_view payload);
+std::optional<raft::Snapshot> decode_snapshot(std::string_view payload);
 
 }  // namespace faultline::store

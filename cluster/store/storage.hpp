@@ -21,7 +21,10 @@ using Error = std::optional<std::string>;
 
 struct Recovered {
   raft::HardState hard;
-  std::vector<raft::Entry> log;  // indexes 1..n, contiguous
+  // The latest saved snapshot, if any; the log then continues it.
+  std::optional<raft::Snapshot> snapshot;
+  // Contiguous: indexes snapshot->index + 1 .. n (1..n without a snapshot).
+  std::vector<raft::Entry> log;
   // Bytes cut from the end of the log because the last record was short or
   // failed its checksum (a write torn by a crash). 0 on a clean shutdown.
   std::uint64_t bytes_dropped_from_torn_tail = 0;
@@ -44,10 +47,21 @@ class Storage {
   virtual Error sync() = 0;
   // Reads back what survived; call once, before writing.
   virtual Recovered load() = 0;
+  // Durable on return: replaces the saved snapshot and drops every durable
+  // entry at or below `index`. Entries above it survive only if the entry at
+  // `index` has term `term` (the log agrees with the snapshot); otherwise they
+  // belong to a superseded history and are dropped too. Storage that cannot
+  // keep snapshots (the default) returns an error.
+  virtual Error save_snapshot(raft::Index index, raft::Term term, const std::string& data);
 };
 
+// Drops entries at or below `index` from `log` (contiguous, any start), or all
+// of them when the entry at `index` does not have term `term`: the rule of
+// Storage::save_snapshot, shared by the implementations.
+void drop_covered_by_snapshot(std::vector<raft::Entry>& log, raft::Index index, raft::Term term);
+
 // Carries out the storage part of a Ready in the order the Raft core needs:
-// hard state, truncation, append, sync. Call before sending ready.messages.
+// snapshot, hard state, truncation, append, sync. Call before sending ready.messages.
 Error persist(Storage& storage, const raft::Ready& ready);
 
 }  // namespace faultline::store

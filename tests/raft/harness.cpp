@@ -1,6 +1,7 @@
 #include "tests/raft/harness.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <utility>
 
 namespace faultline::raft::testing {
@@ -52,6 +53,21 @@ bool Cluster::link_up(NodeId from, NodeId to) const {
   return isolated_.count(from) == 0 && isolated_.count(to) == 0;
 }
 
+namespace {
+// Storage::save_snapshot's rule: entries after the snapshot survive only if
+// the log agrees with it at its index.
+void install_durable_snapshot(Member& m, const Snapshot& snap) {
+  auto at = std::find_if(m.durable_log.begin(), m.durable_log.end(),
+                         [&](const Entry& e) { return e.index == snap.index; });
+  if (at != m.durable_log.end() && at->term == snap.term) {
+    m.durable_log.erase(m.durable_log.begin(), at + 1);
+  } else {
+    std::erase_if(m.durable_log, [](const Entry&) { return true; });
+  }
+  m.durable_snapshot = snap;
+}
+}  // namespace
+
 void Cluster::flush() {
   for (int round = 0; round < 1000; ++round) {
     bool any = false;
@@ -60,15 +76,22 @@ void Cluster::flush() {
       while (m.node->has_ready()) {
         any = true;
         Ready ready = m.node->take_ready();
+        if (ready.snapshot) {
+          install_durable_snapshot(m, *ready.snapshot);
+          m.applied = decode_applied(ready.snapshot->data);
+          ++installed_[id];
+        }
         if (ready.hard_state) m.durable_hard = *ready.hard_state;
-        if (ready.truncate_from && *ready.truncate_from <= m.durable_log.size()) {
-          m.durable_log.resize(*ready.truncate_from - 1);
+        if (ready.truncate_from) {
+          const Index from = *ready.truncate_from;
+          std::erase_if(m.durable_log, [from](const Entry& e) { return e.index >= from; });
         }
         for (Entry& e : ready.append) {
-          if (e.index != m.durable_log.size() + 1) {
+          const Index last =
+              m.durable_log.empty() ? m.durable_snapshot.index : m.durable_log.back().index;
+          if (e.index != last + 1) {
             violations_.push_back("member " + std::to_string(id) + " appended index " +
-                                  std::to_string(e.index) + " after " +
-                                  std::to_string(m.durable_log.size()));
+                                  std::to_string(e.index) + " after " + std::to_string(last));
           }
           m.durable_log.push_back(e);
         }
@@ -225,8 +248,44 @@ void Cluster::crash(NodeId id) {
 
 void Cluster::restart(NodeId id) {
   Member& m = members_.at(id);
-  m.node = std::make_unique<Node>(config_for(id), m.durable_hard, m.durable_log, now_);
+  m.node = std::make_unique<Node>(config_for(id), m.durable_hard, m.durable_snapshot,
+                                  m.durable_log, now_);
+  m.applied = decode_applied(m.durable_snapshot.data);
   flush();
+}
+
+bool Cluster::compact(NodeId id, Index upto) {
+  Member& m = members_.at(id);
+  if (!m.node) return false;
+  const Term term = m.node->term_at(upto);
+  std::string data = encode_applied(m.applied, upto);
+  if (!m.node->compact(upto, data)) return false;
+  install_durable_snapshot(m, Snapshot{upto, term, std::move(data)});
+  flush();
+  return true;
+}
+
+std::string encode_applied(const std::vector<Entry>& applied, Index upto) {
+  std::ostringstream out;
+  for (const Entry& e : applied) {
+    if (e.index > upto) break;
+    out << e.term << ' ' << e.index << ' ' << e.command.size() << ' ' << e.command;
+  }
+  return out.str();
+}
+
+std::vector<Entry> decode_applied(const std::string& data) {
+  std::vector<Entry> out;
+  std::istringstream in(data);
+  Entry e;
+  std::size_t size = 0;
+  while (in >> e.term >> e.index >> size) {
+    in.get();  // the separator
+    e.command.assign(size, '\0');
+    in.read(e.command.data(), static_cast<std::streamsize>(size));
+    out.push_back(e);
+  }
+  return out;
 }
 
 }  // namespace faultline::raft::testing

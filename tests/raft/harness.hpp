@@ -29,7 +29,8 @@ namespace faultline::raft::testing {
 struct Member {
   std::unique_ptr<Node> node;  // null while down
   HardState durable_hard;      // what the member persisted
-  std::vector<Entry> durable_log;
+  Snapshot durable_snapshot;   // index 0: none
+  std::vector<Entry> durable_log;  // continues durable_snapshot
   std::vector<Entry> applied;  // the state machine, rebuilt on restart
   std::vector<ReadState> reads;  // every confirmed ReadIndex read, in order
 };
@@ -98,6 +99,15 @@ class Cluster {
   void crash(NodeId id);
   void restart(NodeId id);
 
+  // Log compaction the way a driver does it: snapshots the member's applied
+  // entries through `upto` (the snapshot data encodes them, so a member
+  // restored from it still has the full applied history) and compacts.
+  bool compact(NodeId id, Index upto);
+  // How many Ready::snapshot (InstallSnapshot) the member has carried out.
+  std::size_t snapshots_installed(NodeId id) const {
+    return installed_.count(id) != 0 ? installed_.at(id) : 0;
+  }
+
   // Leaders among live nodes.
   std::vector<NodeId> leaders() const;
   const std::vector<std::string>& violations() const { return violations_; }
@@ -118,6 +128,11 @@ class Cluster {
   std::mt19937_64 rng_;
   SafetyMonitor monitor_;
   std::vector<std::string> violations_;
+  std::map<NodeId, std::size_t> installed_;  // Ready::snapshot count per member
 };
+
+// The harness's state-machine snapshot format: the applied entries themselves.
+std::string encode_applied(const std::vector<Entry>& applied, Index upto);
+std::vector<Entry> decode_applied(const std::string& data);
 
 }  // namespace faultline::raft::testing
