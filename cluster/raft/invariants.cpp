@@ -144,14 +144,27 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
         }
       } else {
         committed_.push_back(*e);
+        commit_term_.push_back(s.term);
       }
+    }
+    // s.commit covers these entries, so they were committed in s.term or
+    // earlier (a member learns of a commit in its own term and terms only
+    // grow); every entry before a committed one was committed no later.
+    const std::size_t covered = std::min<std::size_t>(s.commit, commit_term_.size());
+    for (std::size_t k = covered; k > 0 && commit_term_[k - 1] > s.term; --k) {
+      commit_term_[k - 1] = s.term;
     }
   }
   // Leader completeness, after the prefix absorbed this observation.
   for (const NodeSnapshot& s : nodes) {
     if (s.role != Role::leader || s.log.empty()) continue;
-    for (const Entry& c : committed_) {
-      if (c.term > s.term) break;  // terms never decrease along the log
+    for (std::size_t k = 0; k < committed_.size(); ++k) {
+      const Entry& c = committed_[k];
+      // Only entries committed by term s.term bind this leader. An entry's
+      // own term says too little: an old-term entry may be committed only
+      // later by a higher-term leader, while a stale leader elected without
+      // it (legitimately) still leads. commit_term_ never decreases.
+      if (commit_term_[k] > s.term) break;
       if (c.index < first_index(s)) continue;  // compacted into its snapshot
       const Entry* e = entry_at(s, c.index);
       if (e == nullptr || *e != c) {

@@ -48,7 +48,10 @@ std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
 // need history: one leader per term ever; terms and commit indexes never go
 // back (also across restarts); an entry once seen committed is never changed
 // anywhere; and every leader's log holds every entry committed in an earlier
-// or equal term (leader completeness). Also runs the instant checks above.
+// or equal term (leader completeness). The term an entry was committed in is
+// not its own term (an old-term entry is committed by a later leader's
+// entry); the monitor bounds it by the lowest term of a member seen with the
+// entry committed. Also runs the instant checks above.
 class SafetyMonitor {
  public:
   std::vector<std::string> observe(std::span<const NodeSnapshot> nodes);
@@ -61,6 +64,10 @@ class SafetyMonitor {
   std::map<Term, NodeId> leader_of_term_;
   std::map<NodeId, NodeSnapshot> last_;  // last observation per member (log dropped)
   std::vector<Entry> committed_;         // longest committed prefix seen
+  // Per committed_ entry: an upper bound on the term in which it was
+  // committed (the lowest term of a member seen with it committed),
+  // non-decreasing along the log. Not the entry's own term, which can be lower.
+  std::vector<Term> commit_term_;
   std::size_t violations_ = 0;
 };
 

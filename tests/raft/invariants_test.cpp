@@ -59,5 +59,26 @@ TEST(RaftInvariants, MonitorRemembersLeadersAndCommittedEntries) {
   EXPECT_EQ(m.committed().size(), 1u);
 }
 
+// Simulator seed 6037: entry 2 (term 5) reached no majority in term 5, so a
+// member without it won term 6; the leader of term 7 then committed it. The
+// stale leader of term 6, still leading, lacks it legitimately. A leader of
+// a term after 7 must hold it.
+TEST(RaftInvariants, LeaderCompletenessUsesTheTermOfTheCommitNotOfTheEntry) {
+  const Entry a{5, 1, "a"};
+  const Entry b{5, 2, "b"};
+  SafetyMonitor m;
+  EXPECT_TRUE(m.observe(std::vector<NodeSnapshot>{snap(3, Role::leader, 5, 1, {a, b}),
+                                                  snap(5, Role::follower, 5, 1, {a})})
+                  .empty());
+  std::vector<NodeSnapshot> later{snap(5, Role::leader, 6, 1, {a}),
+                                  snap(3, Role::leader, 7, 3, {a, b, {7, 3, ""}})};
+  const auto v = m.observe(later);
+  EXPECT_TRUE(v.empty()) << v.front();
+  ASSERT_EQ(m.committed().size(), 3u);
+  const auto w = m.observe(std::vector<NodeSnapshot>{snap(4, Role::leader, 8, 1, {a})});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("lacks committed entry 2"), std::string::npos) << w[0];
+}
+
 }  // namespace
 }  // namespace faultline::raft
