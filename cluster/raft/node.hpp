@@ -162,6 +162,10 @@ class Node {
   void send_append(NodeId to);
   void send_batch(NodeId to, Progress& p, bool with_entries);
   void broadcast_append();
+  // A message from the leader of the current term (an append or a snapshot):
+  // follow it and restart the election timer. False on a leader, which must
+  // ignore it (two leaders in one term cannot exist).
+  bool follow_leader(NodeId from, std::int64_t now_ms);
   void handle_append_request(const Message& m, const AppendRequest& req, std::int64_t now_ms);
   void handle_append_response(const Message& m, const AppendResponse& resp, std::int64_t now_ms);
   void maybe_advance_commit();

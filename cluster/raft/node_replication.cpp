@@ -64,19 +64,24 @@ void Node::broadcast_append() {
   for (const auto& [member, progress] : progress_) send_append(member);
 }
 
-void Node::handle_append_request(const Message& m, const AppendRequest& in,
-                                 std::int64_t now_ms) {
-  // m.term == term_. Two leaders in one term cannot exist; ignore rather than obey.
-  if (role_ == Role::leader) return;
+bool Node::follow_leader(NodeId from, std::int64_t now_ms) {
+  if (role_ == Role::leader) return false;
   if (role_ == Role::candidate) {
-    become_follower(term_, m.from, now_ms);
+    become_follower(term_, from, now_ms);
   } else {
-    leader_ = m.from;
+    leader_ = from;
   }
   pre_candidate_ = false;
   pre_votes_.clear();
   leader_contact_ms_ = now_ms;
   reset_election_timer(now_ms);
+  return true;
+}
+
+void Node::handle_append_request(const Message& m, const AppendRequest& in,
+                                 std::int64_t now_ms) {
+  // m.term == term_. Two leaders in one term cannot exist; ignore rather than obey.
+  if (!follow_leader(m.from, now_ms)) return;
 
   // Entries at or below the base are committed and already match every
   // leader's log; start the check at the base instead.

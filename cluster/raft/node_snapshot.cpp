@@ -29,16 +29,7 @@ void Node::send_snapshot(NodeId to, Progress& p) {
 void Node::handle_install_snapshot(const Message& m, const InstallSnapshot& req,
                                    std::int64_t now_ms) {
   // m.term == term_, as for appends.
-  if (role_ == Role::leader) return;
-  if (role_ == Role::candidate) {
-    become_follower(term_, m.from, now_ms);
-  } else {
-    leader_ = m.from;
-  }
-  pre_candidate_ = false;
-  pre_votes_.clear();
-  leader_contact_ms_ = now_ms;
-  reset_election_timer(now_ms);
+  if (!follow_leader(m.from, now_ms)) return;
 
   const Index index = req.last_included_index;
   if (index <= commit_) {
