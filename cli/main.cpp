@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cluster/coordinator/coordinator.hpp"
+#include "cluster/worker/worker.hpp"
 #include "cluster/sim/sim_cli.hpp"
 #include "drills/runner/runner.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
@@ -54,6 +55,10 @@ int main(int argc, char** argv) {
   auto* coordinator =
       app.add_subcommand("coordinator", "Run one coordinator of the reference cluster");
   coordinator->add_option("--config", config_file, "Coordinator config (JSON)")->required();
+
+  std::string worker_config_file;
+  auto* worker = app.add_subcommand("worker", "Run one worker node of the reference cluster");
+  worker->add_option("--config", worker_config_file, "Worker config (JSON)")->required();
 
   std::string history_file;
   std::string model = "kv";
@@ -129,5 +134,6 @@ int main(int argc, char** argv) {
     return faultline::sim::run_sim_command(sim_options, std::cout);
   }
   if (*coordinator) return faultline::coordinator::run_coordinator(config_file);
+  if (*worker) return faultline::worker::run_worker(worker_config_file);
   return 2;
 }

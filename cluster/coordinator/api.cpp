@@ -10,6 +10,8 @@
 //                                 member answers from its own applied state
 //                                 (unsafe: the read may be stale)
 //   POST /api/kv-read             {"keys":[...]} -> {"values":{key: value|null}}
+//   POST /api/nodes/heartbeat     a worker announces itself (routing.cpp)
+//   POST /api/calls               a routed call of a session (routing.cpp)
 //   POST /raft/messages           peer traffic: encoded Raft messages, one a line
 //
 // Status codes a client can rely on: 421 not the leader (nothing was done; the
@@ -57,6 +59,9 @@ void Coordinator::install_routes() {
               [this](const http::Request&) { return json_response(200, cluster_status_json()); });
   server_.get("/api/raft/status",
               [this](const http::Request&) { return json_response(200, raft_status_json()); });
+  server_.post("/api/nodes/heartbeat",
+               [this](const http::Request& request) { return handle_heartbeat(request); });
+  server_.post("/api/calls", [this](const http::Request& request) { return handle_call(request); });
   server_.post("/raft/messages", [this](const http::Request& request) {
     receive_messages(request.body);
     return json_response(200, "{}");

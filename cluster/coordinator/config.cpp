@@ -58,6 +58,10 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
     if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();
     if (json.contains("seed")) config.seed = json["seed"].get<std::uint64_t>();
     if (json.contains("stale_reads")) config.stale_reads = json["stale_reads"].get<bool>();
+    if (json.contains("worker_timeout_ms")) {
+      config.worker_timeout_ms = json["worker_timeout_ms"].get<std::int64_t>();
+      if (config.worker_timeout_ms < 1) throw std::invalid_argument("$.worker_timeout_ms must be at least 1");
+    }
   } catch (const std::exception& e) {
     error = file.string() + ": " + e.what();
     return std::nullopt;

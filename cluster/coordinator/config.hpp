@@ -3,7 +3,7 @@
 //   {"id": 1, "name": "c1", "listen": "127.0.0.1:7001", "data_dir": "/run/c1",
 //    "members": [{"id": 1, "name": "c1", "url": "http://127.0.0.1:7001"}, ...],
 //    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7,
-//    "stale_reads": false}
+//    "stale_reads": false, "worker_timeout_ms": 500}
 //
 // `members` lists every coordinator of the group, this one included.
 // `stale_reads` (default false) is an unsafe mode kept for drills: GET
@@ -37,6 +37,9 @@ struct Config {
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
   bool stale_reads = false;
+  // Routed calls: a worker is dead once its heartbeats stop for this long,
+  // and a call to a worker fails after it (see routing.cpp).
+  std::int64_t worker_timeout_ms = 500;
 
   const Member* member(std::uint32_t member_id) const;
 };

@@ -63,22 +63,33 @@ bool Coordinator::start(std::string& error) {
     }
     node_ = std::make_unique<raft::Node>(raft_config, recovered.hard, std::move(snapshot),
                                          std::move(recovered.log), now_ms());
-    handle_ready_locked();  // replays committed entries into the state machine
+  }
+  {
+    // Replays the committed entries into the state machine before any
+    // request can read it.
+    std::unique_lock lock(mu_);
+    while (node_->has_ready()) process_ready(lock);
   }
   for (const auto& m : config_.members) {
     if (m.id != config_.id) peers_[m.id] = std::make_unique<PeerLink>(m.url, kPeerTimeoutMs);
   }
   install_routes();
   if (!server_.start(config_.host, config_.port, error)) return false;
+  ready_thread_ = std::thread([this] { ready_loop(); });
   ticker_ = std::thread([this] { tick_loop(); });
   return true;
 }
 
 void Coordinator::stop() {
   if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard lock(mu_);  // no waiter can miss the flag between test and wait
+  }
   applied_cv_.notify_all();
+  ready_cv_.notify_all();
   server_.stop();
   if (ticker_.joinable()) ticker_.join();
+  if (ready_thread_.joinable()) ready_thread_.join();
   peers_.clear();
 }
 
@@ -87,50 +98,64 @@ void Coordinator::tick_loop() {
     {
       std::lock_guard lock(mu_);
       node_->tick(now_ms());
-      handle_ready_locked();
     }
+    ready_cv_.notify_one();
     std::this_thread::sleep_for(kTickInterval);
   }
 }
 
-void Coordinator::handle_ready_locked() {
+void Coordinator::ready_loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    ready_cv_.wait(lock, [this] { return stopping_.load() || node_->has_ready(); });
+    if (stopping_.load()) return;
+    process_ready(lock);
+  }
+}
+
+void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
+  raft::Ready ready = node_->take_ready();
+  // Durable first, outside the lock: term, vote and log reach the disk before
+  // any message of this Ready leaves (a vote, an acknowledgement of entries,
+  // the appends that let followers acknowledge the leader's own entries).
+  // Readies are carried out one at a time, in order, by this thread only, so
+  // a later Ready's messages never overtake an earlier Ready's writes.
+  // Meanwhile requests keep proposing and stepping the node: everything that
+  // piles up goes to disk with the next single fsync (group commit).
+  // A member whose disk fails cannot keep its promises, so it stops at once.
+  lock.unlock();
+  if (auto error = store::persist(*storage_, ready)) {
+    std::cerr << "faultline coordinator " << config_.name << ": storage failed: " << *error
+              << "; stopping\n";
+    std::abort();
+  }
+  for (const auto& message : ready.messages) {
+    auto peer = peers_.find(message.to);
+    if (peer != peers_.end()) peer->second->enqueue(raft::encode(message));
+  }
+  lock.lock();
   bool woke = false;
-  while (node_->has_ready()) {
-    raft::Ready ready = node_->take_ready();
-    // Durable first: term, vote and log reach the disk before any message
-    // that depends on them is sent (a vote or an acknowledgement of entries).
-    // A member whose disk fails cannot keep its promises, so it stops at once.
-    if (auto error = store::persist(*storage_, ready)) {
-      std::cerr << "faultline coordinator " << config_.name << ": storage failed: " << *error
-                << "; stopping\n";
+  if (ready.snapshot) {
+    // A leader's snapshot replaces the state machine before later entries
+    // apply on top of it. Proposals waiting at covered indexes cannot learn
+    // their outcome here and time out (which already means "may be applied").
+    if (auto error = kv_.restore(ready.snapshot->data)) {
+      std::cerr << "faultline coordinator " << config_.name
+                << ": cannot restore the leader's snapshot: " << *error << "; stopping\n";
       std::abort();
     }
-    if (ready.snapshot) {
-      // A leader's snapshot replaces the state machine before later entries
-      // apply on top of it. Proposals waiting at covered indexes cannot learn
-      // their outcome here and time out (which already means "may be applied").
-      if (auto error = kv_.restore(ready.snapshot->data)) {
-        std::cerr << "faultline coordinator " << config_.name
-                  << ": cannot restore the leader's snapshot: " << *error << "; stopping\n";
-        std::abort();
-      }
-      applied_index_ = ready.snapshot->index;
-    }
-    for (const auto& message : ready.messages) {
-      auto peer = peers_.find(message.to);
-      if (peer != peers_.end()) peer->second->enqueue(raft::encode(message));
-    }
-    for (const auto& entry : ready.committed) {
-      std::string result = kv_.apply(entry);
-      applied_index_ = entry.index;
-      auto pending = pending_.find(entry.index);
-      if (pending != pending_.end()) {
-        pending->second->applied = true;
-        pending->second->same_term = pending->second->term == entry.term;
-        pending->second->result = std::move(result);
-        pending_.erase(pending);
-        woke = true;
-      }
+    applied_index_ = ready.snapshot->index;
+  }
+  for (const auto& entry : ready.committed) {
+    std::string result = kv_.apply(entry);
+    applied_index_ = entry.index;
+    auto pending = pending_.find(entry.index);
+    if (pending != pending_.end()) {
+      pending->second->applied = true;
+      pending->second->same_term = pending->second->term == entry.term;
+      pending->second->result = std::move(result);
+      pending_.erase(pending);
+      woke = true;
     }
   }
   if (woke) applied_cv_.notify_all();
@@ -171,7 +196,7 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
     woke_others = true;
   }
   slot = mine;
-  handle_ready_locked();
+  ready_cv_.notify_one();
   if (woke_others) applied_cv_.notify_all();
   applied_cv_.wait_until(lock, deadline, [&] { return stopping_.load() || mine->applied; });
   if (!mine->applied) {
@@ -212,7 +237,7 @@ void Coordinator::receive_messages(const std::string& body) {
     }
     start = end + 1;
   }
-  handle_ready_locked();
+  ready_cv_.notify_one();
 }
 
 std::string Coordinator::raft_status_json() {
@@ -234,14 +259,19 @@ std::string Coordinator::raft_status_json() {
 }
 
 std::string Coordinator::cluster_status_json() {
+  // MCPHub's shape. Nodes are the workers this member has heard from since it
+  // last became leader (none on a follower); sessions are the pinned ones;
+  // servers (MCP servers behind the workers) do not exist here: zero.
+  const auto [nodes, active] = worker_counts();
   std::lock_guard lock(mu_);
-  // MCPHub's shape. The reference cluster has no worker nodes registered yet,
-  // so nodes, servers and sessions are counted as they are: zero.
   Json data;
   data["enabled"] = true;
   data["mode"] = "coordinator";
   data["nodeId"] = config_.name;
-  data["stats"] = Json{{"nodes", 0}, {"activeNodes", 0}, {"servers", 0}, {"sessions", 0}};
+  data["stats"] = Json{{"nodes", nodes},
+                       {"activeNodes", active},
+                       {"servers", 0},
+                       {"sessions", pinned_sessions_locked()}};
   data["raft"] = Json{{"term", node_->term()},
                       {"role", std::string(raft::to_string(node_->role()))},
                       {"commitIndex", node_->commit_index()}};
@@ -250,6 +280,10 @@ std::string Coordinator::cluster_status_json() {
 
 std::string Coordinator::leader_hint_json(const std::string& error) {
   std::lock_guard lock(mu_);
+  return leader_hint_json_locked(error);
+}
+
+std::string Coordinator::leader_hint_json_locked(const std::string& error) {
   const auto leader = node_->leader();
   const Member* leader_member = leader ? config_.member(*leader) : nullptr;
   Json body{{"success", false}, {"error", error}};

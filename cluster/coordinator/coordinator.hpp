@@ -2,9 +2,12 @@
 // the replicated key-value store, and its HTTP API.
 //
 // Threads: the HTTP server's workers (client and peer requests), one tick
-// thread (timers), one sender thread per peer. All Raft and state-machine
-// state is guarded by one mutex; durable writes (fsync) happen under it before
-// any message that depends on them leaves, which is what Raft requires.
+// thread (timers), one ready thread that carries out the Raft node's Readies
+// (persist, send, apply), one sender thread per peer. All Raft and
+// state-machine state is guarded by one mutex. The ready thread writes and
+// fsyncs with the mutex released, so proposals and peer messages that arrive
+// meanwhile share the next fsync; it alone touches the storage, and it sends a
+// Ready's messages only after that Ready is durable, which is what Raft requires.
 #pragma once
 
 #include <atomic>
@@ -16,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cluster/coordinator/config.hpp"
@@ -66,25 +70,47 @@ class Coordinator {
   std::string raft_status_json();
   std::string cluster_status_json();
   std::string leader_hint_json(const std::string& error);
+  std::string leader_hint_json_locked(const std::string& error);  // requires mu_
   void receive_messages(const std::string& body);
 
  private:
   static std::int64_t now_ms();
   void tick_loop();
-  void handle_ready_locked();  // requires mu_
+  // The one thread that carries out Readies: waits for work on ready_cv_.
+  void ready_loop();
+  // Takes the node's Ready and carries it out (persist and send with `lock`
+  // released, then apply under it). `lock` holds mu_ on entry and on return.
+  void process_ready(std::unique_lock<std::mutex>& lock);
   // Snapshots the key-value state and compacts the log once more than
   // kCompactAfterEntries entries follow the log's base. Requires mu_.
   void maybe_compact_locked();
   static constexpr std::uint64_t kCompactAfterEntries = 10'000;
   void install_routes();
 
+  // routing.cpp: the worker registry and routed calls (sticky sessions).
+  using Clock = std::chrono::steady_clock;
+  http::Response handle_heartbeat(const http::Request& request);
+  http::Response handle_call(const http::Request& request);
+  bool worker_live_locked(const std::string& name, Clock::time_point now) const;  // requires routing_mu_
+  std::pair<std::size_t, std::size_t> worker_counts();  // {registered, live}
+  std::size_t pinned_sessions_locked() const;            // requires mu_
+  struct WorkerSeen {
+    std::string url;
+    Clock::time_point last_seen;
+    bool dead = false;  // failed a call; cleared by its next heartbeat
+  };
+  // Known to this member since it last became leader. Never held with mu_.
+  std::mutex routing_mu_;
+  std::map<std::string, WorkerSeen> workers_;  // guarded by routing_mu_
+
   // Constant after construction.
   const Config config_;
 
   std::mutex mu_;
   std::condition_variable applied_cv_;
+  std::condition_variable ready_cv_;  // the node may have a Ready
   std::unique_ptr<raft::Node> node_;               // guarded by mu_
-  std::unique_ptr<store::FileStorage> storage_;    // guarded by mu_
+  std::unique_ptr<store::FileStorage> storage_;    // the ready thread only, once started
   store::KvStateMachine kv_;                       // guarded by mu_
   std::uint64_t applied_index_ = 0;                // guarded by mu_
   // Proposals a client waits on, by log index. Only these keep results, so
@@ -101,6 +127,7 @@ class Coordinator {
   http::Server server_;
   std::atomic<bool> stopping_{false};
   std::thread ticker_;
+  std::thread ready_thread_;
 };
 
 // Runs a coordinator until SIGINT or SIGTERM. Returns the process exit code

@@ -13,7 +13,7 @@ struct Server::Impl {
 
 namespace {
 
-constexpr std::size_t kWorkerThreads = 16;
+constexpr std::size_t kWorkerThreads = 128;
 
 httplib::Server::Handler adapt(Handler handler) {
   return [handler = std::move(handler)](const httplib::Request& in, httplib::Response& out) {

@@ -105,10 +105,38 @@ FileStorage::FileStorage(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
 FileStorage::~FileStorage() {
   if (log_fd_ >= 0) ::close(log_fd_);
+  if (commit_fd_ >= 0) ::close(commit_fd_);
 }
 
 Error FileStorage::save_hard_state(const raft::HardState& hard) {
-  return replace_file(hard_state_path(), frame(encode_hard_state(hard)));
+  if (durable_term_vote_ && durable_term_vote_->term == hard.term &&
+      durable_term_vote_->voted_for == hard.voted_for) {
+    return save_commit(hard);
+  }
+  if (auto err = replace_file(hard_state_path(), frame(encode_hard_state(hard)))) return err;
+  durable_term_vote_ = hard;
+  return save_commit(hard);
+}
+
+Error FileStorage::save_commit(const raft::HardState& hard) {
+  // One small overwrite in place, without fsync: the commit index is a hint
+  // that saves replay work and keeps the reported commit index from going
+  // back across a process restart. A power loss may leave it stale or torn;
+  // load() then falls back to the hard state's own commit, which is safe.
+  if (commit_fd_ < 0) {
+    commit_fd_ = ::open(commit_path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (commit_fd_ < 0) return os_error("cannot open", commit_path());
+  }
+  const std::string bytes = frame(encode_hard_state(hard));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(commit_fd_, bytes.data() + done, bytes.size() - done,
+                               static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return os_error("cannot write", commit_path());
+    done += static_cast<std::size_t>(n);
+  }
+  return std::nullopt;
 }
 
 Error FileStorage::rewrite_log(raft::Index base, const std::vector<raft::Entry>& suffix) {
@@ -206,6 +234,19 @@ Recovered FileStorage::load() {
       return out;
     }
     out.hard = *hard;
+    durable_term_vote_ = *hard;
+  }
+  if (auto bytes = read_file(commit_path(), read_error)) {
+    // The commit hint counts only when it is intact and of the same term and
+    // vote as the durable hard state (it is written after it).
+    Scan s = scan(*bytes);
+    std::optional<raft::HardState> hint;
+    if (s.frames.size() == 1 && s.valid_bytes == bytes->size()) {
+      hint = decode_hard_state(s.frames[0].payload);
+    }
+    if (hint && hint->term == out.hard.term && hint->voted_for == out.hard.voted_for) {
+      out.hard.commit = std::max(out.hard.commit, hint->commit);
+    }
   }
 
   std::optional<raft::Snapshot> snapshot;

@@ -1,7 +1,14 @@
 // FileStorage: a member's durable state in one directory.
 //
 //   DIR/hardstate      one checksummed record (see record.hpp), replaced
-//                      atomically: write DIR/hardstate.tmp, fsync, rename, fsync DIR
+//                      atomically: write DIR/hardstate.tmp, fsync, rename, fsync DIR;
+//                      rewritten only when the term or the vote changes
+//   DIR/commit         the same record with the latest commit index, overwritten
+//                      in place WITHOUT fsync on every save_hard_state. Raft
+//                      needs term and vote durable, not the commit index (it is
+//                      volatile state in the paper); keeping it here costs no
+//                      fsync per commit and still survives a process crash, so
+//                      a restarted member reports the commit index it had.
 //   DIR/log            append-only checksummed records: entries and truncate
 //                      markers; sync() fsyncs it. After a snapshot it is
 //                      rewritten (log.tmp, fsync, rename, fsync DIR) to start
@@ -21,6 +28,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 
 #include "cluster/store/storage.hpp"
 
@@ -46,14 +54,20 @@ class FileStorage final : public Storage {
   std::filesystem::path log_path() const { return dir_ / "log"; }
   std::filesystem::path hard_state_path() const { return dir_ / "hardstate"; }
   std::filesystem::path snapshot_path() const { return dir_ / "snapshot"; }
+  std::filesystem::path commit_path() const { return dir_ / "commit"; }
 
  private:
   Error write_log(const std::string& bytes);
   // Replaces the log file with a base record and `suffix`, and reopens it.
   Error rewrite_log(raft::Index base, const std::vector<raft::Entry>& suffix);
 
+  Error save_commit(const raft::HardState& hard);
+
   std::filesystem::path dir_;
   int log_fd_ = -1;          // open for append after load()
+  int commit_fd_ = -1;       // opened on the first save_commit
+  // Term and vote as the hardstate file holds them (after load or a save).
+  std::optional<raft::HardState> durable_term_vote_;
   raft::Index base_ = 0;  // the log continues the snapshot at this index
   raft::Index last_index_ = 0;
 };

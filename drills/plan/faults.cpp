@@ -1,6 +1,7 @@
 // Checks of the fault list: kinds, targets against the topology, timing
 // against the workload.
 #include <string>
+#include <tuple>
 
 #include "drills/plan/suggest.hpp"
 #include "drills/plan/validate.hpp"
@@ -10,9 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-// "c3" -> 3; nullopt for anything else (including "c0" and "c03").
-std::optional<int> member_number(const std::string& target) {
-  if (target.size() < 2 || target.size() > 4 || target[0] != 'c' || target[1] == '0') {
+// "c3" -> 3 for prefix 'c'; nullopt for anything else (including "c0" and "c03").
+std::optional<int> numbered_id(const std::string& target, char prefix) {
+  if (target.size() < 2 || target.size() > 4 || target[0] != prefix || target[1] == '0') {
     return std::nullopt;
   }
   int n = 0;
@@ -23,40 +24,53 @@ std::optional<int> member_number(const std::string& target) {
   return n;
 }
 
-std::vector<std::string> allowed_targets(std::optional<int> coordinators) {
+std::string id_range(char prefix, int count) {
+  const std::string first = prefix + std::string("1");
+  if (count == 1) return first;
+  return first + ".." + prefix + std::to_string(count);
+}
+
+std::vector<std::string> allowed_targets(const FaultContext& context) {
   std::vector<std::string> out{"leader", "follower"};
-  if (!coordinators) {
-    out.emplace_back("a member id (c1, c2, ...)");
-  } else if (*coordinators == 1) {
-    out.push_back(member_id(0));
-  } else {
-    out.push_back(member_id(0) + ".." + member_id(*coordinators - 1));
+  out.push_back(context.coordinators ? id_range('c', *context.coordinators)
+                                     : "a member id (c1, c2, ...)");
+  if (context.workers && *context.workers > 0) {
+    out.emplace_back("worker");
+    out.push_back(id_range('w', *context.workers));
   }
   return out;
 }
 
-void check_target(const std::string& target, const JsonPath& path, std::optional<int> coordinators,
+void check_target(const std::string& target, const JsonPath& path, const FaultContext& context,
                   Issues& issues) {
   if (target == "leader" || target == "follower") return;
-  if (const std::optional<int> n = member_number(target)) {
-    if (!coordinators || *n <= *coordinators) return;
-    std::vector<std::string> members;
-    for (int i = 0; i < *coordinators; ++i) members.push_back(member_id(i));
-    issues.push_back({path, "target " + show_text(target) +
-                                " is not a member of the topology (members: " + join(members) +
-                                ")"});
+  const bool has_workers = !context.workers || *context.workers > 0;
+  if (target == "worker") {
+    if (has_workers) return;
+    issues.push_back({path, "target \"worker\" needs worker nodes: set topology.workers (1..16)"});
+    return;
+  }
+  for (const auto& [prefix, count, what] :
+       {std::tuple{'c', context.coordinators, "member"}, std::tuple{'w', context.workers, "worker"}}) {
+    const std::optional<int> n = numbered_id(target, prefix);
+    if (!n) continue;
+    if (!count || *n <= *count) return;
+    issues.push_back({path, "target " + show_text(target) + " is not a " + what +
+                                " of the topology (" + what + "s: " +
+                                (*count == 0 ? std::string("none") : id_range(prefix, *count)) + ")"});
     return;
   }
   std::string message = "unknown target " + show_text(target);
-  if (auto near = closest_match(target, {"leader", "follower"})) {
+  if (auto near = closest_match(target, {"leader", "follower", "worker"})) {
     message += "; did you mean " + show_text(*near) + "?";
   }
-  issues.push_back({path, message + "; allowed: " + join(allowed_targets(coordinators))});
+  issues.push_back({path, message + "; allowed: " + join(allowed_targets(context))});
 }
 
 std::optional<FaultSpec> read_fault(const json& value, const JsonPath& path,
                                     const FaultContext& context, Issues& issues) {
-  ObjectReader r(value, path, issues, {"kind", "target", "at_ms", "restart_after_ms"});
+  ObjectReader r(value, path, issues,
+                 {"kind", "target", "at_ms", "restart_after_ms", "resume_after_ms"});
   if (!r.is_object()) return std::nullopt;
   const std::size_t before = issues.size();
   FaultSpec fault;
@@ -76,7 +90,7 @@ std::optional<FaultSpec> read_fault(const json& value, const JsonPath& path,
 
   const Field<std::string> target = r.string("target", std::nullopt, Need::required);
   if (target.value) {
-    check_target(*target.value, r.path_of("target"), context.coordinators, issues);
+    check_target(*target.value, r.path_of("target"), context, issues);
     fault.target = *target.value;
   }
 
@@ -91,7 +105,15 @@ std::optional<FaultSpec> read_fault(const json& value, const JsonPath& path,
     }
   }
 
-  fault.restart_after_ms = r.integer("restart_after_ms", IntRule{0}, std::nullopt).value;
+  // Each kind names its heal after what it undoes.
+  const char* heal_field = fault.kind == FaultKind::pause ? "resume_after_ms" : "restart_after_ms";
+  const char* other_field = fault.kind == FaultKind::pause ? "restart_after_ms" : "resume_after_ms";
+  if (kind.value && r.member(other_field) != nullptr) {
+    issues.push_back({r.path_of(other_field), std::string("does not apply to a ") +
+                                                  std::string(fault_kind_name(fault.kind)) +
+                                                  " fault; use " + heal_field});
+  }
+  fault.restart_after_ms = r.integer(heal_field, IntRule{0}, std::nullopt).value;
 
   if (issues.size() != before) return std::nullopt;
   return fault;

@@ -6,8 +6,9 @@
 namespace faultline::plan {
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 1> kFaultKinds{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 2> kFaultKinds{{
     {FaultKind::kill, "kill"},
+    {FaultKind::pause, "pause"},
 }};
 
 }  // namespace

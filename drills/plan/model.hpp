@@ -25,6 +25,12 @@ struct Topology {
   // without a barrier through the log, and the workload spreads reads over
   // all members. For showing that the linearizability check catches it.
   bool stale_reads = false;
+  // Worker nodes (w1..wN) behind the coordinators, serving routed calls of
+  // sticky sessions; 0..16.
+  int workers = 0;
+  // A worker is dead for the coordinators after this long without a
+  // heartbeat, and a routed call to it fails after it.
+  std::int64_t worker_timeout_ms = 500;
   bool operator==(const Topology&) const = default;
 };
 
@@ -36,6 +42,11 @@ struct Workload {
   std::int64_t keys = 0;         // 0: every write goes to a fresh key
   std::int64_t op_timeout_ms = 1000;
   double read_ratio = 0;  // [0, 1]
+  // Routed calls: sessions s1..sN (0: none; needs topology.workers), each
+  // owned by one client; call_ratio is the share of operations that are
+  // routed calls rather than key-value operations.
+  std::int64_t sessions = 0;
+  double call_ratio = 1;  // [0, 1]
   bool operator==(const Workload&) const = default;
 };
 
@@ -45,7 +56,8 @@ struct SteadyState {
   bool operator==(const SteadyState&) const = default;
 };
 
-enum class FaultKind { kill };
+// kill: SIGKILL, healed by a restart. pause: SIGSTOP, healed by SIGCONT.
+enum class FaultKind { kill, pause };
 
 // "kill" for FaultKind::kill.
 std::string_view fault_kind_name(FaultKind kind);
@@ -56,10 +68,13 @@ std::vector<std::string> fault_kind_names();
 
 struct FaultSpec {
   FaultKind kind = FaultKind::kill;
-  // "leader", "follower", or a member id ("c1".."cN").
+  // "leader", "follower", a member id ("c1".."cN"), "worker" (the worker
+  // with the most sessions pinned to it), or a worker id ("w1".."wN").
   std::string target;
   std::int64_t at_ms = 0;  // from the workload's start; < workload.duration_ms
-  // Absent: the member is never restarted.
+  // When the fault is healed, from its injection: `restart_after_ms` of a
+  // kill, `resume_after_ms` of a pause. Absent: a killed member stays down; a
+  // paused one is resumed when the workload ends.
   std::optional<std::int64_t> restart_after_ms;
   bool operator==(const FaultSpec&) const = default;
 };

@@ -17,6 +17,8 @@ json to_json(const Plan& plan) {
       {"election_timeout_ms", json::array({t.election_timeout_min_ms, t.election_timeout_max_ms})},
       {"heartbeat_ms", t.heartbeat_ms},
       {"stale_reads", t.stale_reads},
+      {"workers", t.workers},
+      {"worker_timeout_ms", t.worker_timeout_ms},
   };
 
   const Workload& w = plan.workload;
@@ -28,6 +30,8 @@ json to_json(const Plan& plan) {
       {"keys", w.keys},
       {"op_timeout_ms", w.op_timeout_ms},
       {"read_ratio", w.read_ratio},
+      {"sessions", w.sessions},
+      {"call_ratio", w.call_ratio},
   };
 
   out["steady_state"] = {
@@ -42,7 +46,9 @@ json to_json(const Plan& plan) {
         {"target", f.target},
         {"at_ms", f.at_ms},
     };
-    if (f.restart_after_ms) fault["restart_after_ms"] = *f.restart_after_ms;
+    if (f.restart_after_ms) {
+      fault[f.kind == FaultKind::pause ? "resume_after_ms" : "restart_after_ms"] = *f.restart_after_ms;
+    }
     faults.push_back(std::move(fault));
   }
   out["faults"] = std::move(faults);

@@ -25,6 +25,7 @@ bool valid_name(const std::string& name) {
 // Fields valid on their own, which later checks may rely on.
 struct Known {
   std::optional<int> coordinators;
+  std::optional<int> workers;
   std::optional<std::int64_t> duration_ms;
   std::optional<std::int64_t> op_timeout_ms;
 };
@@ -58,7 +59,8 @@ Topology read_topology(const json* value, const JsonPath& path, Issues& issues, 
   Topology t;
   if (value == nullptr) return t;
   ObjectReader r(*value, path, issues,
-                 {"kind", "coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads"});
+                 {"kind", "coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads",
+                  "workers", "worker_timeout_ms"});
   if (!r.is_object()) return t;
 
   const Field<std::string> kind = r.string("kind", std::nullopt, Need::required);
@@ -92,6 +94,14 @@ Topology read_topology(const json* value, const JsonPath& path, Issues& issues, 
     }
   }
   if (auto v = r.boolean("stale_reads", false).value) t.stale_reads = *v;
+  const Field<std::int64_t> workers = r.integer("workers", IntRule{0, 16}, 0);
+  if (workers.value) {
+    t.workers = static_cast<int>(*workers.value);
+    known.workers = t.workers;
+  }
+  if (auto v = r.integer("worker_timeout_ms", IntRule{10, 60'000}, 500).value) {
+    t.worker_timeout_ms = *v;
+  }
   return t;
 }
 
@@ -100,7 +110,8 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
   if (value == nullptr) return w;
   ObjectReader r(
       *value, path, issues,
-      {"clients", "rate_per_s", "max_ops", "duration_ms", "keys", "op_timeout_ms", "read_ratio"});
+      {"clients", "rate_per_s", "max_ops", "duration_ms", "keys", "op_timeout_ms", "read_ratio",
+       "sessions", "call_ratio"});
   if (!r.is_object()) return w;
 
   if (auto v = r.integer("clients", IntRule{1, 64}, 4).value) w.clients = static_cast<int>(*v);
@@ -115,6 +126,16 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
   if (timeout.value) w.op_timeout_ms = *timeout.value;
   known.op_timeout_ms = timeout.value;
   if (auto v = r.number("read_ratio", NumberRule{0, false, 1}, 0).value) w.read_ratio = *v;
+  const Field<std::int64_t> sessions = r.integer("sessions", IntRule{0, 100'000}, 0);
+  if (sessions.value) {
+    w.sessions = *sessions.value;
+    if (*sessions.value > 0 && known.workers && *known.workers == 0) {
+      issues.push_back({r.path_of("sessions"),
+                        "routed calls need worker nodes: set topology.workers (1..16) or "
+                        "sessions to 0"});
+    }
+  }
+  if (auto v = r.number("call_ratio", NumberRule{0, false, 1}, 1).value) w.call_ratio = *v;
   return w;
 }
 
@@ -179,7 +200,8 @@ Validation validate(const json& doc) {
   plan.steady_state =
       read_steady_state(root.member("steady_state"), root.path_of("steady_state"), issues, known);
   plan.faults = read_faults(root.member("faults"), root.path_of("faults"),
-                            FaultContext{known.coordinators, known.duration_ms}, issues);
+                            FaultContext{known.coordinators, known.workers, known.duration_ms},
+                            issues);
   plan.objectives = read_objectives(root.member("objectives"), root.path_of("objectives"), issues);
 
   if (issues.empty()) out.plan = std::move(plan);

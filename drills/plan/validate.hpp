@@ -27,6 +27,7 @@ Validation validate(const nlohmann::json& doc);
 // skipped rather than reported twice.
 struct FaultContext {
   std::optional<int> coordinators;
+  std::optional<int> workers;
   std::optional<std::int64_t> duration_ms;
 };
 

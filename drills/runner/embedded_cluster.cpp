@@ -43,10 +43,44 @@ EmbeddedCluster::EmbeddedCluster(ClusterOptions options, process::ProcessControl
     : options_(std::move(options)), processes_(processes) {}
 
 const MemberInfo* EmbeddedCluster::member(const std::string& id) const {
-  for (const auto& m : members_) {
-    if (m.id == id) return &m;
+  for (const auto* list : {&members_, &workers_}) {
+    for (const auto& m : *list) {
+      if (m.id == id) return &m;
+    }
   }
   return nullptr;
+}
+
+bool EmbeddedCluster::write_worker_configs(std::string& error) {
+  workers_.clear();
+  Json coordinators = Json::array();
+  for (const auto& m : members_) coordinators.push_back(m.url);
+  for (int i = 0; i < options_.workers; ++i) {
+    MemberInfo w;
+    w.id = "w" + std::to_string(i + 1);
+    w.port = pick_free_port();
+    if (w.port == 0) {
+      error = "no free loopback port for " + w.id;
+      return false;
+    }
+    w.url = "http://127.0.0.1:" + std::to_string(w.port);
+    const auto dir = options_.dir / w.id;
+    std::filesystem::create_directories(dir);
+    w.config_file = dir / "config.json";
+    w.log_file = dir / "log.txt";
+    const Json config{{"name", w.id},
+                      {"listen", "127.0.0.1:" + std::to_string(w.port)},
+                      {"coordinators", coordinators},
+                      {"heartbeat_ms", options_.worker_heartbeat_ms}};
+    std::ofstream out(w.config_file);
+    out << config.dump(2) << "\n";
+    if (!out) {
+      error = "cannot write " + w.config_file.string();
+      return false;
+    }
+    workers_.push_back(w);
+  }
+  return true;
 }
 
 bool EmbeddedCluster::prepare(std::string& error) {
@@ -81,7 +115,8 @@ bool EmbeddedCluster::prepare(std::string& error) {
                  Json::array({options_.election_timeout_min_ms, options_.election_timeout_max_ms})},
                 {"heartbeat_ms", options_.heartbeat_ms},
                 {"seed", options_.seed},
-                {"stale_reads", options_.stale_reads}};
+                {"stale_reads", options_.stale_reads},
+                {"worker_timeout_ms", options_.worker_timeout_ms}};
     std::ofstream out(m.config_file);
     out << config.dump(2) << "\n";
     if (!out) {
@@ -89,13 +124,14 @@ bool EmbeddedCluster::prepare(std::string& error) {
       return false;
     }
   }
-  return true;
+  return write_worker_configs(error);
 }
 
 bool EmbeddedCluster::spawn(const MemberInfo& member, std::string& error) {
   process::MemberSpec spec;
   spec.id = member.id;
-  spec.argv = {options_.binary, "coordinator", "--config", member.config_file.string()};
+  spec.argv = {options_.binary, member.raft_id == 0 ? "worker" : "coordinator", "--config",
+               member.config_file.string()};
   spec.log_file = member.log_file.string();
   const auto result = processes_.spawn(spec);
   if (!result.ok()) {
@@ -132,7 +168,35 @@ bool EmbeddedCluster::start_all(Deadline deadline, std::string& error) {
   for (const auto& m : members_) {
     if (!wait_healthy(m, deadline, error)) return false;
   }
+  for (const auto& w : workers_) {
+    if (!spawn(w, error)) return false;
+  }
+  for (const auto& w : workers_) {
+    if (!wait_healthy(w, deadline, error)) return false;
+  }
   return true;
+}
+
+bool EmbeddedCluster::wait_workers_registered(Deadline deadline, std::string& error) const {
+  if (workers_.empty()) return true;
+  http::Client client;
+  std::size_t best = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& m : members_) {
+      const auto response = client.get(m.url + "/api/cluster/status", kStatusTimeoutMs);
+      if (!response.ok() || response.status != 200) continue;
+      const Json body = Json::parse(response.body, nullptr, false);
+      if (!body.is_object()) continue;
+      const Json stats = body.value("data", Json::object()).value("stats", Json::object());
+      const std::size_t active = stats.value("activeNodes", std::size_t{0});
+      best = std::max(best, active);
+      if (active >= workers_.size()) return true;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  error = "the coordinators' leader counted " + std::to_string(best) + " of " +
+          std::to_string(workers_.size()) + " workers as live in time; see the workers' logs";
+  return false;
 }
 
 bool EmbeddedCluster::restart(const std::string& id, Deadline deadline, std::string& error) {
@@ -145,8 +209,10 @@ bool EmbeddedCluster::restart(const std::string& id, Deadline deadline, std::str
 }
 
 void EmbeddedCluster::stop_all() {
-  for (const auto& m : members_) {
-    if (processes_.is_running(m.id)) processes_.stop(m.id, std::chrono::milliseconds(2000));
+  for (const auto* list : {&workers_, &members_}) {
+    for (const auto& m : *list) {
+      if (processes_.is_running(m.id)) processes_.stop(m.id, std::chrono::milliseconds(2000));
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // The embedded reference cluster as the runner sees it: N coordinator
-// processes (`faultline coordinator --config FILE`) on loopback ports chosen
-// free at run time, each with its own config, data folder and log under the
-// run folder.
+// processes (`faultline coordinator --config FILE`) and M worker processes
+// (`faultline worker --config FILE`) on loopback ports chosen free at run
+// time, each with its own config, data folder and log under the run folder.
 //
 // Thread-safety: start, kill and restart go through ProcessControl and must be
 // called from the runner's main thread (see chaos/process/spawn.hpp). status()
@@ -26,13 +26,16 @@ struct ClusterOptions {
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
   bool stale_reads = false;         // unsafe: members answer reads locally
+  int workers = 0;                  // w1..wN
+  std::int64_t worker_timeout_ms = 500;
+  std::int64_t worker_heartbeat_ms = 100;
   std::filesystem::path dir;        // members live in dir/<id>/
   std::string binary;               // the faultline executable
 };
 
 struct MemberInfo {
-  std::string id;  // c1, c2, ...
-  std::uint32_t raft_id = 0;
+  std::string id;  // c1, c2, ... (coordinators); w1, w2, ... (workers)
+  std::uint32_t raft_id = 0;  // 0 for a worker
   int port = 0;
   std::string url;
   std::filesystem::path config_file;
@@ -59,14 +62,21 @@ class EmbeddedCluster {
 
   // Picks free ports and writes every member's config. Nothing is started.
   bool prepare(std::string& error);
-  // Spawns every member and waits until each answers /health.
+  // Spawns every coordinator, then every worker, and waits until each answers
+  // /health.
   bool start_all(Deadline deadline, std::string& error);
-  // Spawns one member again (same config, same data folder) and waits for it.
+  // Spawns one member or worker again (same config, same data folder) and
+  // waits for it.
   bool restart(const std::string& id, Deadline deadline, std::string& error);
+  // Waits until the coordinators' leader counts every worker as live.
+  bool wait_workers_registered(Deadline deadline, std::string& error) const;
   // Stops every member: SIGTERM, then SIGKILL after a grace period.
   void stop_all();
 
+  // The coordinators.
   const std::vector<MemberInfo>& members() const { return members_; }
+  const std::vector<MemberInfo>& workers() const { return workers_; }
+  // A coordinator or a worker by id.
   const MemberInfo* member(const std::string& id) const;
   process::ProcessControl& processes() { return processes_; }
 
@@ -79,11 +89,13 @@ class EmbeddedCluster {
 
  private:
   bool spawn(const MemberInfo& member, std::string& error);
+  bool write_worker_configs(std::string& error);
   bool wait_healthy(const MemberInfo& member, Deadline deadline, std::string& error);
 
   ClusterOptions options_;
   process::ProcessControl& processes_;
   std::vector<MemberInfo> members_;
+  std::vector<MemberInfo> workers_;
 };
 
 // Binds 127.0.0.1:0, reads the port the kernel chose, and closes the socket.

@@ -17,8 +17,10 @@ constexpr long kStatusTimeoutMs = 200;
 }  // namespace
 
 FaultTimeline::FaultTimeline(std::vector<plan::FaultSpec> faults, EmbeddedCluster& cluster,
-                             journal::JournalWriter& journal, std::uint64_t seed)
-    : cluster_(cluster), journal_(journal), rng_(seed ^ 0x5eedfa17u) {
+                             journal::JournalWriter& journal, std::uint64_t seed,
+                             std::function<std::optional<std::string>()> busiest_worker)
+    : cluster_(cluster), journal_(journal), rng_(seed ^ 0x5eedfa17u),
+      busiest_worker_(std::move(busiest_worker)) {
   for (auto& f : faults) slots_.push_back(Slot{std::move(f), false, false, ""});
 }
 
@@ -39,16 +41,38 @@ std::optional<std::string> FaultTimeline::step(SteadyClock::duration elapsed) {
 
 std::optional<std::string> FaultTimeline::finish() {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].injected && !slots_[i].healed && slots_[i].spec.restart_after_ms) {
+    const Slot& slot = slots_[i];
+    // A paused process is always resumed: it must not outlive the run
+    // stopped, and the read-back needs the cluster whole.
+    const bool heal_now = slot.spec.restart_after_ms || slot.spec.kind == plan::FaultKind::pause;
+    if (slot.injected && !slot.healed && heal_now) {
       if (auto error = heal(i)) return error;
     }
   }
   return std::nullopt;
 }
 
+bool FaultTimeline::is_worker(const std::string& id) const {
+  for (const auto& w : cluster_.workers()) {
+    if (w.id == id) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> FaultTimeline::resolve(const std::string& selector,
                                                   std::uint64_t& term) {
   const auto deadline = SteadyClock::now() + kResolveDeadline;
+  if (selector == "worker" || is_worker(selector)) {
+    // Workers have no Raft role: "worker" is the one most sessions are
+    // pinned to (the first worker before any call succeeded).
+    std::optional<std::string> chosen = selector;
+    if (selector == "worker") {
+      chosen = busiest_worker_ ? busiest_worker_() : std::nullopt;
+      if (!chosen && !cluster_.workers().empty()) chosen = cluster_.workers().front().id;
+    }
+    if (chosen && cluster_.processes().is_running(*chosen)) return chosen;
+    return std::nullopt;
+  }
   while (SteadyClock::now() < deadline) {
     std::vector<std::pair<std::string, MemberStatus>> up;
     for (const auto& m : cluster_.members()) {
@@ -95,32 +119,47 @@ std::optional<std::string> FaultTimeline::inject(std::size_t index) {
   std::uint64_t term = 0;
   const auto target = resolve(slot.spec.target, term);
   if (!target) {
-    return "fault " + std::to_string(index) + ": no member matches target '" + slot.spec.target +
+    return "fault " + std::to_string(index) + ": nothing matches target '" + slot.spec.target +
            "' (none up in that role within 5 s)";
   }
   slot.target = *target;
+  const bool worker = is_worker(*target);
   auto& processes = cluster_.processes();
   const int pid = processes.pid(*target).value_or(-1);
-  const auto killed = processes.kill(*target, SIGKILL, SteadyClock::now() + kKillDeadline);
-  if (!killed.ok()) {
-    return "fault " + std::to_string(index) + ": SIGKILL of " + *target + " was not confirmed: " +
-           (killed.error.empty() ? "still running at the deadline" : killed.error);
+  Json event{{"fault", index},
+             {"fault_kind", std::string(plan::fault_kind_name(slot.spec.kind))},
+             {"selector", slot.spec.target},
+             {"targets", Json::array({*target})}};
+  if (slot.spec.kind == plan::FaultKind::pause) {
+    const auto paused = processes.pause(*target, SteadyClock::now() + kKillDeadline);
+    if (!paused.ok()) {
+      return "fault " + std::to_string(index) + ": SIGSTOP of " + *target +
+             " was not confirmed: " + paused.error;
+    }
+    event["params"] = Json{{"signal", "SIGSTOP"}};
+    event["applied"] = "SIGSTOP to process group of pid " + std::to_string(pid);
+    event["confirmed"] = paused.confirmed;
+  } else {
+    const auto killed = processes.kill(*target, SIGKILL, SteadyClock::now() + kKillDeadline);
+    if (!killed.ok()) {
+      return "fault " + std::to_string(index) + ": SIGKILL of " + *target +
+             " was not confirmed: " +
+             (killed.error.empty() ? "still running at the deadline" : killed.error);
+    }
+    event["params"] = Json{{"signal", "SIGKILL"}};
+    event["applied"] = "SIGKILL to process group of pid " + std::to_string(pid);
+    event["confirmed"] = killed.confirmation();
   }
+  event["term"] = worker ? Json(nullptr) : Json(term);
   slot.injected = true;
-  journal_.write("fault.inject",
-                 Json{{"fault", index},
-                      {"fault_kind", "kill"},
-                      {"selector", slot.spec.target},
-                      {"targets", Json::array({*target})},
-                      {"params", Json{{"signal", "SIGKILL"}}},
-                      {"applied", "SIGKILL to process group of pid " + std::to_string(pid)},
-                      {"confirmed", killed.confirmation()},
-                      {"term", term}});
-  journal_.write("member.exit", Json{{"member", *target},
-                                     {"pid", pid},
-                                     {"signal", SIGKILL},
-                                     {"code", nullptr},
-                                     {"expected", true}});
+  journal_.write("fault.inject", event);
+  if (slot.spec.kind == plan::FaultKind::kill) {
+    journal_.write(worker ? "worker.exit" : "member.exit", Json{{worker ? "worker" : "member", *target},
+                                                                {"pid", pid},
+                                                                {"signal", SIGKILL},
+                                                                {"code", nullptr},
+                                                                {"expected", true}});
+  }
   journal_.write("phase", Json{{"phase", "observe"}});
   return std::nullopt;
 }
@@ -128,6 +167,23 @@ std::optional<std::string> FaultTimeline::inject(std::size_t index) {
 std::optional<std::string> FaultTimeline::heal(std::size_t index) {
   Slot& slot = slots_[index];
   journal_.write("phase", Json{{"phase", "heal"}});
+  const bool worker = is_worker(slot.target);
+  const std::string kind(plan::fault_kind_name(slot.spec.kind));
+  if (slot.spec.kind == plan::FaultKind::pause) {
+    const int pid = cluster_.processes().pid(slot.target).value_or(-1);
+    const auto resumed = cluster_.processes().resume(slot.target, SteadyClock::now() + kKillDeadline);
+    if (!resumed.ok()) {
+      return "fault " + std::to_string(index) + ": SIGCONT of " + slot.target +
+             " was not confirmed: " + resumed.error;
+    }
+    slot.healed = true;
+    journal_.write("fault.heal", Json{{"fault", index},
+                                      {"fault_kind", kind},
+                                      {"targets", Json::array({slot.target})},
+                                      {"applied", "SIGCONT to process group of pid " + std::to_string(pid)},
+                                      {"confirmed", resumed.confirmed}});
+    return std::nullopt;
+  }
   std::string error;
   if (!cluster_.restart(slot.target, SteadyClock::now() + kRestartDeadline, error)) {
     return "fault " + std::to_string(index) + ": restarting " + slot.target + " failed: " + error;
@@ -135,12 +191,13 @@ std::optional<std::string> FaultTimeline::heal(std::size_t index) {
   slot.healed = true;
   const int pid = cluster_.processes().pid(slot.target).value_or(-1);
   const MemberInfo* member = cluster_.member(slot.target);
-  journal_.write("member.start", Json{{"member", slot.target},
-                                      {"pid", pid},
-                                      {"url", member ? member->url : ""},
-                                      {"restart", true}});
+  journal_.write(worker ? "worker.start" : "member.start",
+                 Json{{worker ? "worker" : "member", slot.target},
+                      {"pid", pid},
+                      {"url", member ? member->url : ""},
+                      {"restart", true}});
   journal_.write("fault.heal", Json{{"fault", index},
-                                    {"fault_kind", "kill"},
+                                    {"fault_kind", kind},
                                     {"targets", Json::array({slot.target})},
                                     {"applied", "restarted as pid " + std::to_string(pid)},
                                     {"confirmed", "/health answered 200"}});

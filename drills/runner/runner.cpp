@@ -153,6 +153,14 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
                                    : std::filesystem::path("runs") /
                                          (plan.name + "-" + utc_now("%Y%m%d-%H%M%S"));
   std::error_code ec;
+  // A run starts from nothing: members must not recover an earlier run's data
+  // and the journal must hold one run only, so an existing folder with
+  // anything in it is refused before anything starts.
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    err << "error: the run folder " << dir.string()
+        << " is not empty; a run needs a fresh folder: remove it or pass another --out\n";
+    return 2;
+  }
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     err << "error: cannot create the run folder " << dir.string() << ": " << ec.message() << "\n";
@@ -179,6 +187,8 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
   cluster_options.heartbeat_ms = plan.topology.heartbeat_ms;
   cluster_options.seed = seed;
   cluster_options.stale_reads = plan.topology.stale_reads;
+  cluster_options.workers = plan.topology.workers;
+  cluster_options.worker_timeout_ms = plan.topology.worker_timeout_ms;
   cluster_options.dir = dir / "members";
   cluster_options.binary = options.binary;
   EmbeddedCluster cluster(cluster_options, supervisor);
@@ -206,10 +216,19 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
                                        {"url", m.url},
                                        {"restart", false}});
   }
+  for (const auto& w : cluster.workers()) {
+    journal.write("worker.start", Json{{"worker", w.id},
+                                       {"pid", supervisor.pid(w.id).value_or(-1)},
+                                       {"url", w.url},
+                                       {"restart", false}});
+  }
   if (process::termination_requested()) return interrupted();
   journal.write("phase", Json{{"phase", "warmup"}});
   const auto leader = cluster.wait_for_leader(SteadyClock::now() + kLeaderTimeout);
   if (!leader) return cannot_run("no leader was elected within 15 s; see the members' logs");
+  if (!cluster.wait_workers_registered(SteadyClock::now() + kLeaderTimeout, error)) {
+    return cannot_run(error);
+  }
 
   Monitor monitor(cluster.members(), journal, kMonitorInterval);
   monitor.start();
@@ -230,13 +249,16 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
   workload_options.read_ratio = plan.workload.read_ratio;
   workload_options.seed = seed;
   workload_options.spread_reads = plan.topology.stale_reads;
+  workload_options.sessions = plan.workload.sessions;
+  workload_options.call_ratio = plan.workload.call_ratio;
   Workload workload(workload_options, urls, ids, journal);
 
   journal.write("phase", Json{{"phase", "baseline"}});
   const auto workload_start = SteadyClock::now();
   workload.start();
 
-  FaultTimeline timeline(plan.faults, cluster, journal, seed);
+  FaultTimeline timeline(plan.faults, cluster, journal, seed,
+                         [&workload] { return workload.busiest_worker(); });
   while (!workload.finished()) {
     if (process::termination_requested()) {
       workload.stop();

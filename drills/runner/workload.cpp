@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <map>
 #include <set>
 
 #include "cluster/http/client.hpp"
@@ -16,13 +17,6 @@ namespace {
 
 constexpr auto kRetryBackoff = std::chrono::milliseconds(15);
 constexpr auto kStopPoll = std::chrono::milliseconds(20);
-
-struct Attempt {
-  std::string result;  // ok, fail, unknown
-  std::string member;
-  std::string error;
-  Json value;  // for gets: the value read
-};
 
 }  // namespace
 
@@ -62,6 +56,123 @@ WorkloadCounts Workload::counts() const {
   return counts_;
 }
 
+Workload::Attempt Workload::send(http::Client& http, const std::string& method,
+                                 const std::string& path, const std::string& body,
+                                 std::size_t& at, SteadyClock::time_point deadline) const {
+  Attempt outcome{"fail", "", "no member accepted the operation before its deadline", {}};
+  while (true) {
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
+    if (remaining <= 0) return outcome;
+    const std::string url = urls_[at] + path + "?timeout_ms=" + std::to_string(std::max<long>(1, remaining - 20));
+    const auto response = http.request(method, url, body, static_cast<long>(remaining));
+    outcome.member = ids_[at];
+    if (response.ok() && response.status == 200) {
+      outcome.result = "ok";
+      outcome.body = Json::parse(response.body, nullptr, false);
+      return outcome;
+    }
+    // Retried: answers that certainly did nothing (refused, 421 not leader,
+    // 503 superseded) and, for routed calls, 502/504 (the call never reached
+    // a worker that answered). A timeout after sending ends as unknown.
+    const bool definite =
+        response.transport == http::ClientResponse::Transport::refused ||
+        (response.ok() && (response.status == 421 || response.status == 503 ||
+                           (path == "/api/calls" && (response.status == 502 || response.status == 504)))) ||
+        (!response.ok() && !response.maybe_sent);
+    outcome.error = response.ok() ? "HTTP " + std::to_string(response.status) : response.error;
+    if (!definite) {
+      outcome.result = "unknown";
+      return outcome;
+    }
+    // Follow the leader hint if there is one, else try the next member.
+    std::size_t next = (at + 1) % urls_.size();
+    if (response.ok()) {
+      const Json hint = Json::parse(response.body, nullptr, false);
+      if (hint.is_object() && hint.contains("leader") && hint["leader"].is_string()) {
+        const auto hinted = std::find(ids_.begin(), ids_.end(), hint["leader"].get<std::string>());
+        if (hinted != ids_.end() && static_cast<std::size_t>(hinted - ids_.begin()) != at) {
+          next = static_cast<std::size_t>(hinted - ids_.begin());
+        }
+      }
+    }
+    at = next;
+    std::this_thread::sleep_for(kRetryBackoff);
+  }
+}
+
+void Workload::routed_call(http::Client& http, int client, std::int64_t op,
+                           const std::string& session, std::size_t& target) {
+  journal_.write("call.invoke", Json{{"call", op}, {"client", client}, {"session", session}});
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.op_timeout_ms);
+  const std::string body = Json{{"session", session}, {"call", std::to_string(op)}}.dump();
+  const Attempt outcome = send(http, "POST", "/api/calls", body, target, deadline);
+  Json complete{{"call", op}, {"client", client}, {"session", session}, {"result", outcome.result},
+                {"coordinator", outcome.member}};
+  std::string worker;
+  if (outcome.result == "ok" && outcome.body.is_object()) {
+    worker = outcome.body.value("worker", "");
+    complete["moved_from"] = outcome.body.value("moved_from", Json(nullptr));
+    complete["cause"] = outcome.body.value("cause", Json(nullptr));
+  }
+  complete["worker"] = worker.empty() ? Json(nullptr) : Json(worker);
+  if (outcome.result != "ok") complete["error"] = outcome.error;
+  journal_.write("call.complete", complete);
+
+  std::lock_guard lock(mu_);
+  if (!worker.empty()) session_worker_[session] = worker;
+  if (outcome.result == "ok") {
+    ++calls_.ok;
+  } else if (outcome.result == "fail") {
+    ++calls_.fail;
+  } else {
+    ++calls_.unknown;
+  }
+}
+
+void Workload::kv_operation(http::Client& http, int client, std::int64_t op, std::mt19937_64& rng,
+                            std::size_t& target) {
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  const bool is_read = coin(rng) < options_.read_ratio;
+  const std::string key =
+      options_.keys == 0 ? "k" + std::to_string(op)
+                         : "k" + std::to_string(rng() % static_cast<std::uint64_t>(options_.keys));
+  const std::string value = "v" + std::to_string(op);
+  Json invoke{{"op", op}, {"client", client}, {"f", is_read ? "get" : "put"}, {"key", key}};
+  if (!is_read) invoke["value"] = value;
+  journal_.write("op.invoke", invoke);
+
+  // A spread read starts on a random member and leaves `target` (the
+  // believed leader, which puts need) alone.
+  std::size_t read_target = target;
+  if (is_read && options_.spread_reads) read_target = static_cast<std::size_t>(rng() % urls_.size());
+  std::size_t& at = is_read && options_.spread_reads ? read_target : target;
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.op_timeout_ms);
+  const Attempt outcome = send(http, is_read ? "GET" : "PUT", "/api/kv/" + key, is_read ? "" : value, at, deadline);
+
+  Json complete{{"op", op},         {"client", client},         {"f", is_read ? "get" : "put"},
+                {"key", key},       {"result", outcome.result}, {"member", outcome.member}};
+  if (is_read) {
+    complete["value"] = outcome.result == "ok" && outcome.body.is_object()
+                            ? outcome.body.value("value", Json(nullptr))
+                            : Json(nullptr);
+  } else {
+    complete["value"] = value;
+  }
+  if (outcome.result != "ok") complete["error"] = outcome.error;
+  journal_.write("op.complete", complete);
+
+  std::lock_guard lock(mu_);
+  if (outcome.result == "ok") {
+    ++counts_.ok;
+    if (!is_read) acknowledged_keys_.push_back(key);
+  } else if (outcome.result == "fail") {
+    ++counts_.fail;
+  } else {
+    ++counts_.unknown;
+  }
+}
+
 void Workload::client_loop(int client) {
   http::Client http;
   std::mt19937_64 rng(options_.seed * 7919u + static_cast<std::uint64_t>(client));
@@ -74,6 +185,12 @@ void Workload::client_loop(int client) {
       std::chrono::duration<double>(static_cast<double>(options_.clients) / options_.rate_per_s));
   auto due = start + interval * client / options_.clients;
   std::size_t target = static_cast<std::size_t>(client) % urls_.size();
+  // The sessions this client owns: s(i+1) for i = client, client + clients, ...
+  // One owner a session keeps each session's calls in order.
+  std::vector<std::string> sessions;
+  for (std::int64_t i = client; i < options_.sessions; i += options_.clients) {
+    sessions.push_back("s" + std::to_string(i + 1));
+  }
 
   while (!stopping_) {
     // Wait for the next slot in small steps so stop() is honoured promptly.
@@ -84,83 +201,33 @@ void Workload::client_loop(int client) {
     const std::int64_t op = next_op_.fetch_add(1);
     if (op >= options_.max_ops) break;
     due = std::max(due + interval, SteadyClock::now());
-
-    const bool is_read = coin(rng) < options_.read_ratio;
-    const std::string key =
-        options_.keys == 0
-            ? "k" + std::to_string(op)
-            : "k" + std::to_string(rng() % static_cast<std::uint64_t>(options_.keys));
-    const std::string value = "v" + std::to_string(op);
-    Json invoke{{"op", op}, {"client", client}, {"f", is_read ? "get" : "put"}, {"key", key}};
-    if (!is_read) invoke["value"] = value;
-    journal_.write("op.invoke", invoke);
-
-    // A spread read starts on a random member and leaves `target` (the
-    // believed leader, which puts need) alone.
-    std::size_t read_target = target;
-    if (is_read && options_.spread_reads) read_target = static_cast<std::size_t>(rng() % urls_.size());
-    std::size_t& at = is_read && options_.spread_reads ? read_target : target;
-    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.op_timeout_ms);
-    Attempt outcome{"fail", "", "no member accepted the operation before its deadline", nullptr};
-    bool ambiguous = false;
-    while (true) {
-      const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 deadline - SteadyClock::now()).count();
-      if (remaining <= 0) break;
-      const std::string url = urls_[at] + "/api/kv/" + key +
-                              "?timeout_ms=" + std::to_string(std::max<long>(1, remaining - 20));
-      const auto response = http.request(is_read ? "GET" : "PUT", url, is_read ? "" : value,
-                                         static_cast<long>(remaining));
-      outcome.member = ids_[at];
-      if (response.ok() && response.status == 200) {
-        outcome.result = "ok";
-        if (is_read) {
-          const Json body = Json::parse(response.body, nullptr, false);
-          outcome.value = body.is_object() ? body.value("value", Json(nullptr)) : Json(nullptr);
-        }
-        break;
-      }
-      const bool definite = response.transport == http::ClientResponse::Transport::refused ||
-                            (response.ok() && (response.status == 421 || response.status == 503)) ||
-                            (!response.ok() && !response.maybe_sent);
-      outcome.error = response.ok() ? "HTTP " + std::to_string(response.status) : response.error;
-      if (!definite) {
-        ambiguous = true;
-        break;
-      }
-      // Follow the leader hint if there is one, else try the next member.
-      std::size_t next = (at + 1) % urls_.size();
-      if (response.ok()) {
-        const Json body = Json::parse(response.body, nullptr, false);
-        if (body.is_object() && body.contains("leader") && body["leader"].is_string()) {
-          const auto hinted = std::find(ids_.begin(), ids_.end(), body["leader"].get<std::string>());
-          if (hinted != ids_.end() && static_cast<std::size_t>(hinted - ids_.begin()) != at) {
-            next = static_cast<std::size_t>(hinted - ids_.begin());
-          }
-        }
-      }
-      at = next;
-      std::this_thread::sleep_for(kRetryBackoff);
-    }
-    if (ambiguous) outcome.result = "unknown";
-
-    Json complete{{"op", op},         {"client", client},         {"f", is_read ? "get" : "put"},
-                  {"key", key},       {"result", outcome.result}, {"member", outcome.member}};
-    complete["value"] = is_read ? outcome.value : Json(value);
-    if (outcome.result != "ok") complete["error"] = outcome.error;
-    journal_.write("op.complete", complete);
-
-    std::lock_guard lock(mu_);
-    if (outcome.result == "ok") {
-      ++counts_.ok;
-      if (!is_read) acknowledged_keys_.push_back(key);
-    } else if (outcome.result == "fail") {
-      ++counts_.fail;
+    if (!sessions.empty() && coin(rng) < options_.call_ratio) {
+      routed_call(http, client, op, sessions[rng() % sessions.size()], target);
     } else {
-      ++counts_.unknown;
+      kv_operation(http, client, op, rng, target);
     }
   }
   --running_clients_;
+}
+
+std::optional<std::string> Workload::busiest_worker() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::size_t> pinned;
+  for (const auto& [session, worker] : session_worker_) ++pinned[worker];
+  std::optional<std::string> best;
+  std::size_t most = 0;
+  for (const auto& [worker, count] : pinned) {
+    if (count > most) {
+      best = worker;
+      most = count;
+    }
+  }
+  return best;
+}
+
+WorkloadCounts Workload::call_counts() const {
+  std::lock_guard lock(mu_);
+  return calls_;
 }
 
 }  // namespace faultline::runner

@@ -1,6 +1,10 @@
 // The drill's client workload: `clients` threads issuing puts (and gets, by
 // read_ratio) at a total target rate, bounded in count (max_ops) and in time
-// (duration), each operation journaled as op.invoke / op.complete.
+// (duration), each operation journaled as op.invoke / op.complete. With
+// sessions, a share (call_ratio) of the operations are routed calls
+// (POST /api/calls, journaled as call.invoke / call.complete with the worker
+// that served them); each session belongs to one client, so its calls are
+// sequential.
 //
 // An operation is tried against the member believed to lead; a refusal that
 // certainly did nothing (connection refused, 421 not leader, 503 superseded)
@@ -18,13 +22,21 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "drills/journal/journal.hpp"
+
+namespace faultline::http {
+class Client;
+}
 
 namespace faultline::runner {
 
@@ -38,6 +50,8 @@ struct WorkloadOptions {
   double read_ratio = 0;
   std::uint64_t seed = 1;
   bool spread_reads = false;  // gets start on a random member, not the leader
+  std::int64_t sessions = 0;  // routed-call sessions s1..sN
+  double call_ratio = 1;      // share of operations that are routed calls
 };
 
 struct WorkloadCounts {
@@ -57,10 +71,30 @@ class Workload {
 
   // Keys with at least one acknowledged put (valid after join()).
   std::vector<std::string> acknowledged_keys() const;
-  WorkloadCounts counts() const;
+  WorkloadCounts counts() const;       // key-value operations
+  WorkloadCounts call_counts() const;  // routed calls
+  // The worker that served the last ok call of the most sessions: the one
+  // whose failure moves the most sessions. Nullopt before any call succeeded.
+  std::optional<std::string> busiest_worker() const;
 
  private:
+  struct Attempt {
+    std::string result;  // ok, fail, unknown
+    std::string member;  // the coordinator that gave the last answer
+    std::string error;
+    journal::Json body;  // the 200 answer, parsed
+  };
   void client_loop(int client);
+  // Sends one request to the believed leader `at`, retrying answers that
+  // certainly did nothing on the leader named in them (or the next member)
+  // until `deadline`; moves `at` along.
+  Attempt send(http::Client& http, const std::string& method, const std::string& path,
+               const std::string& body, std::size_t& at,
+               std::chrono::steady_clock::time_point deadline) const;
+  void kv_operation(http::Client& http, int client, std::int64_t op, std::mt19937_64& rng,
+                    std::size_t& target);
+  void routed_call(http::Client& http, int client, std::int64_t op, const std::string& session,
+                   std::size_t& target);
 
   // Constant after construction.
   const WorkloadOptions options_;
@@ -76,6 +110,8 @@ class Workload {
   mutable std::mutex mu_;
   std::vector<std::string> acknowledged_keys_;  // guarded by mu_
   WorkloadCounts counts_;                       // guarded by mu_
+  WorkloadCounts calls_;                        // guarded by mu_
+  std::map<std::string, std::string> session_worker_;  // guarded by mu_
 };
 
 }  // namespace faultline::runner

@@ -123,6 +123,54 @@ TEST_F(FileStorageTest, CorruptHardStateIsAnError) {
   EXPECT_NE(r.error.find("corrupt hard state"), std::string::npos) << r.error;
 }
 
+// Reads the hardstate file alone, as a load would without the commit hint.
+HardState hard_state_file(const std::filesystem::path& dir) {
+  std::ifstream in(dir / "hardstate", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Scan s = scan(bytes);
+  if (s.frames.size() != 1) return HardState{};
+  return decode_hard_state(s.frames[0].payload).value_or(HardState{});
+}
+
+TEST_F(FileStorageTest, CommitOnlyChangesSkipTheHardStateFileButSurviveRestart) {
+  write_three();
+  {
+    FileStorage s(dir_);
+    ASSERT_TRUE(s.load().error.empty());
+    ASSERT_FALSE(s.save_hard_state(HardState{3, 2, 3}));  // same term and vote
+  }
+  EXPECT_EQ(hard_state_file(dir_), (HardState{3, 2, 2}));  // not rewritten
+  FileStorage again(dir_);
+  EXPECT_EQ(again.load().hard, (HardState{3, 2, 3}));      // the hint counts
+  // A new term rewrites the durable file, commit included.
+  ASSERT_FALSE(again.save_hard_state(HardState{4, std::nullopt, 3}));
+  EXPECT_EQ(hard_state_file(dir_), (HardState{4, std::nullopt, 3}));
+}
+
+TEST_F(FileStorageTest, TornOrForeignCommitHintFallsBackToTheHardState) {
+  write_three();
+  {
+    FileStorage s(dir_);
+    ASSERT_TRUE(s.load().error.empty());
+    ASSERT_FALSE(s.save_hard_state(HardState{3, 2, 3}));
+  }
+  std::filesystem::resize_file(dir_ / "commit", 5);  // torn by a power loss
+  {
+    FileStorage s(dir_);
+    Recovered r = s.load();
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.hard, (HardState{3, 2, 2}));
+  }
+  // A hint left from an older term (the hard state was replaced, the hint
+  // not yet) is ignored.
+  {
+    std::ofstream out(dir_ / "commit", std::ios::binary | std::ios::trunc);
+    out << frame(encode_hard_state(HardState{2, 1, 9}));
+  }
+  FileStorage s(dir_);
+  EXPECT_EQ(s.load().hard, (HardState{3, 2, 2}));
+}
+
 TEST_F(FileStorageTest, TruncateThenAppendSurvivesRestart) {
   write_three();
   {

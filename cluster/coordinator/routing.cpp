@@ -1,0 +1,208 @@
+// Routed calls: the coordinators' leader keeps a registry of worker nodes and
+// sends each session's calls to the worker the session is pinned to (sticky
+// sessions), moving the session to another worker only when its worker fails.
+//
+//   POST /api/nodes/heartbeat  {"name":"w1","url":"http://127.0.0.1:7101"}
+//                              leader only (421 otherwise, naming the leader)
+//   POST /api/calls            {"session":"s1","call":"17","payload":...}
+//                              -> 200 {"worker":"w2","session":"s1",
+//                                      "moved_from":"w1"|null,"cause":text|null,
+//                                      "result":{the worker's answer}}
+//                              421 not the leader; 503 no live worker, or the
+//                              new pin was superseded; 504 the new pin was not
+//                              committed in time; 502 the chosen worker failed
+//
+// The pins (`_session/<id>` -> worker) and the workers' URLs (`_worker/<name>`)
+// are replicated through the Raft log, so a new leader routes every session to
+// the same worker as the old one. Liveness is the leader's own: a worker is
+// live while its heartbeats arrive within worker_timeout_ms; a call it fails
+// to answer marks it dead until its next heartbeat. A pinned worker that this
+// leader has not heard from yet (it was just elected) is tried anyway.
+//
+// A session moves only for a cause: its worker missed heartbeats, or failed
+// the call just now. The new worker is the live one ranked first for the
+// session by rendezvous hashing, so the choice is spread and deterministic.
+#include <nlohmann/json.hpp>
+
+#include "cluster/coordinator/coordinator.hpp"
+#include "cluster/http/client.hpp"
+
+namespace faultline::coordinator {
+
+using Json = nlohmann::json;
+
+namespace {
+
+const std::string kSessionPrefix = "_session/";
+const std::string kWorkerPrefix = "_worker/";
+constexpr auto kPinTimeout = std::chrono::milliseconds(1000);
+
+http::Response json_response(int status, std::string body) {
+  return http::Response{status, std::move(body), "application/json"};
+}
+
+std::uint64_t rendezvous(const std::string& session, const std::string& worker) {
+  std::uint64_t hash = 14695981039346656037ull;
+  auto mix = [&](const std::string& text) {
+    for (unsigned char c : text) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+  };
+  mix(session);
+  mix("\n");
+  mix(worker);
+  return hash;
+}
+
+}  // namespace
+
+bool Coordinator::worker_live_locked(const std::string& name, Clock::time_point now) const {
+  const auto it = workers_.find(name);
+  return it != workers_.end() && !it->second.dead &&
+         now - it->second.last_seen <= std::chrono::milliseconds(config_.worker_timeout_ms);
+}
+
+http::Response Coordinator::handle_heartbeat(const http::Request& request) {
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
+      !body.contains("url") || !body["url"].is_string()) {
+    return json_response(400, R"({"success":false,"error":"body must be {\"name\":...,\"url\":...}"})");
+  }
+  const std::string name = body["name"].get<std::string>();
+  const std::string url = body["url"].get<std::string>();
+  std::optional<std::string> replicated_url;
+  {
+    std::lock_guard lock(mu_);
+    if (node_->role() != raft::Role::leader) return json_response(421, leader_hint_json_locked("not the leader"));
+    replicated_url = kv_.get(kWorkerPrefix + name);
+  }
+  if (replicated_url != url) {
+    // First sight of this worker (or a new address): every coordinator must
+    // be able to reach it after a change of leader.
+    const OpResult op =
+        replicate(Json{{"op", "put"}, {"key", kWorkerPrefix + name}, {"value", url}}.dump(), kPinTimeout);
+    if (op.outcome != Outcome::ok) return json_response(503, leader_hint_json("registration not committed"));
+  }
+  std::lock_guard lock(routing_mu_);
+  WorkerSeen& seen = workers_[name];
+  seen.url = url;
+  seen.last_seen = Clock::now();
+  seen.dead = false;
+  return json_response(200, R"({"success":true})");
+}
+
+http::Response Coordinator::handle_call(const http::Request& request) {
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("session") || !body["session"].is_string()) {
+    return json_response(400, R"({"success":false,"error":"body must name a \"session\""})");
+  }
+  const std::string session = body["session"].get<std::string>();
+  std::optional<std::string> pinned;
+  std::optional<std::string> pinned_url;
+  {
+    std::lock_guard lock(mu_);
+    if (node_->role() != raft::Role::leader) return json_response(421, leader_hint_json_locked("not the leader"));
+    pinned = kv_.get(kSessionPrefix + session);
+    if (pinned) pinned_url = kv_.get(kWorkerPrefix + *pinned);
+  }
+  thread_local http::Client client;
+  const long call_timeout_ms = static_cast<long>(config_.worker_timeout_ms);
+  auto answer = [&](const std::string& worker, const http::ClientResponse& response,
+                    const std::optional<std::string>& moved_from, const std::string& cause) {
+    Json out{{"success", true}, {"worker", worker}, {"session", session}};
+    out["moved_from"] = moved_from ? Json(*moved_from) : Json(nullptr);
+    out["cause"] = cause.empty() ? Json(nullptr) : Json(cause);
+    out["result"] = Json::parse(response.body, nullptr, false);
+    return json_response(200, out.dump());
+  };
+
+  std::string cause;
+  if (pinned) {
+    bool known_dead = false;
+    {
+      std::lock_guard lock(routing_mu_);
+      const auto it = workers_.find(*pinned);
+      if (it != workers_.end()) {
+        if (!pinned_url) pinned_url = it->second.url;
+        known_dead = !worker_live_locked(*pinned, Clock::now());
+        if (known_dead) cause = *pinned + (it->second.dead ? " failed a call and has not heartbeated since"
+                                                          : " missed its heartbeats");
+      }
+    }
+    if (!known_dead && pinned_url) {
+      const auto response = client.request("POST", *pinned_url + "/api/call", request.body, call_timeout_ms);
+      if (response.ok() && response.status == 200) return answer(*pinned, response, std::nullopt, "");
+      cause = *pinned + " failed the call: " +
+              (response.ok() ? "HTTP " + std::to_string(response.status) : response.error);
+      std::lock_guard lock(routing_mu_);
+      if (auto it = workers_.find(*pinned); it != workers_.end()) it->second.dead = true;
+    } else if (!pinned_url) {
+      cause = *pinned + " has no known address";
+    }
+  }
+
+  // Pin the session to the live worker ranked first for it.
+  std::optional<std::string> chosen;
+  std::string chosen_url;
+  {
+    std::lock_guard lock(routing_mu_);
+    std::uint64_t best = 0;
+    const auto now = Clock::now();
+    for (const auto& [name, seen] : workers_) {
+      if ((pinned && name == *pinned) || !worker_live_locked(name, now)) continue;
+      const std::uint64_t rank = rendezvous(session, name);
+      if (!chosen || rank > best) {
+        chosen = name;
+        chosen_url = seen.url;
+        best = rank;
+      }
+    }
+  }
+  if (!chosen) {
+    return json_response(503, Json{{"success", false},
+                                   {"error", "no live worker for session " + session +
+                                                 (cause.empty() ? "" : " (" + cause + ")")}}
+                                  .dump());
+  }
+  const OpResult op =
+      replicate(Json{{"op", "put"}, {"key", kSessionPrefix + session}, {"value", *chosen}}.dump(), kPinTimeout);
+  if (op.outcome == Outcome::not_leader) return json_response(421, leader_hint_json("not the leader"));
+  if (op.outcome == Outcome::lost) return json_response(503, leader_hint_json("the new pin was superseded"));
+  if (op.outcome == Outcome::timeout) return json_response(504, leader_hint_json("the new pin was not committed in time"));
+  const auto response = client.request("POST", chosen_url + "/api/call", request.body, call_timeout_ms);
+  if (response.ok() && response.status == 200) {
+    return answer(*chosen, response, pinned, pinned ? cause : "");
+  }
+  {
+    std::lock_guard lock(routing_mu_);
+    if (auto it = workers_.find(*chosen); it != workers_.end()) it->second.dead = true;
+  }
+  return json_response(502, Json{{"success", false},
+                                 {"error", *chosen + " failed the call: " +
+                                               (response.ok() ? "HTTP " + std::to_string(response.status)
+                                                              : response.error)}}
+                                .dump());
+}
+
+std::pair<std::size_t, std::size_t> Coordinator::worker_counts() {
+  std::lock_guard lock(routing_mu_);
+  std::size_t live = 0;
+  const auto now = Clock::now();
+  for (const auto& entry : workers_) {
+    if (worker_live_locked(entry.first, now)) ++live;
+  }
+  return {workers_.size(), live};
+}
+
+std::size_t Coordinator::pinned_sessions_locked() const {
+  std::size_t count = 0;
+  const auto& data = kv_.data();
+  for (auto it = data.lower_bound(kSessionPrefix);
+       it != data.end() && it->first.compare(0, kSessionPrefix.size(), kSessionPrefix) == 0; ++it) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace faultline::coordinator

@@ -1,0 +1,164 @@
+#include "cluster/worker/worker.hpp"
+
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/http/client.hpp"
+
+namespace faultline::worker {
+
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr long kHeartbeatTimeoutMs = 250;
+
+http::Response json_response(int status, std::string body) {
+  return http::Response{status, std::move(body), "application/json"};
+}
+
+}  // namespace
+
+std::optional<Config> load_config(const std::string& file, std::string& error) {
+  std::ifstream in(file);
+  if (!in) {
+    error = file + ": cannot read the worker config";
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto json = Json::parse(text.str(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    error = file + ": not a JSON object";
+    return std::nullopt;
+  }
+  Config config;
+  try {
+    config.name = json.at("name").get<std::string>();
+    const auto listen = json.at("listen").get<std::string>();
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("$.listen must be HOST:PORT");
+    config.host = listen.substr(0, colon);
+    config.port = std::stoi(listen.substr(colon + 1));
+    if (config.host.rfind("127.", 0) != 0) {
+      throw std::invalid_argument("$.listen must be a loopback address (127.0.0.0/8)");
+    }
+    for (const auto& url : json.at("coordinators")) config.coordinators.push_back(url.get<std::string>());
+    if (config.coordinators.empty()) throw std::invalid_argument("$.coordinators is empty");
+    if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();
+    if (config.heartbeat_ms < 1) throw std::invalid_argument("$.heartbeat_ms must be at least 1");
+  } catch (const std::exception& e) {
+    error = file + ": " + e.what();
+    return std::nullopt;
+  }
+  return config;
+}
+
+Worker::Worker(Config config) : config_(std::move(config)) {}
+
+Worker::~Worker() { stop(); }
+
+std::string Worker::url() const {
+  return "http://" + config_.host + ":" + std::to_string(server_.port());
+}
+
+bool Worker::start(std::string& error) {
+  server_.get("/health", [this](const http::Request&) {
+    return json_response(200, Json{{"status", "ok"}, {"worker", config_.name}}.dump());
+  });
+  server_.post("/api/call", [this](const http::Request& request) {
+    const Json body = Json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.contains("session") || !body["session"].is_string()) {
+      return json_response(400, R"({"success":false,"error":"body must name a \"session\""})");
+    }
+    const std::string session = body["session"].get<std::string>();
+    std::uint64_t calls = 0;
+    {
+      std::lock_guard lock(mu_);
+      calls = ++sessions_[session];
+    }
+    return json_response(200, Json{{"success", true},
+                                   {"worker", config_.name},
+                                   {"session", session},
+                                   {"calls", calls}}
+                                  .dump());
+  });
+  if (!server_.start(config_.host, config_.port, error)) return false;
+  heartbeat_ = std::thread([this] { heartbeat_loop(); });
+  return true;
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  server_.stop();
+}
+
+void Worker::heartbeat_loop() {
+  http::Client client;
+  std::size_t next = 0;               // the coordinator to try when no leader is known
+  std::optional<std::string> leader;  // the leader's URL, as the last answer named it
+  const std::string body = Json{{"name", config_.name}, {"url", url()}}.dump();
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    const std::string target = leader ? *leader : config_.coordinators[next];
+    const auto response =
+        client.request("POST", target + "/api/nodes/heartbeat", body, kHeartbeatTimeoutMs);
+    if (!(response.ok() && response.status == 200)) {
+      leader.reset();
+      if (response.ok() && response.status == 421) {
+        const Json hint = Json::parse(response.body, nullptr, false);
+        if (hint.is_object() && hint.contains("leader_url") && hint["leader_url"].is_string()) {
+          leader = hint["leader_url"].get<std::string>();
+        }
+      }
+      if (!leader) next = (next + 1) % config_.coordinators.size();
+    } else {
+      leader = target;
+    }
+    lock.lock();
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(config_.heartbeat_ms),
+                      [this] { return stopping_; });
+  }
+}
+
+int run_worker(const std::string& config_file) {
+  std::string error;
+  const auto config = load_config(config_file, error);
+  if (!config) {
+    std::cerr << "faultline worker: " << error << "\n";
+    return 2;
+  }
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Worker worker(*config);
+  if (!worker.start(error)) {
+    std::cerr << "faultline worker " << config->name << ": " << error << "\n";
+    return 3;
+  }
+  std::cerr << "faultline worker " << config->name << " listening on " << config->host << ":"
+            << config->port << "\n";
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cerr << "faultline worker " << config->name << ": stopping on signal " << signal_number
+            << "\n";
+  worker.stop();
+  return 0;
+}
+
+}  // namespace faultline::worker

@@ -1,0 +1,73 @@
+// A worker node of the reference cluster: it serves the calls that the
+// coordinators route to it and keeps session state (a call count per
+// session), which is why the coordinators pin each session to one worker.
+//
+//   GET  /health       {"status":"ok","worker":"w1"}
+//   POST /api/call     {"session":"s1","call":"17","payload":...}
+//                      -> {"worker":"w1","session":"s1","calls":N}, N the number
+//                         of calls this worker has served for the session
+//
+// The worker announces itself to the coordinators' leader every heartbeat_ms
+// (POST /api/nodes/heartbeat {"name","url"}); a 421 answer names the leader,
+// a refused or failed one moves on to the next coordinator of the list.
+//
+// Config (JSON file):
+//   {"name": "w1", "listen": "127.0.0.1:7101",
+//    "coordinators": ["http://127.0.0.1:7001", ...], "heartbeat_ms": 100}
+//
+// Thread-safety: the HTTP server's workers and one heartbeat thread; the
+// session table has its own mutex.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/http/server.hpp"
+
+namespace faultline::worker {
+
+struct Config {
+  std::string name;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::vector<std::string> coordinators;  // base URLs
+  std::int64_t heartbeat_ms = 100;
+};
+
+// Reads and checks a config file; nullopt with `error` naming the file and
+// the field when it cannot.
+std::optional<Config> load_config(const std::string& file, std::string& error);
+
+class Worker {
+ public:
+  explicit Worker(Config config);
+  ~Worker();
+  // Binds the port and starts heartbeating; false with `error` when it cannot.
+  bool start(std::string& error);
+  void stop();
+
+ private:
+  void heartbeat_loop();
+  std::string url() const;
+
+  const Config config_;
+  http::Server server_;
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;                           // guarded by mu_
+  std::map<std::string, std::uint64_t> sessions_;   // guarded by mu_
+  std::thread heartbeat_;
+};
+
+// Runs a worker until SIGINT or SIGTERM: 0 after a clean stop, 2 for a bad
+// config, 3 when it cannot start.
+int run_worker(const std::string& config_file);
+
+}  // namespace faultline::worker
