@@ -93,7 +93,13 @@ std::string rto_section(const Verdict& v) {
   s += "<tr>" + cell("first ack") + cell(ms_text(p.first_ack_ms), "num") +
        cell("first acknowledged write invoked at or after t_f completes") + "</tr>";
   s += "<tr>" + cell("stable (RTO)") + cell(ms_text(p.stable_ms), "num") +
-       cell("steady state holds for the stability window") + "</tr></table>";
+       cell("steady state holds for the stability window") + "</tr>";
+  if (v.rto.heal_ns) {
+    s += "<tr>" + cell("from the heal") + cell(ms_text(v.rto.from_heal_ms), "num") +
+         cell("t_r − the heal at " + seconds_text(*v.rto.heal_ns) + " (0 if the run recovered before the heal)") +
+         "</tr>";
+  }
+  s += "</table>";
   if (!v.rto.detail.empty()) s += "<p class='muted'>" + html_escape(v.rto.detail) + "</p>";
   return s;
 }
@@ -179,6 +185,7 @@ std::string render_html(const History& h, const Verdict& v) {
   s += rto_section(v);
   s += chart_section(h, v);
   s += rpo_section(v);
+  s += failover_section(v);
   s += timeline_tables(h, v);
   s += "</main></body></html>\n";
   return s;

@@ -1,4 +1,5 @@
-// HTML sections of the report for the election and linearizability checks
+// HTML sections of the report for the election, linearizability and failover
+// checks
 // (internal to reports/). Every piece of text from the journal is escaped.
 //
 // Thread-safety: pure functions.
@@ -18,5 +19,14 @@ std::string elections_section(const Verdict& verdict);
 // "Linearizability": the checker's verdict and its evidence in a <pre>; empty
 // when the plan did not ask for the check.
 std::string linearizability_section(const Verdict& verdict);
+
+// "Failover (routed calls)": calls and calls lost, the sessions pinned to
+// each faulted worker and what became of them, and the sessions moved
+// without cause. Empty when the journal has no routed calls.
+std::string failover_section(const Verdict& verdict);
+
+// One line (no trailing newline) for the console and the Markdown summary;
+// empty when the journal has no routed calls.
+std::string failover_summary(const Verdict& verdict);
 
 }  // namespace faultline::reports

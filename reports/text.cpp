@@ -5,6 +5,7 @@
 
 #include "reports/format.hpp"
 #include "reports/reports.hpp"
+#include "reports/sections.hpp"
 
 namespace faultline::reports {
 namespace {
@@ -22,6 +23,10 @@ std::string console_ms(const std::optional<double>& ms) {
   return ms ? verify::format_number(*ms) + " ms" : "-";
 }
 
+std::string from_heal(const verify::RtoResult& rto) {
+  return rto.from_heal_ms ? console_ms(rto.from_heal_ms) : "- (" + rto.from_heal_detail + ")";
+}
+
 }  // namespace
 
 std::string render_markdown(const History& h, const Verdict& v) {
@@ -36,12 +41,14 @@ std::string render_markdown(const History& h, const Verdict& v) {
   const auto& p = v.rto.parts;
   s += "\nRTO parts: detect " + console_ms(p.detect_ms) + ", new leader " + console_ms(p.new_leader_ms) +
        ", first ack " + console_ms(p.first_ack_ms) + ", stable " + console_ms(p.stable_ms) + ".\n";
+  if (v.rto.heal_ns) s += "RTO from the heal: " + from_heal(v.rto) + ".\n";
   if (v.rpo.measured) {
     s += "Lost acknowledged writes: " + std::to_string(v.rpo.lost.size()) + " of " +
          std::to_string(v.rpo.acknowledged) + " (RPO window " + console_ms(v.rpo.window_ms) + ").\n";
   } else {
     s += "Lost acknowledged writes: not measured (" + md_cell(v.rpo.detail) + ").\n";
   }
+  if (v.failover.has_calls) s += md_cell(failover_summary(v)) + ".\n";
   s += "\nSeed " + md_cell(h.plan.seed) + ", plan hash " + md_cell(h.plan.hash) + ", duration " +
        seconds_text(h.end_ns) + ".\n";
   return s;
@@ -77,12 +84,14 @@ std::string console_summary(const History& h, const Verdict& v) {
   const auto& p = v.rto.parts;
   s += "  RTO parts: detect " + console_ms(p.detect_ms) + ", new leader " + console_ms(p.new_leader_ms) +
        ", first ack " + console_ms(p.first_ack_ms) + ", stable " + console_ms(p.stable_ms) + "\n";
+  if (v.rto.heal_ns) s += "  RTO from the heal: " + from_heal(v.rto) + "\n";
   if (v.rpo.measured) {
     s += "  RPO: " + std::to_string(v.rpo.lost.size()) + " of " + std::to_string(v.rpo.acknowledged) +
          " acknowledged writes lost (" + std::to_string(v.rpo.checked) + " checked)\n";
   } else {
     s += "  RPO: not measured: " + v.rpo.detail + "\n";
   }
+  if (v.failover.has_calls) s += "  " + failover_summary(v) + "\n";
   if (!h.warnings.empty()) s += "  journal: " + std::to_string(h.warnings.size()) + " event(s) skipped\n";
   return s;
 }

@@ -88,6 +88,14 @@ struct Objectives {
   std::optional<double> leader_election_ms;
   // Largest number of terms that had a leader.
   std::optional<std::int64_t> max_elections;
+  // Largest recovery time counted from the heal of the fault instead of its injection.
+  std::optional<double> rto_from_heal_ms;
+  // Largest time for a session pinned to a faulted worker to succeed again.
+  std::optional<double> failover_ms;
+  // Largest number of routed calls whose result is not ok.
+  std::optional<std::int64_t> calls_lost;
+  // Largest number of session moves between workers with no fault or exit to explain them.
+  std::optional<std::int64_t> sessions_moved_without_cause;
   bool operator==(const Objectives&) const = default;
 };
 

@@ -61,6 +61,13 @@ json to_json(const Plan& plan) {
     objectives["leader_election_ms"] = *plan.objectives.leader_election_ms;
   }
   if (plan.objectives.max_elections) objectives["max_elections"] = *plan.objectives.max_elections;
+  const Objectives& o = plan.objectives;
+  if (o.rto_from_heal_ms) objectives["rto_from_heal_ms"] = *o.rto_from_heal_ms;
+  if (o.failover_ms) objectives["failover_ms"] = *o.failover_ms;
+  if (o.calls_lost) objectives["calls_lost"] = *o.calls_lost;
+  if (o.sessions_moved_without_cause) {
+    objectives["sessions_moved_without_cause"] = *o.sessions_moved_without_cause;
+  }
   out["objectives"] = std::move(objectives);
   return out;
 }

@@ -159,13 +159,19 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
   Objectives o;
   if (value == nullptr) return o;
   ObjectReader r(*value, path, issues,
-                 {"rto_ms", "rpo_writes", "linearizable", "leader_election_ms", "max_elections"});
+                 {"rto_ms", "rpo_writes", "linearizable", "leader_election_ms", "max_elections",
+                  "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause"});
   if (!r.is_object()) return o;
   o.rto_ms = r.number("rto_ms", NumberRule{0}, std::nullopt).value;
   o.rpo_writes = r.integer("rpo_writes", kNonNegative, std::nullopt).value;
   if (auto v = r.boolean("linearizable", false).value) o.linearizable = *v;
   o.leader_election_ms = r.number("leader_election_ms", NumberRule{0}, std::nullopt).value;
   o.max_elections = r.integer("max_elections", kNonNegative, std::nullopt).value;
+  o.rto_from_heal_ms = r.number("rto_from_heal_ms", NumberRule{0}, std::nullopt).value;
+  o.failover_ms = r.number("failover_ms", NumberRule{0}, std::nullopt).value;
+  o.calls_lost = r.integer("calls_lost", kNonNegative, std::nullopt).value;
+  o.sessions_moved_without_cause =
+      r.integer("sessions_moved_without_cause", kNonNegative, std::nullopt).value;
   return o;
 }
 

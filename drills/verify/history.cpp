@@ -71,6 +71,10 @@ PlanFacts parse_run(const Json& ev) {
     p.linearizable = get_bool(objectives, "linearizable", false);
     p.leader_election_ms = get_double(objectives, "leader_election_ms");
     p.max_elections = get_double(objectives, "max_elections");
+    p.rto_from_heal_ms = get_double(objectives, "rto_from_heal_ms");
+    p.failover_ms = get_double(objectives, "failover_ms");
+    p.calls_lost = get_double(objectives, "calls_lost");
+    p.sessions_moved_without_cause = get_double(objectives, "sessions_moved_without_cause");
   }
   const Json steady = get_json(plan, "steady_state");
   if (steady.is_object()) {
@@ -124,6 +128,10 @@ std::string value_text(const Json& value) {
   return value.dump();
 }
 
+bool History::is_worker(const std::string& id) const {
+  return std::binary_search(workers.begin(), workers.end(), id);
+}
+
 std::optional<std::int64_t> History::fault_ns() const {
   if (faults.empty()) return std::nullopt;
   return faults.front().inject_ns;
@@ -146,7 +154,9 @@ History history_from(const std::vector<Json>& events) {
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
   std::map<std::string, std::size_t> open_ops;  // op id -> index in h.ops
+  std::map<std::string, std::size_t> open_calls;  // call id -> index in h.calls
   std::set<std::string> members;
+  std::set<std::string> workers;
   for (const auto& [t, evp] : ordered) {
     const Json& ev = *evp;
     const std::string kind = get_text(ev, "kind");
@@ -217,6 +227,43 @@ History history_from(const std::vector<Json>& events) {
       op.error = get_text(ev, "error");
       // A get's value is what it read, known only at completion.
       if (op.f == "get") op.value = get_json(ev, "value");
+    } else if (kind == "worker.start") {
+      h.worker_starts.push_back({t, get_text(ev, "worker"), get_int(ev, "pid"), get_text(ev, "url"),
+                                 get_bool(ev, "restart", false)});
+      workers.insert(h.worker_starts.back().worker);
+    } else if (kind == "worker.exit") {
+      h.worker_exits.push_back({t, get_text(ev, "worker"), get_int(ev, "pid"), get_bool(ev, "expected", false),
+                                exit_how(ev)});
+      workers.insert(h.worker_exits.back().worker);
+    } else if (kind == "call.invoke") {
+      const std::string id = get_text(ev, "call");
+      if (id.empty() || open_calls.count(id) != 0) {
+        h.warnings.push_back("call.invoke at t_ns " + std::to_string(t) + ": missing or repeated call id '" +
+                             id + "'; skipped");
+        continue;
+      }
+      Call call;
+      call.id = id;
+      call.client = get_text(ev, "client");
+      call.session = get_text(ev, "session");
+      call.invoke_ns = t;
+      open_calls.emplace(id, h.calls.size());
+      h.calls.push_back(std::move(call));
+    } else if (kind == "call.complete") {
+      const std::string id = get_text(ev, "call");
+      auto it = open_calls.find(id);
+      if (it == open_calls.end() || h.calls[it->second].completed) {
+        h.warnings.push_back("call.complete at t_ns " + std::to_string(t) + ": no open call.invoke for call '" +
+                             id + "'; skipped");
+        continue;
+      }
+      Call& call = h.calls[it->second];
+      call.completed = true;
+      call.complete_ns = t;
+      call.result = parse_result(get_text(ev, "result"));
+      call.worker = get_text(ev, "worker");
+      call.error = get_text(ev, "error");
+      workers.insert(call.worker);
     } else if (kind == "readback") {
       h.readbacks.push_back({t, get_text(ev, "key"), get_bool(ev, "found", false), get_json(ev, "value"),
                              get_text(ev, "member")});
@@ -230,8 +277,16 @@ History history_from(const std::vector<Json>& events) {
       op.result = OpResult::unknown;
     }
   }
+  for (Call& call : h.calls) {
+    if (!call.completed) {
+      call.complete_ns = h.end_ns;
+      call.result = OpResult::unknown;
+    }
+  }
   members.erase(std::string());
   h.members.assign(members.begin(), members.end());
+  workers.erase(std::string());
+  h.workers.assign(workers.begin(), workers.end());
   return h;
 }
 

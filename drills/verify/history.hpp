@@ -93,6 +93,39 @@ struct MemberExit {
   std::string how;  // "signal 9", "exit code 1"
 };
 
+// A routed call: a call.invoke and its call.complete, matched by `call`. The
+// coordinator routes each session to a pinned worker; `worker` is the worker
+// that served the call.
+struct Call {
+  std::string id;  // the `call` field as text
+  std::string client;
+  std::string session;
+  std::int64_t invoke_ns = 0;
+  // A call that never completed is `unknown` and completes at the end of the run.
+  std::int64_t complete_ns = 0;
+  bool completed = false;
+  OpResult result = OpResult::unknown;
+  std::string worker;  // who served it, empty if none
+  std::string error;
+};
+
+// A worker.start: the beginning of one process life of a worker.
+struct WorkerStart {
+  std::int64_t t_ns = 0;
+  std::string worker;
+  std::optional<std::int64_t> pid;
+  std::string url;
+  bool restart = false;
+};
+
+struct WorkerExit {
+  std::int64_t t_ns = 0;
+  std::string worker;
+  std::optional<std::int64_t> pid;
+  bool expected = false;
+  std::string how;  // "signal 9", "exit code 1"
+};
+
 inline constexpr double kDefaultStabilityWindowMs = 1000.0;
 inline constexpr double kDefaultMaxLatencyMs = 1000.0;
 
@@ -111,6 +144,10 @@ struct PlanFacts {
   bool linearizable = false;
   std::optional<double> leader_election_ms;
   std::optional<double> max_elections;
+  std::optional<double> rto_from_heal_ms;
+  std::optional<double> failover_ms;
+  std::optional<double> calls_lost;
+  std::optional<double> sessions_moved_without_cause;
   double stability_window_ms = kDefaultStabilityWindowMs;
   double max_latency_ms = kDefaultMaxLatencyMs;
 };
@@ -127,12 +164,19 @@ struct History {
   std::vector<MemberExit> exits;     // by t_ns
   std::vector<MemberStart> starts;   // by t_ns
   std::vector<std::string> members;  // every member id seen, sorted
+  std::vector<Call> calls;                  // by invoke time
+  std::vector<WorkerStart> worker_starts;   // by t_ns
+  std::vector<WorkerExit> worker_exits;     // by t_ns
+  // Every worker id seen in worker.start, worker.exit or a call's `worker`,
+  // sorted. Fault targets are workers when they are listed here.
+  std::vector<std::string> workers;
   std::vector<std::string> notes;    // `note` events' text
   std::vector<std::string> warnings; // events that could not be used, and why
 
   // The fault instant t_f: the first fault.inject, if any.
   std::optional<std::int64_t> fault_ns() const;
   const Fault* first_fault() const { return faults.empty() ? nullptr : &faults.front(); }
+  bool is_worker(const std::string& id) const;
 };
 
 // Builds the view from events in any order (they are sorted by t_ns first,

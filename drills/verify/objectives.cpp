@@ -76,14 +76,21 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.rpo = measure_rpo(h);
   v.elections = measure_elections(h, v.rto.recovery_ns);
   v.workload = measure_workload(h);
+  v.failover = measure_failover(h);
   v.linearizability = linearizability;
   if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
+  if (h.plan.rto_from_heal_ms) v.checks.push_back(check_rto_from_heal(v.rto, *h.plan.rto_from_heal_ms));
   if (h.plan.rpo_writes) v.checks.push_back(check_rpo(v.rpo, *h.plan.rpo_writes));
   if (h.plan.linearizable) v.checks.push_back(check_linearizable(linearizability));
   if (h.plan.leader_election_ms) {
     v.checks.push_back(check_leader_election(v.elections, *h.plan.leader_election_ms));
   }
   if (h.plan.max_elections) v.checks.push_back(check_max_elections(v.elections, *h.plan.max_elections));
+  if (h.plan.failover_ms) v.checks.push_back(check_failover(v.failover, *h.plan.failover_ms));
+  if (h.plan.calls_lost) v.checks.push_back(check_calls_lost(v.failover, *h.plan.calls_lost));
+  if (h.plan.sessions_moved_without_cause) {
+    v.checks.push_back(check_sessions_moved(v.failover, *h.plan.sessions_moved_without_cause));
+  }
   v.checks.push_back(check_election_safety(v.elections));
   v.checks.push_back(check_term_monotonic(v.elections));
   v.checks.push_back(check_commit_monotonic(v.elections));

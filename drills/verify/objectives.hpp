@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "drills/verify/elections.hpp"
+#include "drills/verify/failover.hpp"
 #include "drills/verify/history.hpp"
 #include "drills/verify/linearizable.hpp"
 #include "drills/verify/rpo.hpp"
@@ -31,15 +32,17 @@ struct CheckResult {
 struct Verdict {
   bool pass = false;
   int exit_code = 1;                 // 0 pass, 1 fail
-  // In the order rto_ms, rpo_writes, linearizable, leader_election_ms,
-  // max_elections, election_safety, term_monotonic, commit_monotonic,
-  // stable_leadership.
+  // In the order rto_ms, rto_from_heal_ms, rpo_writes, linearizable,
+  // leader_election_ms, max_elections, failover_ms, calls_lost,
+  // sessions_moved_without_cause, election_safety, term_monotonic,
+  // commit_monotonic, stable_leadership.
   std::vector<CheckResult> checks;
   std::vector<std::string> failed;   // objectives of the failed checks
   RtoResult rto;
   RpoResult rpo;
   ElectionStats elections;
   WorkloadStats workload;
+  FailoverStats failover;  // has_calls false when the journal has no routed calls
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
@@ -54,7 +57,15 @@ Verdict evaluate_journal(const History& history, const std::filesystem::path& jo
 
 // The individual checks, for callers that measure themselves.
 CheckResult check_rto(const RtoResult& rto, double limit_ms);
+CheckResult check_rto_from_heal(const RtoResult& rto, double limit_ms);
 CheckResult check_rpo(const RpoResult& rpo, double limit_writes);
+// Failover (failover_checks.cpp). failover_ms measures the slowest recovery
+// of a pinned session (moved or on its own worker); it is not measured (and
+// fails) when no session was pinned to a faulted worker or one never
+// recovered.
+CheckResult check_failover(const FailoverStats& failover, double limit_ms);
+CheckResult check_calls_lost(const FailoverStats& failover, double limit_calls);
+CheckResult check_sessions_moved(const FailoverStats& failover, double limit_moves);
 CheckResult check_election_safety(const ElectionStats& elections);
 CheckResult check_term_monotonic(const ElectionStats& elections);
 CheckResult check_commit_monotonic(const ElectionStats& elections);

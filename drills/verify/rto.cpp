@@ -78,6 +78,7 @@ RtoResult measure_rto(const History& h) {
   r.fault_ns = h.fault_ns();
   if (!r.fault_ns) {
     r.detail = "no fault was injected, so there is nothing to recover from";
+    r.from_heal_detail = r.detail;
     return r;
   }
   const std::int64_t t_f = *r.fault_ns;
@@ -110,6 +111,16 @@ RtoResult measure_rto(const History& h) {
     r.parts.stable_ms = r.rto_ms;
   } else {
     r.detail = "did not recover within the run";
+  }
+
+  r.heal_ns = h.first_fault()->heal_ns;
+  if (!r.heal_ns) {
+    r.from_heal_detail = "the fault was never healed";
+  } else if (!r.recovery_ns) {
+    r.from_heal_detail = "did not recover within the run";
+  } else {
+    // Recovery before the heal (the cluster routed around the fault) is 0.
+    r.from_heal_ms = std::max(0.0, ms_between(*r.heal_ns, *r.recovery_ns));
   }
   return r;
 }

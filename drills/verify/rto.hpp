@@ -28,6 +28,12 @@ struct RtoResult {
   // the highest term sampled before t_f, else none.
   std::optional<std::int64_t> fault_term;
   std::string detail;  // why rto_ms is null, when it is
+  // Recovery counted from the heal of the fault that set t_f: t_r - t_heal,
+  // or 0 when the run recovered before the heal. Null when the fault was not
+  // healed or the run did not recover; from_heal_detail then says which.
+  std::optional<std::int64_t> heal_ns;  // t_heal; none when never healed
+  std::optional<double> from_heal_ms;
+  std::string from_heal_detail;
 };
 
 // A write (put) is bad for the steady state if it did not succeed or took

@@ -81,6 +81,62 @@ class JournalBuilder {
                                       {"applied", "restarted c1"}, {"confirmed", "c1 answered"}});
   }
 
+  // A run event whose plan declares exactly `objectives`.
+  JournalBuilder& run_with(const Json& objectives, double window_ms = 1000, double max_latency_ms = 500) {
+    Json plan{{"name", "routed"},
+              {"objectives", objectives},
+              {"steady_state", {{"stability_window_ms", window_ms}, {"max_latency_ms", max_latency_ms}}}};
+    return event(0, "run", {{"plan_name", "routed"}, {"seed", 7}, {"plan", plan}});
+  }
+
+  // A routed call of `session`; no complete_ms means it never completed. An
+  // empty `worker` is written as null.
+  JournalBuilder& call(const std::string& id, const std::string& session, double invoke_ms,
+                       std::optional<double> complete_ms, const std::string& result, const std::string& worker,
+                       const std::string& client = "k1") {
+    event(invoke_ms, "call.invoke", {{"call", id}, {"client", client}, {"session", session}});
+    if (complete_ms) {
+      Json fields{{"call", id}, {"client", client}, {"session", session}, {"result", result},
+                  {"worker", worker.empty() ? Json() : Json(worker)}};
+      if (result != "ok") fields["error"] = "worker unavailable";
+      event(*complete_ms, "call.complete", fields);
+    }
+    return *this;
+  }
+
+  // Ok calls of `session` every `step_ms` from `from_ms` (inclusive) to
+  // `to_ms` (exclusive), each taking `latency_ms`, served by `worker`
+  // (result other than ok: `worker` is written as given).
+  JournalBuilder& calls(const std::string& session, double from_ms, double to_ms, double step_ms,
+                        double latency_ms, const std::string& worker, const std::string& result = "ok") {
+    for (double t = from_ms; t < to_ms; t += step_ms) {
+      call(session + "-" + std::to_string(next_++), session, t, t + latency_ms, result, worker);
+    }
+    return *this;
+  }
+
+  JournalBuilder& worker_start(double t_ms, const std::string& worker, bool restart = false) {
+    return event(t_ms, "worker.start",
+                 {{"worker", worker}, {"pid", 5000}, {"url", "http://127.0.0.1:7001"}, {"restart", restart}});
+  }
+
+  JournalBuilder& worker_exit(double t_ms, const std::string& worker, bool expected = true) {
+    return event(t_ms, "worker.exit",
+                 {{"worker", worker}, {"pid", 5000}, {"signal", 9}, {"code", Json()}, {"expected", expected}});
+  }
+
+  JournalBuilder& fault_on(double t_ms, std::int64_t index, const std::string& kind, const std::string& target) {
+    return event(t_ms, "fault.inject",
+                 {{"fault", index}, {"fault_kind", kind}, {"selector", target}, {"targets", {target}},
+                  {"params", Json::object()}, {"applied", kind + " " + target}, {"confirmed", "confirmed"},
+                  {"term", Json()}});
+  }
+
+  JournalBuilder& heal_of(double t_ms, std::int64_t index, const std::string& kind, const std::string& target) {
+    return event(t_ms, "fault.heal", {{"fault", index}, {"fault_kind", kind}, {"targets", {target}},
+                                      {"applied", "healed " + target}, {"confirmed", "confirmed"}});
+  }
+
   JournalBuilder& readback(double t_ms, const std::string& key, bool found, const std::string& value) {
     return event(t_ms, "readback",
                  {{"key", key}, {"found", found}, {"value", found ? Json(value) : Json()}, {"member", "c2"}});

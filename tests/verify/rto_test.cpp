@@ -139,5 +139,62 @@ TEST(Rto, ObjectiveFailsOnMeasuredHistory) {
   EXPECT_FALSE(v.pass);
 }
 
+// Writes every 100 ms taking 10 ms; c1 partitioned away at 2000 ms; writes
+// invoked 2000..2400 fail; writes from 2500 succeed (t_r = 2510 ms).
+JournalBuilder partition(const Json& objectives, std::optional<double> heal_ms) {
+  JournalBuilder b;
+  b.run_with(objectives).puts(0, 2000, 100, 10).fault_on(2000, 0, "partition", "c1");
+  b.puts(2000, 2500, 100, 10, "fail").puts(2500, 5000, 100, 10).event(6000, "phase", {{"phase", "done"}});
+  if (heal_ms) b.heal_of(*heal_ms, 0, "partition", "c1");
+  return b;
+}
+
+TEST(RtoFromHeal, MeasuredFromTheHealOfAPartition) {
+  const History h = history_from(partition({{"rto_from_heal_ms", 200}}, 2300.0).events());
+  const RtoResult r = measure_rto(h);
+  ASSERT_TRUE(r.rto_ms && r.from_heal_ms);
+  EXPECT_DOUBLE_EQ(*r.rto_ms, 510.0);
+  EXPECT_EQ(r.heal_ns, testing::ms_ns(2300));
+  EXPECT_DOUBLE_EQ(*r.from_heal_ms, 210.0);
+
+  const Verdict v = evaluate(h);
+  EXPECT_FALSE(v.pass);
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_EQ(v.checks[0].objective, "rto_from_heal_ms");
+  EXPECT_EQ(v.checks[0].detail, "RTO from the heal 210 ms exceeds the objective of 200 ms by 10 ms");
+  EXPECT_EQ(v.failed, std::vector<std::string>{"rto_from_heal_ms"});
+}
+
+TEST(RtoFromHeal, RecoveryBeforeTheHealCountsAsZero) {
+  const History h = history_from(partition({{"rto_from_heal_ms", 0}, {"rto_ms", 600}}, 4000.0).events());
+  const Verdict v = evaluate(h);
+  ASSERT_TRUE(v.rto.from_heal_ms.has_value());
+  EXPECT_DOUBLE_EQ(*v.rto.from_heal_ms, 0.0);
+  ASSERT_EQ(v.checks.size(), 6u);
+  EXPECT_EQ(v.checks[0].objective, "rto_ms");
+  EXPECT_EQ(v.checks[1].objective, "rto_from_heal_ms");
+  EXPECT_TRUE(v.pass);
+}
+
+TEST(RtoFromHeal, NeverHealedIsNotMeasuredAndFails) {
+  const History h = history_from(partition({{"rto_from_heal_ms", 1000}}, std::nullopt).events());
+  const Verdict v = evaluate(h);
+  EXPECT_TRUE(v.rto.rto_ms.has_value());
+  EXPECT_FALSE(v.rto.heal_ns.has_value());
+  EXPECT_FALSE(v.rto.from_heal_ms.has_value());
+  EXPECT_FALSE(v.checks[0].pass);
+  EXPECT_EQ(v.checks[0].detail, "the fault was never healed");
+}
+
+TEST(RtoFromHeal, HealedButNeverRecovered) {
+  JournalBuilder b;
+  b.run_with({{"rto_from_heal_ms", 1000}}).puts(0, 2000, 100, 10).fault_on(2000, 0, "partition", "c1");
+  b.puts(2000, 6000, 100, 10, "fail").heal_of(3000, 0, "partition", "c1");
+  const RtoResult r = measure_rto(history_from(b.events()));
+  EXPECT_EQ(r.heal_ns, testing::ms_ns(3000));
+  EXPECT_FALSE(r.from_heal_ms.has_value());
+  EXPECT_EQ(r.from_heal_detail, "did not recover within the run");
+}
+
 }  // namespace
 }  // namespace faultline::verify
