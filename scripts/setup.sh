@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev
   librapidcheck-dev libgtest-dev libgmock-dev libcpp-httplib-dev
   libssl-dev libbrotli-dev zlib1g-dev
-  iproute2 nftables procps psmisc curl
+  iproute2 nftables procps psmisc curl time bc valgrind
 )
 
 missing=()

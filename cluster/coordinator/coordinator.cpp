@@ -158,7 +158,9 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
       woke = true;
     }
   }
-  if (woke) applied_cv_.notify_all();
+  // Waiters: proposals (woke) and routed calls waiting for a new leader to
+  // catch up (any apply).
+  if (woke || !ready.committed.empty()) applied_cv_.notify_all();
   maybe_compact_locked();
 }
 

@@ -44,8 +44,8 @@ http::Response json_response(int status, std::string body) {
 std::uint64_t rendezvous(const std::string& session, const std::string& worker) {
   std::uint64_t hash = 14695981039346656037ull;
   auto mix = [&](const std::string& text) {
-    for (unsigned char c : text) {
-      hash ^= c;
+    for (const char c : text) {
+      hash ^= static_cast<unsigned char>(c);
       hash *= 1099511628211ull;
     }
   };
@@ -101,8 +101,19 @@ http::Response Coordinator::handle_call(const http::Request& request) {
   std::optional<std::string> pinned;
   std::optional<std::string> pinned_url;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (node_->role() != raft::Role::leader) return json_response(421, leader_hint_json_locked("not the leader"));
+    // A new leader must not read the pins before it has applied every entry
+    // committed before its term: it would re-pin sessions that are pinned.
+    const auto deadline = Clock::now() + kPinTimeout;
+    const bool ready = applied_cv_.wait_until(lock, deadline, [this] {
+      if (stopping_.load() || node_->role() != raft::Role::leader) return true;
+      const raft::Index commit = node_->commit_index();
+      return node_->term_at(commit) == node_->term() && applied_index_ >= commit;
+    });
+    if (!ready || stopping_.load() || node_->role() != raft::Role::leader) {
+      return json_response(503, leader_hint_json_locked("the leader has not caught up yet"));
+    }
     pinned = kv_.get(kSessionPrefix + session);
     if (pinned) pinned_url = kv_.get(kWorkerPrefix + *pinned);
   }

@@ -55,9 +55,12 @@ void check_target(const std::string& target, const JsonPath& path, const FaultCo
     const std::optional<int> n = numbered_id(target, prefix);
     if (!n) continue;
     if (!count || *n <= *count) return;
+    std::vector<std::string> ids;
+    for (int i = 1; i <= *count; ++i) ids.push_back(prefix + std::to_string(i));
     issues.push_back({path, "target " + show_text(target) + " is not a " + what +
                                 " of the topology (" + what + "s: " +
-                                (*count == 0 ? std::string("none") : id_range(prefix, *count)) + ")"});
+                                (ids.empty() ? std::string("none; set topology.workers") : join(ids)) +
+                                ")"});
     return;
   }
   std::string message = "unknown target " + show_text(target);

@@ -35,7 +35,10 @@ std::vector<std::string> fault_kind_names() {
 
 std::string PlanError::to_string() const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+  }
   out += ": ";
   if (!path.empty()) out += path + ": ";
   out += message;

@@ -158,7 +158,8 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
   // anything in it is refused before anything starts.
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
     err << "error: the run folder " << dir.string()
-        << " is not empty; a run needs a fresh folder: remove it or pass another --out\n";
+        << " is not empty; a run needs a fresh folder: remove it or pass another --out; "
+           "nothing was started\n";
     return 2;
   }
   std::filesystem::create_directories(dir, ec);

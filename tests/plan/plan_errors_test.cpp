@@ -97,9 +97,39 @@ TEST(PlanErrors, TargetMustExistInTopology) {
   EXPECT_TRUE(ok.plan) << joined(ok);
 }
 
+TEST(PlanErrors, WorkersSessionsAndPauseAreCheckedAgainstTheTopology) {
+  // Worker targets and sessions need workers.
+  EXPECT_EQ(only_error(with(kBase, R"("target": "leader")", R"("target": "worker")")),
+            "p.json:6: $.faults[0].target: target \"worker\" needs worker nodes: set "
+            "topology.workers (1..16)");
+  EXPECT_EQ(only_error(with(kBase, R"("target": "leader")", R"("target": "w1")")),
+            "p.json:6: $.faults[0].target: target \"w1\" is not a worker of the topology "
+            "(workers: none; set topology.workers)");
+  EXPECT_EQ(only_error(with(kBase, R"("duration_ms": 8000)", R"("duration_ms": 8000, "sessions": 4)")),
+            "p.json:4: $.workload.sessions: routed calls need worker nodes: set "
+            "topology.workers (1..16) or sessions to 0");
+  const std::string two_workers =
+      with(kBase, R"("coordinators": 3)", R"("coordinators": 3, "workers": 2)");
+  EXPECT_EQ(only_error(with(two_workers, R"("target": "leader")", R"("target": "w3")")),
+            "p.json:6: $.faults[0].target: target \"w3\" is not a worker of the topology "
+            "(workers: w1, w2)");
+  // Each fault kind names its own heal.
+  EXPECT_EQ(only_error(with(kBase, R"("at_ms": 2500)", R"("at_ms": 2500, "resume_after_ms": 5)")),
+            "p.json:6: $.faults[0].resume_after_ms: does not apply to a kill fault; use "
+            "restart_after_ms");
+  const LoadResult pause = parse_plan(
+      with(with(two_workers, R"("kind": "kill")", R"("kind": "pause")"), R"("target": "leader")",
+           R"("target": "worker", "resume_after_ms": 1000)"),
+      "p.json");
+  ASSERT_TRUE(pause.plan) << joined(pause);
+  EXPECT_EQ(pause.plan->faults[0].kind, FaultKind::pause);
+  EXPECT_EQ(pause.plan->faults[0].restart_after_ms, 1000);
+  EXPECT_EQ(pause.plan->topology.workers, 2);
+}
+
 TEST(PlanErrors, EnumsListAllowedValues) {
   EXPECT_EQ(only_error(with(kBase, R"("kind": "kill")", R"("kind": "explode")")),
-            "p.json:6: $.faults[0].kind: unknown fault kind \"explode\"; allowed: kill");
+            "p.json:6: $.faults[0].kind: unknown fault kind \"explode\"; allowed: kill, pause");
   EXPECT_EQ(only_error(with(kBase, R"("kind": "embedded")", R"("kind": "k8s")")),
             "p.json:3: $.topology.kind: unknown topology kind \"k8s\"; allowed: embedded");
 }
@@ -157,7 +187,7 @@ TEST(PlanErrors, CollectsAllErrorsInLineOrder) {
             "(workload.duration_ms = 1000), got 5000\n"
             "multi.json:8: $.faults[1].at_ms: must not be negative, got -1\n"
             "multi.json:9: $.faults[1].bogus: unknown field \"bogus\"; known fields: kind, "
-            "target, at_ms, restart_after_ms\n");
+            "target, at_ms, restart_after_ms, resume_after_ms\n");
 }
 
 TEST(PlanErrors, InvalidSectionDoesNotCascade) {

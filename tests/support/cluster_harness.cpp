@@ -11,12 +11,14 @@ namespace {
 constexpr long kRequestTimeoutMs = 3000;
 }
 
-ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed, bool stale_reads)
+ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed, bool stale_reads,
+                               int workers)
     : dir_(scratch_dir("cluster")) {
   runner::ClusterOptions options;
   options.coordinators = coordinators;
   options.seed = seed;
   options.stale_reads = stale_reads;
+  options.workers = workers;
   options.dir = dir_;
   options.binary = FAULTLINE_BINARY;
   cluster_ = std::make_unique<runner::EmbeddedCluster>(options, supervisor_);
@@ -43,6 +45,22 @@ bool ClusterHarness::kill(const std::string& id) {
       supervisor_.kill(id, SIGKILL, std::chrono::steady_clock::now() + std::chrono::seconds(5));
   if (!result.ok()) error_ = result.error;
   return result.ok();
+}
+
+bool ClusterHarness::pause(const std::string& id) {
+  const auto result = supervisor_.pause(id, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  if (!result.ok()) error_ = result.error;
+  return result.ok();
+}
+
+bool ClusterHarness::resume(const std::string& id) {
+  const auto result = supervisor_.resume(id, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  if (!result.ok()) error_ = result.error;
+  return result.ok();
+}
+
+bool ClusterHarness::wait_workers(std::chrono::milliseconds timeout) {
+  return cluster_->wait_workers_registered(std::chrono::steady_clock::now() + timeout, error_);
 }
 
 bool ClusterHarness::restart(const std::string& id) {
@@ -74,6 +92,15 @@ HttpResult ClusterHarness::put(const std::string& id, const std::string& key,
   if (member == nullptr) return {};
   const auto response =
       client.request("PUT", member->url + "/api/kv/" + key, value, kRequestTimeoutMs);
+  return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
+}
+
+HttpResult ClusterHarness::post(const std::string& id, const std::string& path,
+                                const std::string& body) {
+  http::Client client;
+  const auto* member = cluster_->member(id);
+  if (member == nullptr) return {};
+  const auto response = client.request("POST", member->url + path, body, kRequestTimeoutMs);
   return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
 }
 

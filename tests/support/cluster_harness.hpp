@@ -24,19 +24,26 @@ struct HttpResult {
 class ClusterHarness {
  public:
   // stale_reads: the reference cluster's unsafe mode (docs/reference-cluster.md).
-  explicit ClusterHarness(int coordinators, std::uint64_t seed = 7, bool stale_reads = false);
+  // workers: worker nodes w1..wN started after the coordinators.
+  explicit ClusterHarness(int coordinators, std::uint64_t seed = 7, bool stale_reads = false,
+                          int workers = 0);
   ~ClusterHarness();  // stops every member and removes the folder
 
   // Starts every member; false (with the reason in error()) if one fails.
   bool start();
   std::optional<std::string> wait_leader(std::chrono::milliseconds timeout = std::chrono::seconds(15));
   bool kill(const std::string& id);
+  bool pause(const std::string& id);
+  bool resume(const std::string& id);
+  // Waits until the coordinators' leader counts every worker as live.
+  bool wait_workers(std::chrono::milliseconds timeout = std::chrono::seconds(15));
   bool restart(const std::string& id);
   bool wait_converged(std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
   runner::MemberStatus status(const std::string& id) const;
   HttpResult put(const std::string& id, const std::string& key, const std::string& value);
   HttpResult get(const std::string& id, const std::string& path);
+  HttpResult post(const std::string& id, const std::string& path, const std::string& body);
 
   // Any other member than `id`.
   std::string other_than(const std::string& id) const;
