@@ -4,6 +4,7 @@
 #include "cluster/raft/node.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -86,15 +87,9 @@ Node::Node(Config config, HardState hard, Snapshot snapshot, std::vector<Entry> 
   emitted_hard_ = hard;
   role_since_ms_ = now_ms;
   for (NodeId member : config_.members) {
-    if (member != config_.id) progress_[member] = Progress{};
+    if (member != config_.id) progress_.add(member);
   }
   reset_election_timer(now_ms);
-}
-
-Term Node::term_at(Index index) const {
-  if (index == 0 || index > last_index() || index < snapshot_.index) return 0;
-  if (index == snapshot_.index) return snapshot_.term;
-  return entry_at(index).term;
 }
 
 void Node::reset_election_timer(std::int64_t now_ms) {
@@ -169,6 +164,21 @@ void Node::become_leader(std::int64_t now_ms) {
 void Node::send(NodeId to, MessageBody body) { send(to, std::move(body), term_); }
 
 void Node::send(NodeId to, MessageBody body, Term term) {
+  // Two successful answers to the same leader in the same term, with nothing
+  // sent in between, say no more than the later one with the higher match
+  // and read round (both facts hold, and the leader keeps only the maxima):
+  // a driver that steps several appends per Ready sends one acknowledgement.
+  if (!pending_messages_.empty()) {
+    Message& last = pending_messages_.back();
+    auto* prev = std::get_if<AppendResponse>(&last.body);
+    const auto* next = std::get_if<AppendResponse>(&body);
+    if (prev != nullptr && next != nullptr && prev->success && next->success && last.to == to &&
+        last.term == term) {
+      prev->match_index = std::max(prev->match_index, next->match_index);
+      prev->read_seq = std::max(prev->read_seq, next->read_seq);
+      return;
+    }
+  }
   pending_messages_.push_back(Message{config_.id, to, term, std::move(body)});
 }
 
@@ -249,19 +259,47 @@ bool Node::has_ready() const {
 
 Ready Node::take_ready() {
   Ready ready;
-  ready.snapshot = std::exchange(pending_snapshot_, std::nullopt);
+  take_ready(ready);
+  return ready;
+}
+
+void Node::take_ready(Ready& out) {
+  out.snapshot = std::exchange(pending_snapshot_, std::nullopt);
   HardState current{term_, voted_for_, commit_};
+  out.hard_state.reset();
   if (current != emitted_hard_) {
-    ready.hard_state = current;
+    out.hard_state = current;
     emitted_hard_ = current;
   }
-  ready.truncate_from = std::exchange(pending_truncate_from_, std::nullopt);
-  ready.append = std::exchange(pending_append_, {});
-  ready.messages = std::exchange(pending_messages_, {});
-  for (Index i = applied_ + 1; i <= commit_; ++i) ready.committed.push_back(entry_at(i));
+  out.truncate_from = std::exchange(pending_truncate_from_, std::nullopt);
+  // Swap rather than move: the pending vectors inherit the (cleared)
+  // capacity of the caller's previous Ready.
+  out.append.clear();
+  out.append.swap(pending_append_);
+  out.messages.clear();
+  out.messages.swap(pending_messages_);
+  out.committed.clear();
+  if (commit_ > applied_) out.committed.reserve(static_cast<std::size_t>(commit_ - applied_));
+  for (Index i = applied_ + 1; i <= commit_; ++i) out.committed.push_back(entry_at(i));
   applied_ = commit_;
-  ready.reads = std::exchange(ready_reads_, {});
-  return ready;
+  out.reads.clear();
+  out.reads.swap(ready_reads_);
+}
+
+std::int64_t Node::next_tick_ms() const {
+  if (role_ != Role::leader) return election_deadline_ms_;
+  std::int64_t next = heartbeat_deadline_ms_;
+  if (transfer_target_) next = std::min(next, transfer_deadline_ms_);
+  if (config_.check_quorum && progress_.size() != 0) {
+    // check_quorum() can only step down once the fresh-leader window is over
+    // and a follower's last contact is a window old; the earliest such
+    // moment is conservative (a later tick finds a quorum and does nothing).
+    const std::int64_t window = config_.election_timeout_max_ms;
+    std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+    for (const auto& [member, progress] : progress_) oldest = std::min(oldest, progress.last_heard_ms);
+    next = std::min(next, std::max(role_since_ms_, oldest) + window);
+  }
+  return next;
 }
 
 }  // namespace faultline::raft

@@ -14,12 +14,14 @@
 // call validate() first to get the reason as a value instead.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cluster/raft/types.hpp"
@@ -94,7 +96,16 @@ class Node {
 
   // Drains pending work; the next call returns only what happened since.
   Ready take_ready();
+  // The same into `out` (every field overwritten). A driver that keeps one
+  // Ready for its whole life and passes it back each time lends its vectors'
+  // capacity to the node, so steady-state Readies allocate nothing.
+  void take_ready(Ready& out);
   bool has_ready() const;
+  // The earliest local time (ms) at which tick() can change anything, given
+  // no step() or other call before it: the election deadline, or on a leader
+  // the heartbeat, leadership-transfer and quorum-check deadlines. A driver
+  // may skip tick() until then; ticking earlier is harmless.
+  std::int64_t next_tick_ms() const;
 
   Role role() const { return role_; }
   Term term() const { return term_; }
@@ -106,7 +117,11 @@ class Node {
   Index last_index() const { return snapshot_.index + static_cast<Index>(log_.size()); }
   // The snapshot term at snapshot_index(); 0 if there is no such entry or it
   // was compacted away.
-  Term term_at(Index index) const;
+  Term term_at(Index index) const {  // inline: the replication paths call it per entry
+    if (index == 0 || index > last_index() || index < snapshot_.index) return 0;
+    if (index == snapshot_.index) return snapshot_.term;
+    return log_[index - snapshot_.index - 1].term;
+  }
   // The log's base: entries up to here live only in the snapshot (0: none).
   Index snapshot_index() const { return snapshot_.index; }
   Term snapshot_term() const { return snapshot_.term; }
@@ -131,6 +146,33 @@ class Node {
     // ahead of what is acknowledged.
     bool replicating = false;
     std::uint64_t read_ack = 0;  // highest ReadIndex round acknowledged
+  };
+  // The followers' progress, sorted by id: a handful of members, so a flat
+  // vector beats a tree on every walk (commit, reads, quorum checks).
+  class ProgressMap {
+   public:
+    using Slot = std::pair<NodeId, Progress>;
+    Progress& operator[](NodeId id) { return find(id)->second; }  // id must be a follower
+    std::size_t count(NodeId id) const { return find(id) != slots_.end() ? 1 : 0; }
+    void add(NodeId id) {
+      auto it = std::lower_bound(slots_.begin(), slots_.end(), id,
+                                 [](const Slot& s, NodeId key) { return s.first < key; });
+      slots_.insert(it, Slot{id, Progress{}});
+    }
+    std::size_t size() const { return slots_.size(); }
+    std::vector<Slot>::iterator begin() { return slots_.begin(); }
+    std::vector<Slot>::iterator end() { return slots_.end(); }
+    std::vector<Slot>::const_iterator begin() const { return slots_.begin(); }
+    std::vector<Slot>::const_iterator end() const { return slots_.end(); }
+
+   private:
+    std::vector<Slot>::iterator find(NodeId id) {
+      return std::find_if(slots_.begin(), slots_.end(), [id](const Slot& s) { return s.first == id; });
+    }
+    std::vector<Slot>::const_iterator find(NodeId id) const {
+      return std::find_if(slots_.begin(), slots_.end(), [id](const Slot& s) { return s.first == id; });
+    }
+    std::vector<Slot> slots_;
   };
   struct PendingRead {
     ReadState read;
@@ -215,7 +257,7 @@ class Node {
   std::uint64_t read_seq_ = 0;  // ReadIndex rounds started in this leadership
   std::vector<PendingRead> pending_reads_;
   std::vector<ReadState> ready_reads_;
-  std::map<NodeId, Progress> progress_;
+  ProgressMap progress_;
 
   // Work not yet handed out by take_ready().
   HardState emitted_hard_;  // the last hard state handed out (or recovered)

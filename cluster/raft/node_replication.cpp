@@ -1,5 +1,8 @@
 // Node: log replication and commitment (AppendEntries, §5.3 and §5.4.2).
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <vector>
 
 #include "cluster/raft/node.hpp"
 
@@ -52,7 +55,11 @@ void Node::send_batch(NodeId to, Progress& p, bool with_entries) {
   if (with_entries) {
     const Index end =
         std::min<Index>(last_index(), req.prev_index + config_.max_entries_per_append);
-    for (Index i = p.next; i <= end; ++i) req.entries.push_back(entry_at(i));
+    if (end >= p.next) {
+      // One exact allocation per batch; the range is contiguous in log_.
+      const auto first = log_.begin() + static_cast<std::ptrdiff_t>(p.next - snapshot_.index - 1);
+      req.entries.assign(first, first + static_cast<std::ptrdiff_t>(end - p.next + 1));
+    }
     if (p.replicating) p.next = end + 1;
   }
   req.leader_commit = commit_;
@@ -157,21 +164,32 @@ void Node::handle_append_response(const Message& m, const AppendResponse& resp,
 }
 
 void Node::maybe_advance_commit() {
-  for (Index n = last_index(); n > commit_; --n) {
-    // Figure 8: an entry of an older term is committed only indirectly, by
-    // committing a later entry of the current term.
-    if (term_at(n) != term_ && config_.planted_bug != PlantedBug::commit_previous_term_by_counting) {
-      break;
-    }
-    std::size_t replicas = 1;  // the leader itself
-    for (const auto& [member, progress] : progress_) {
-      if (progress.match >= n) ++replicas;
-    }
-    if (replicas >= quorum()) {
-      commit_ = n;
-      return;
-    }
+  // The highest index a quorum holds is the quorum-th largest of the
+  // followers' match indexes and the leader's own last index: every entry up
+  // to it is replicated on a majority, and nothing above it is.
+  std::array<Index, 16> small;  // no zeroing: the first n are written below
+  std::vector<Index> large;
+  const std::size_t n = progress_.size() + 1;
+  Index* matches = small.data();
+  if (n > small.size()) {
+    large.resize(n);
+    matches = large.data();
   }
+  matches[0] = last_index();
+  std::size_t k = 1;
+  for (const auto& [member, progress] : progress_) matches[k++] = progress.match;
+  Index* nth = matches + (quorum() - 1);
+  std::nth_element(matches, nth, matches + n, std::greater<Index>());
+  const Index replicated = std::min(*nth, last_index());
+  if (replicated <= commit_) return;
+  // Figure 8: an entry of an older term is committed only indirectly, by
+  // committing a later entry of the current term. Terms never fall along the
+  // log and the leader's own term is its log's highest, so if the entry at
+  // `replicated` is of the current term, so is every entry above it.
+  if (term_at(replicated) != term_ && config_.planted_bug != PlantedBug::commit_previous_term_by_counting) {
+    return;
+  }
+  commit_ = replicated;
 }
 
 }  // namespace faultline::raft

@@ -35,6 +35,7 @@ std::int64_t SimNetwork::draw_delay(raft::NodeId from, raft::NodeId to, std::mt1
 }
 
 SendOutcome SimNetwork::send(raft::Message message, std::int64_t now_ms, std::mt19937_64& rng) {
+  release_held();
   if (!cut_.empty() && is_cut(message.from, message.to)) return SendOutcome::cut;
   if (chance(defaults_.drop_per_mille, rng)) return SendOutcome::dropped;
   const bool twice = chance(defaults_.duplicate_per_mille, rng);
@@ -42,13 +43,13 @@ SendOutcome SimNetwork::send(raft::Message message, std::int64_t now_ms, std::mt
   const std::int64_t first = now_ms + std::max<std::int64_t>(1, draw_delay(message.from, message.to, rng));
   if (twice) {
     const std::int64_t second = now_ms + std::max<std::int64_t>(1, draw_delay(message.from, message.to, rng));
-    enqueue(second, message);
+    enqueue(second, raft::Message(message));
   }
   enqueue(first, std::move(message));
   return twice ? SendOutcome::duplicated : SendOutcome::queued;
 }
 
-void SimNetwork::enqueue(std::int64_t at_ms, raft::Message message) {
+void SimNetwork::enqueue(std::int64_t at_ms, raft::Message&& message) {
   std::size_t slot = slots_.size();
   if (free_slots_.empty()) {
     slots_.push_back(std::move(message));
@@ -67,7 +68,33 @@ std::vector<raft::Message> SimNetwork::deliver_due(std::int64_t now_ms, std::uin
   return out;
 }
 
+void SimNetwork::release_held() {
+  if (held_slot_ == kNoSlot) return;
+  free_slots_.push_back(held_slot_);
+  held_slot_ = kNoSlot;
+}
+
+const raft::Message* SimNetwork::next_due(std::int64_t now_ms, std::uint64_t& lost) {
+  release_held();
+  while (!queue_.empty() && queue_.front().at_ms <= now_ms) {
+    std::pop_heap(queue_.begin(), queue_.end(), Later{});
+    const std::size_t slot = queue_.back().slot;
+    queue_.pop_back();
+    const raft::Message& due = slots_[slot];
+    if (!cut_.empty() && is_cut(due.from, due.to)) {
+      free_slots_.push_back(slot);
+      ++lost;
+      continue;
+    }
+    // The slot is freed on the next call, so the caller reads it in place.
+    held_slot_ = slot;
+    return &due;
+  }
+  return nullptr;
+}
+
 void SimNetwork::deliver_due(std::int64_t now_ms, std::uint64_t& lost, std::vector<raft::Message>& out) {
+  release_held();
   out.clear();
   while (!queue_.empty() && queue_.front().at_ms <= now_ms) {
     std::pop_heap(queue_.begin(), queue_.end(), Later{});

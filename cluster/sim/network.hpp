@@ -37,6 +37,11 @@ class SimNetwork {
   std::vector<raft::Message> deliver_due(std::int64_t now_ms, std::uint64_t& lost);
   // The same into `out` (cleared first), so a caller can reuse one buffer.
   void deliver_due(std::int64_t now_ms, std::uint64_t& lost, std::vector<raft::Message>& out);
+  // One at a time, without moving the message out: the next message due at or
+  // before now_ms whose link is not cut (in the same order), or null when
+  // none is left. The pointer is valid until the next call to next_due(),
+  // deliver_due() or send(); `lost` counts what the cut swallowed.
+  const raft::Message* next_due(std::int64_t now_ms, std::uint64_t& lost);
 
   void set_cut(std::vector<Link> cut) { cut_ = std::set<Link>(cut.begin(), cut.end()); }
   void set_defaults(LinkParams p) { defaults_ = p; }
@@ -65,7 +70,10 @@ class SimNetwork {
       return a.at_ms != b.at_ms ? a.at_ms > b.at_ms : a.seq > b.seq;
     }
   };
-  void enqueue(std::int64_t at_ms, raft::Message message);
+  void enqueue(std::int64_t at_ms, raft::Message&& message);
+  void release_held();
+  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+  std::size_t held_slot_ = kNoSlot;  // handed out by next_due(), freed on the next call
   std::vector<InFlight> queue_;
   std::vector<raft::Message> slots_;
   std::vector<std::size_t> free_slots_;

@@ -47,6 +47,12 @@ void report_failure(const SimCommandOptions& o, const SimConfig& config, const S
   if (from_seed) out << "  or:     " << replay_seed_command(config) << "\n";
 }
 
+// "6-9" or "2.5-4": the paper table's one-way delay range in ms.
+bool parse_delay(const std::string& text, double& lo, double& hi) {
+  char tail = 0;
+  return std::sscanf(text.c_str(), "%lf-%lf%c", &lo, &hi, &tail) == 2 && lo >= 0;
+}
+
 }  // namespace
 
 int run_sim_command(const SimCommandOptions& o, std::ostream& out) {
@@ -70,10 +76,22 @@ int run_sim_command(const SimCommandOptions& o, std::ostream& out) {
     PaperTableOptions p;
     p.trials = o.trials;
     p.first_seed = o.first_seed;
+    p.time_scale = o.time_scale;
+    const bool delay_ok = parse_delay(o.paper_delay, p.delay_min_ms, p.delay_max_ms) &&
+                          o.time_scale >= 1 && o.time_scale <= 1000 &&
+                          p.delay_min_ms * static_cast<double>(o.time_scale) >= 1 &&
+                          p.delay_max_ms >= p.delay_min_ms && p.delay_max_ms <= 1000;
+    if (o.trials < 1 || !delay_ok) {
+      out << "error: the paper table needs at least one trial, a time scale of 1..1000 and a delay "
+             "MIN-MAX in ms with MIN <= MAX <= 1000 and MIN at least one tick (1/time scale)\n";
+      return 2;
+    }
     out << format_paper_table(run_paper_table(p));
-    char line[120];
-    std::snprintf(line, sizeof line, "paper table: %zu trials per line in %.1f wall seconds\n", o.trials,
-                  wall_seconds());
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "paper table: %zu trials per line, time scale %lld, one-way delay %g-%g ms, in %.1f wall "
+                  "seconds\n",
+                  o.trials, static_cast<long long>(o.time_scale), p.delay_min_ms, p.delay_max_ms, wall_seconds());
     out << line;
     return 0;
   }

@@ -3,7 +3,7 @@
 //
 //   faultline sim --seeds K [--seed S] [--members N] [--seconds T] [--bug NAME] [--out DIR]
 //   faultline sim --schedule FILE
-//   faultline sim --paper-table [--trials N]
+//   faultline sim --paper-table [--trials N] [--time-scale K] [--paper-delay MIN-MAX]
 //
 // Runs K seeds (S, S+1, ...) for T simulated seconds each, each with the
 // schedule generate_schedule(seed) — or the one schedule file — and checks
@@ -35,6 +35,10 @@ struct SimCommandOptions {
   bool shrink = true;
   bool paper_table = false;
   std::size_t trials = 1000;  // paper_table trials per line
+  // The paper table's knobs (see PaperTableOptions): simulator ticks per ms
+  // (1..1000), and the one-way link delay in ms, "MIN-MAX".
+  std::int64_t time_scale = 10;
+  std::string paper_delay = "6-9";
 };
 
 int run_sim_command(const SimCommandOptions& options, std::ostream& out);

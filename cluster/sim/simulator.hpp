@@ -7,11 +7,13 @@
 // same inputs give the same event log byte for byte.
 //
 // Each virtual ms, in order: schedule actions due; message deliveries due;
-// client proposals; a tick of every live member on its own (drifting) clock.
-// Durable state lives in SimStorage (MemoryStorage semantics, incremental
-// sync). After every call into a member its Ready is carried out in the documented
-// order (persist, then send, then apply), so a crash — which happens only
-// between those steps — loses nothing a sent message depended on.
+// client proposals; a tick of every live member on its own (drifting) clock,
+// skipped while it is before the member's Node::next_tick_ms(). Durable state
+// lives in SimStorage (MemoryStorage semantics, incremental sync). At the end
+// of the ms each member's Ready (everything its deliveries, proposals and
+// tick produced) is carried out in the documented order (persist, then send,
+// then apply), so a crash — which happens only between ms — loses nothing a
+// sent message depended on.
 // The safety checks: raft::SafetyMonitor over the live members after every ms
 // in which something changed (config.check_every_ms), and on every apply the
 // entry is compared with what any member applied at that index before.

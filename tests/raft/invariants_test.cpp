@@ -35,6 +35,32 @@ TEST(RaftInvariants, CommittedDisagreementIsReported) {
   EXPECT_TRUE(check_committed_agreement(nodes).empty());
 }
 
+TEST(RaftInvariants, MonitorReportsPairwiseViolationsExactlyAsTheChecksDo) {
+  // The monitor skips the pair-by-pair checks only when every log agrees
+  // with the longest one; divergent logs still get the full checks, with
+  // the same reports as calling them directly.
+  std::vector<NodeSnapshot> diverged{
+      snap(1, Role::follower, 2, 0, {{1, 1, "a"}, {2, 2, "b"}, {2, 3, "c"}}),
+      snap(2, Role::follower, 2, 0, {{1, 1, "X"}, {2, 2, "b"}}),
+      snap(3, Role::follower, 2, 0, {{1, 1, "a"}, {1, 2, "other term is fine"}})};
+  std::vector<std::string> want = check_log_matching(diverged);
+  ASSERT_FALSE(want.empty());
+  SafetyMonitor monitor;
+  EXPECT_EQ(monitor.observe(diverged), want);
+
+  // Consistent logs of different lengths (followers behind) report nothing.
+  std::vector<NodeSnapshot> behind{
+      snap(1, Role::leader, 2, 3, {{1, 1, "a"}, {2, 2, "b"}, {2, 3, "c"}}),
+      snap(2, Role::follower, 2, 2, {{1, 1, "a"}, {2, 2, "b"}}),
+      snap(3, Role::follower, 2, 0, {})};
+  SafetyMonitor fresh;
+  EXPECT_TRUE(fresh.observe(behind).empty());
+  // One changed entry inside the committed prefixes is caught again.
+  behind[1].log[0].command = "changed";
+  EXPECT_FALSE(check_committed_agreement(behind).empty());
+  EXPECT_FALSE(SafetyMonitor().observe(behind).empty());
+}
+
 TEST(RaftInvariants, RegressionsAreReported) {
   std::vector<NodeSnapshot> before{snap(1, Role::follower, 3, 5)};
   std::vector<NodeSnapshot> after{snap(1, Role::follower, 2, 4)};
