@@ -105,6 +105,12 @@ int main(int argc, char** argv) {
   sim->add_flag("--no-shrink", no_shrink, "Do not shrink failing schedules");
   sim->add_flag("--paper-table", sim_options.paper_table,
                 "Rerun the Raft paper's election experiment (section 9.3, Figure 16)");
+  sim->add_option("--time-scale", sim_options.time_scale,
+                  "Paper table: simulator ticks per paper ms (1..1000)")
+      ->capture_default_str();
+  sim->add_option("--paper-delay", sim_options.paper_delay,
+                  "Paper table: one-way network delay MIN-MAX in ms")
+      ->capture_default_str();
   sim->add_option("--trials", sim_options.trials, "Trials per line of the paper table")
       ->capture_default_str();
 

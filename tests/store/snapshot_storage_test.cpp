@@ -18,7 +18,12 @@ using raft::Entry;
 
 std::vector<Entry> entries(raft::Index from, raft::Index to, raft::Term term = 1) {
   std::vector<Entry> out;
-  for (raft::Index i = from; i <= to; ++i) out.push_back(Entry{term, i, "e" + std::to_string(i)});
+  for (raft::Index i = from; i <= to; ++i) {
+    // Built with += : GCC 12 at -O3 warns falsely (-Wrestrict) on "e" + string.
+    std::string command = "e";
+    command += std::to_string(i);
+    out.push_back(Entry{term, i, std::move(command)});
+  }
   return out;
 }
 
