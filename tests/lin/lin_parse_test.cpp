@@ -132,6 +132,26 @@ TEST(LinParse, JournalOperations) {
   EXPECT_EQ(ops[2].value, std::nullopt);
 }
 
+TEST(LinParse, JournalLinesOffTheFastPathParseTheSame) {
+  // The first pair is plain; the second has an escaped quote in its value, a
+  // nested field and spaces, which the full JSON parser handles instead.
+  const ParseResult r = parse(
+      "{\"client\":0,\"f\":\"put\",\"key\":\"k\",\"kind\":\"op.invoke\",\"op\":1,\"t_ns\":10,\"value\":\"v1\"}\n"
+      "{\"client\":0,\"f\":\"put\",\"key\":\"k\",\"kind\":\"op.complete\",\"op\":1,\"result\":\"ok\",\"t_ns\":20,\"value\":\"v1\"}\n"
+      "{ \"client\": 1, \"f\": \"put\", \"key\": \"k\", \"kind\": \"op.invoke\", \"op\": 2, \"t_ns\": 30,"
+      " \"value\": \"a\\\"b\", \"extra\": {\"x\": [1, 2.5]} }\n"
+      "{\"kind\":\"op.complete\",\"op\":2,\"result\":\"ok\",\"t_ns\":40,\"f\":\"put\",\"key\":\"k\"}\n");
+  ASSERT_TRUE(r.history) << r.error;
+  const auto& ops = r.history->ops;
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].process, "0");
+  EXPECT_EQ(ops[0].value, Value("v1"));
+  EXPECT_EQ(ops[1].process, "1");
+  EXPECT_EQ(ops[1].value, Value("a\"b"));
+  EXPECT_EQ(ops[1].invoke_line, 3u);
+  EXPECT_EQ(ops[1].complete_time, 40);
+}
+
 TEST(LinParse, JournalErrorsNameTheLine) {
   const ParseResult r = parse(
       "{\"t_ns\":10,\"kind\":\"op.invoke\",\"op\":1,\"client\":\"c\",\"f\":\"del\",\"key\":\"k\"}\n");

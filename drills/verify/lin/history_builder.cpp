@@ -68,10 +68,27 @@ History HistoryBuilder::finish() {
   }
   pending_.clear();
   // Completion order is not invocation order; evidence reads best by invocation.
-  std::stable_sort(history_.ops.begin(), history_.ops.end(),
-                   [](const Operation& a, const Operation& b) {
-    return a.invoke_time != b.invoke_time ? a.invoke_time < b.invoke_time : a.invoke_line < b.invoke_line;
-  });
+  // Sorting a permutation of small keys, then moving each operation once, is
+  // far cheaper than moving operations (and their strings) in a merge sort.
+  struct Key {
+    std::int64_t time;
+    std::size_t line;
+    std::size_t index;
+    bool operator<(const Key& o) const {
+      if (time != o.time) return time < o.time;
+      if (line != o.line) return line < o.line;
+      return index < o.index;  // keeps the former stable order on full ties
+    }
+  };
+  std::vector<Key> order(history_.ops.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = Key{history_.ops[i].invoke_time, history_.ops[i].invoke_line, i};
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<Operation> sorted;
+  sorted.reserve(order.size());
+  for (const Key& k : order) sorted.push_back(std::move(history_.ops[k.index]));
+  history_.ops = std::move(sorted);
   History out = std::move(history_);
   history_ = History{};
   history_.time_unit = out.time_unit;
