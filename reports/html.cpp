@@ -61,6 +61,7 @@ std::string facts_section(const History& h, const Verdict& v) {
   s += fact("started at", h.plan.started_at);
   s += fact("duration", seconds_text(h.end_ns));
   s += fact("members", join(h.members));
+  if (!h.workers.empty()) s += fact("workers", join(h.workers));
   s += fact("host", h.plan.host);
   s += fact("version", h.plan.version);
   s += fact("operations", std::to_string(v.workload.ok) + " ok, " + std::to_string(v.workload.fail) + " fail, " +
