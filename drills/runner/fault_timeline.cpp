@@ -130,6 +130,10 @@ std::optional<std::string> FaultTimeline::inject(std::size_t index) {
              {"fault_kind", std::string(plan::fault_kind_name(slot.spec.kind))},
              {"selector", slot.spec.target},
              {"targets", Json::array({*target})}};
+  // The effect may start as soon as the signal is sent, before it is
+  // confirmed (a router can see a refused connection first): checkers that
+  // judge causes start the fault here.
+  event["signal_t_ns"] = journal_.now_ns();
   if (slot.spec.kind == plan::FaultKind::pause) {
     const auto paused = processes.pause(*target, SteadyClock::now() + kKillDeadline);
     if (!paused.ok()) {

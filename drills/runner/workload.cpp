@@ -82,7 +82,11 @@ Workload::Attempt Workload::send(http::Client& http, const std::string& method,
         (!response.ok() && !response.maybe_sent);
     outcome.error = response.ok() ? "HTTP " + std::to_string(response.status) : response.error;
     if (!definite) {
+      // Not retried (it may have taken effect), but the next operation tries
+      // the next member: a member that stopped answering (paused, hung) must
+      // not hold every later operation of this client until it wakes up.
       outcome.result = "unknown";
+      at = (at + 1) % urls_.size();
       return outcome;
     }
     // Follow the leader hint if there is one, else try the next member.

@@ -10,7 +10,8 @@
 // certainly did nothing (connection refused, 421 not leader, 503 superseded)
 // is retried on the leader named in the answer or on the next member until the
 // operation's deadline. An answer that may have been applied (504, a timeout
-// after connecting) ends the operation as `unknown`. Only a put answered 200
+// after connecting) ends the operation as `unknown`, and the client's next
+// operation starts on the next member. Only a put answered 200
 // is `ok`, i.e. acknowledged.
 //
 // With spread_reads (the cluster's unsafe stale_reads mode), each get goes

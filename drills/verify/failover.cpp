@@ -39,7 +39,7 @@ SessionCalls ok_calls_by_session(const History& h) {
 // A fault on `worker` whose interval meets [from, to].
 bool fault_in_force(const History& h, const std::string& worker, std::int64_t from, std::int64_t to) {
   for (const Fault& f : h.faults) {
-    if (targets(f, worker) && f.inject_ns <= to && window_end(h, f) >= from) return true;
+    if (targets(f, worker) && f.start_ns <= to && window_end(h, f) >= from) return true;
   }
   return false;
 }
@@ -55,18 +55,37 @@ bool process_ended(const History& h, const std::string& worker, std::int64_t fro
   return false;
 }
 
+// An ok answer from the faulted worker that completed before the fault was
+// confirmed (t_f) was given before the fault took effect: it was in flight
+// when the signal went out. It neither recovers a session nor unpins it.
+bool before_effect(const Call& c, const std::string& worker, std::int64_t t_f) {
+  return c.result == OpResult::ok && c.worker == worker && c.complete_ns < t_f;
+}
+
 SessionFailover follow(const std::vector<const Call*>& ok, const std::vector<const Call*>& all,
-                       const std::string& worker, std::int64_t t_f) {
+                       const std::string& worker, std::int64_t t_s, std::int64_t t_f) {
   SessionFailover s;
-  for (const Call* c : all) s.called_after = s.called_after || c->invoke_ns >= t_f;
-  auto next = std::find_if(ok.begin(), ok.end(), [t_f](const Call* c) { return c->complete_ns >= t_f; });
+  // The session needs service from the fault's start, or from its first call
+  // after it if that came later: the time the session did not call at all is
+  // not failover time.
+  std::optional<std::int64_t> need;
+  for (const Call* c : all) {
+    s.called_after = s.called_after || c->invoke_ns >= t_s;
+    if (c->complete_ns >= t_s && !before_effect(*c, worker, t_f)) {
+      need = need ? std::min(*need, c->invoke_ns) : c->invoke_ns;
+    }
+  }
+  auto next = std::find_if(ok.begin(), ok.end(), [&](const Call* c) {
+    return c->complete_ns >= t_s && !before_effect(*c, worker, t_f);
+  });
   if (next == ok.end()) return s;
   const Call& c = **next;
   s.outcome = c.worker == worker ? FailoverOutcome::same_worker : FailoverOutcome::failed_over;
   s.recovered_ns = c.complete_ns;
   s.worker = c.worker;
   s.call = c.id;
-  s.ms = ms_between(t_f, c.complete_ns);
+  s.needed_ns = std::max(t_s, need.value_or(t_s));
+  s.ms = ms_between(s.needed_ns, c.complete_ns);
   return s;
 }
 
@@ -101,7 +120,7 @@ void count_calls(const History& h, FailoverStats& r) {
     }
     ++r.calls_lost;
     const bool in_window = std::any_of(h.faults.begin(), h.faults.end(), [&](const Fault& f) {
-      return c.invoke_ns <= window_end(h, f) && c.complete_ns >= f.inject_ns;
+      return c.invoke_ns <= window_end(h, f) && c.complete_ns >= f.start_ns;
     });
     ++(in_window ? r.lost_in_fault_window : r.lost_outside);
   }
@@ -161,13 +180,17 @@ FailoverStats measure_failover(const History& h) {
       if (!h.is_worker(worker)) continue;
       WorkerFault wf{f.index, f.kind, worker, f.inject_ns, f.heal_ns, {}, {}};
       for (const auto& [session, calls] : ok) {
-        // Pinned: the session's last ok call completed before t_f was served by W.
-        auto after = std::find_if(calls.begin(), calls.end(),
-                                  [&](const Call* c) { return c->complete_ns >= f.inject_ns; });
-        if (after == calls.begin() || (*(after - 1))->worker != worker) continue;
-        SessionFailover s = follow(calls, all.at(session), worker, f.inject_ns);
+        // Pinned: the session's last ok call before the fault was served by
+        // W: completed before the fault began (the signal, Fault::start_ns),
+        // or answered by W before the fault was confirmed.
+        const Call* last = nullptr;
+        for (const Call* c : calls) {
+          if (c->complete_ns < f.start_ns || before_effect(*c, worker, f.inject_ns)) last = c;
+        }
+        if (last == nullptr || last->worker != worker) continue;
+        SessionFailover s = follow(calls, all.at(session), worker, f.start_ns, f.inject_ns);
         s.session = session;
-        s.client = (*(after - 1))->client;
+        s.client = last->client;
         wf.sessions.push_back(std::move(s));
       }
       r.faults.push_back(std::move(wf));

@@ -37,8 +37,11 @@ struct SessionFailover {
   std::optional<std::int64_t> recovered_ns;  // completion of its first ok call at or after t_f
   std::string worker;                        // who served that call; empty when not recovered
   std::string call;                          // that call's id
-  bool called_after = false;                 // some call of the session was invoked at or after t_f
-  std::optional<double> ms;                  // recovered_ns - t_f
+  bool called_after = false;                 // some call of the session was invoked at or after t_s
+  // When the session first needed service after the fault: t_s, or the
+  // invocation of its first call after t_s if that came later.
+  std::int64_t needed_ns = 0;
+  std::optional<double> ms;                  // recovered_ns - needed_ns
 };
 
 // Figures over a set of pinned sessions: one fault, or the whole run.

@@ -185,6 +185,7 @@ History history_from(const std::vector<Json>& events) {
       f.confirmed = get_text(ev, "confirmed");
       f.term = get_int(ev, "term");
       f.inject_ns = t;
+      f.start_ns = std::min(t, get_int(ev, "signal_t_ns").value_or(t));
       h.faults.push_back(std::move(f));
     } else if (kind == "fault.heal") {
       const auto index = get_int(ev, "fault");

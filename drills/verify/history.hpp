@@ -62,7 +62,11 @@ struct Fault {
   std::string applied;
   std::string confirmed;
   std::optional<std::int64_t> term;  // the target's last known term
-  std::int64_t inject_ns = 0;
+  std::int64_t inject_ns = 0;           // when the effect was confirmed (t_f)
+  // When the signal was sent (`signal_t_ns`), else inject_ns: the effect may
+  // begin here, before it is confirmed, so causal judgements (failover) start
+  // from it.
+  std::int64_t start_ns = 0;
   std::optional<std::int64_t> heal_ns;  // none: never healed in the run
 };
 

@@ -4,10 +4,12 @@
 // Real processes, real SIGKILL/SIGSTOP, loopback only.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/cli_process.hpp"
 #include "tests/support/cluster_harness.hpp"
 
 namespace faultline::testing {
@@ -124,6 +126,20 @@ TEST(Routing, PinsSurviveAChangeOfCoordinatorLeader) {
     EXPECT_EQ(c.worker, worker) << session;
     EXPECT_TRUE(c.moved_from.is_null()) << session;
   }
+}
+
+TEST(WorkerConfig, BadConfigsExitTwoNamingTheFileAndField) {
+  const auto dir = scratch_dir("worker-config");
+  const auto missing = run_cli({"worker", "--config", (dir / "missing.json").string()}, 10s);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("missing.json: cannot read the worker config"), std::string::npos)
+      << missing.err;
+  const auto outside = dir / "outside.json";
+  std::ofstream(outside) << R"({"name":"w1","listen":"10.0.0.1:7000","coordinators":["http://127.0.0.1:1"]})";
+  const auto refused = run_cli({"worker", "--config", outside.string()}, 10s);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("$.listen must be a loopback address"), std::string::npos) << refused.err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

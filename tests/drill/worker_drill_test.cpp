@@ -87,6 +87,38 @@ TEST(WorkerFailoverDrill, PausedWorkerSessionsMoveOnlyAfterTheWorkerTimeout) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(LeaderPauseDrill, APausedLeaderIsReplacedAndRejoinsWithoutLosingWrites) {
+  const auto dir = scratch_dir("leader-pause");
+  Json plan = Json::parse(read_file(std::string(FAULTLINE_SOURCE_DIR) + "/drills/library/leader-kill.json"));
+  plan["name"] = "leader-pause";
+  plan["faults"] = Json::array(
+      {Json{{"kind", "pause"}, {"target", "leader"}, {"at_ms", 2500}, {"resume_after_ms", 1500}}});
+  const auto plan_file = dir / "leader-pause.json";
+  std::ofstream(plan_file) << plan.dump(2);
+  const auto result = run_cli({"run", plan_file.string(), "--out", (dir / "run").string()}, 150s);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto events = journal_events(dir / "run" / "journal.jsonl");
+  std::string paused;
+  bool healed = false;
+  for (const auto& e : events) {
+    if (e["kind"] == "fault.inject") {
+      EXPECT_EQ(e["fault_kind"], "pause");
+      EXPECT_NE(e["confirmed"].get<std::string>().find("state T"), std::string::npos) << e.dump();
+      paused = e["targets"][0].get<std::string>();
+    }
+    if (e["kind"] == "fault.heal") healed = true;
+    EXPECT_NE(e.value("kind", ""), "member.exit") << "a paused member must not exit";
+  }
+  EXPECT_EQ(paused.front(), 'c');
+  EXPECT_TRUE(healed);
+  // The others elected a new leader while it was stopped: RTO was measured.
+  const Json rto = check_of(events, "rto_ms");
+  ASSERT_TRUE(rto["measured"].is_number()) << rto.dump();
+  EXPECT_EQ(check_of(events, "rpo_writes")["measured"], 0);
+  EXPECT_EQ(check_of(events, "term_monotonic")["measured"], 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RunFolder, ANonEmptyFolderIsRefusedAndLeftAlone) {
   const auto dir = scratch_dir("run-folder");
   std::filesystem::create_directories(dir / "run");

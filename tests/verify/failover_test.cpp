@@ -184,6 +184,41 @@ TEST(Failover, MoveWithoutCauseIsDetectedAndListed) {
             "w2 (calls s1-3 at 410 ms, hop at 530 ms)");
 }
 
+TEST(Failover, AMoveBeforeTheKillIsConfirmedCountsFromTheSignal) {
+  // The runner sent SIGKILL to w1 at 500 ms but confirmed it (reaped it and
+  // wrote fault.inject, worker.exit) only at 540 ms; the router had already
+  // seen w1 refuse and moved s1 at 530 ms. The move has a cause, s1 was
+  // pinned to w1, and its failover counts from when it next needed service
+  // after the signal (the call invoked at 520 ms): 10 ms.
+  JournalBuilder b;
+  b.run_with({{"sessions_moved_without_cause", 0}, {"failover_ms", 100}})
+      .worker_start(0, "w1")
+      .worker_start(0, "w2")
+      .calls("s1", 100, 500, 100, 10, "w1")
+      .call("hop", "s1", 520, 530.0, "ok", "w2");
+  auto events = b.events();
+  JournalBuilder late;
+  late.fault_on(540, 0, "kill", "w1").worker_exit(540, "w1");
+  Json inject = late.events()[0];
+  inject["signal_t_ns"] = testing::ms_ns(500);
+  events.push_back(inject);
+  events.push_back(late.events()[1]);
+  const History h = history_from(events);
+  ASSERT_EQ(h.faults.size(), 1u);
+  EXPECT_EQ(h.faults[0].start_ns, testing::ms_ns(500));
+  EXPECT_EQ(h.faults[0].inject_ns, testing::ms_ns(540));
+  const FailoverStats f = measure_failover(h);
+  EXPECT_EQ(f.moves_without_cause, 0u);
+  ASSERT_EQ(f.faults.size(), 1u);
+  ASSERT_EQ(f.faults[0].sessions.size(), 1u);
+  ASSERT_TRUE(f.faults[0].sessions[0].ms.has_value());
+  EXPECT_DOUBLE_EQ(*f.faults[0].sessions[0].ms, 10.0);
+  EXPECT_TRUE(evaluate(h).pass);
+  // Without signal_t_ns (older journals) the same move has no cause.
+  events[events.size() - 2].erase("signal_t_ns");
+  EXPECT_EQ(measure_failover(history_from(events)).moves_without_cause, 1u);
+}
+
 TEST(Failover, MoveAfterTheWorkerExitedHasACause) {
   JournalBuilder b;
   // No fault was injected, but w1's process exited between the two calls.
@@ -268,7 +303,9 @@ TEST(Failover, MovingBackToARestartedWorkerHasNoCause) {
   EXPECT_EQ(f.moves[1].to, "w1");
   EXPECT_EQ(f.moves_without_cause, 1u);
   EXPECT_EQ(f.faults.at(0).sessions.at(0).outcome, FailoverOutcome::failed_over);
-  EXPECT_DOUBLE_EQ(*f.faults.at(0).sessions.at(0).ms, 110.0);
+  // s1 made no call from the kill until 1100 ms: failover counts from its
+  // first call after the fault (1100) to that call's success on w2 (1110).
+  EXPECT_DOUBLE_EQ(*f.faults.at(0).sessions.at(0).ms, 10.0);
 }
 
 TEST(History, ParsesCallsAndWorkerEvents) {
