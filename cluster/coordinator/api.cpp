@@ -17,13 +17,12 @@
 // Status codes a client can rely on: 421 not the leader (nothing was done; the
 // body names the leader if known), 503 the write was superseded (certainly not
 // applied), 504 not known to be committed by the deadline (outcome unknown).
-#include <signal.h>
-
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "cluster/coordinator/coordinator.hpp"
+#include "cluster/http/serve.hpp"
 
 namespace faultline::coordinator {
 
@@ -130,27 +129,10 @@ int run_coordinator(const std::string& config_file) {
     std::cerr << "faultline coordinator: " << error << "\n";
     return 2;
   }
-  // Block the stop signals in every thread, then wait for them here: no
-  // handler runs in a random thread, and shutdown is ordinary code.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   Coordinator coordinator(*config);
-  if (!coordinator.start(error)) {
-    std::cerr << "faultline coordinator " << config->name << ": " << error << "\n";
-    return 3;
-  }
-  std::cerr << "faultline coordinator " << config->name << " listening on " << config->host << ":"
-            << config->port << "\n";
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  std::cerr << "faultline coordinator " << config->name << ": stopping on signal "
-            << signal_number << "\n";
-  coordinator.stop();
-  return 0;
+  return http::serve_until_stop_signal(
+      "faultline coordinator " + config->name, config->host + ":" + std::to_string(config->port),
+      [&](std::string& why) { return coordinator.start(why); }, [&] { coordinator.stop(); });
 }
 
 }  // namespace faultline::coordinator

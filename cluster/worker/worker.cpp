@@ -1,7 +1,5 @@
 #include "cluster/worker/worker.hpp"
 
-#include <signal.h>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -9,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/http/client.hpp"
+#include "cluster/http/serve.hpp"
 
 namespace faultline::worker {
 
@@ -140,25 +139,10 @@ int run_worker(const std::string& config_file) {
     std::cerr << "faultline worker: " << error << "\n";
     return 2;
   }
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   Worker worker(*config);
-  if (!worker.start(error)) {
-    std::cerr << "faultline worker " << config->name << ": " << error << "\n";
-    return 3;
-  }
-  std::cerr << "faultline worker " << config->name << " listening on " << config->host << ":"
-            << config->port << "\n";
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  std::cerr << "faultline worker " << config->name << ": stopping on signal " << signal_number
-            << "\n";
-  worker.stop();
-  return 0;
+  return http::serve_until_stop_signal(
+      "faultline worker " + config->name, config->host + ":" + std::to_string(config->port),
+      [&](std::string& why) { return worker.start(why); }, [&] { worker.stop(); });
 }
 
 }  // namespace faultline::worker

@@ -17,17 +17,6 @@ using namespace std::chrono_literals;
 
 const std::string kPlan = std::string(FAULTLINE_SOURCE_DIR) + "/drills/library/leader-kill.json";
 
-std::vector<Json> journal_events(const std::filesystem::path& file) {
-  std::vector<Json> events;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto event = Json::parse(line, nullptr, false);
-    if (!event.is_discarded()) events.push_back(std::move(event));
-  }
-  return events;
-}
-
 bool journal_has(const std::filesystem::path& file, const std::string& kind) {
   for (const auto& e : journal_events(file)) {
     if (e.value("kind", "") == kind) return true;

@@ -16,17 +16,6 @@ using namespace std::chrono_literals;
 
 const std::string kPlan = std::string(FAULTLINE_SOURCE_DIR) + "/drills/library/worker-failover.json";
 
-std::vector<Json> journal_events(const std::filesystem::path& file) {
-  std::vector<Json> events;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto event = Json::parse(line, nullptr, false);
-    if (!event.is_discarded()) events.push_back(std::move(event));
-  }
-  return events;
-}
-
 Json check_of(const std::vector<Json>& events, const std::string& objective) {
   for (const auto& e : events) {
     if (e.value("kind", "") == "check" && e.value("objective", "") == objective) return e;

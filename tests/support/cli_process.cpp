@@ -127,4 +127,15 @@ CliResult run_cli(const std::vector<std::string>& args, std::chrono::millisecond
   return result;
 }
 
+std::vector<nlohmann::json> journal_events(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> events;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto event = nlohmann::json::parse(line, nullptr, false);
+    if (!event.is_discarded()) events.push_back(std::move(event));
+  }
+  return events;
+}
+
 }  // namespace faultline::testing

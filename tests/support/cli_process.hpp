@@ -4,6 +4,8 @@
 // Everything waits on a condition with a deadline; nothing sleeps blindly.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -54,5 +56,9 @@ bool process_alive(int pid, const std::string& expected_cmdline_part = "");
 std::filesystem::path scratch_dir(const std::string& name);
 
 std::string read_file(const std::filesystem::path& path);
+
+// Every parseable line of a run's journal.jsonl, in file order (a torn last
+// line is skipped).
+std::vector<nlohmann::json> journal_events(const std::filesystem::path& file);
 
 }  // namespace faultline::testing
