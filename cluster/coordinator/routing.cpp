@@ -128,6 +128,16 @@ http::Response Coordinator::handle_call(const http::Request& request) {
     return json_response(200, out.dump());
   };
 
+  // A worker that fails a call is dead until its next heartbeat; returns why.
+  auto failed = [this](const std::string& worker, const http::ClientResponse& response) {
+    {
+      std::lock_guard lock(routing_mu_);
+      if (auto it = workers_.find(worker); it != workers_.end()) it->second.dead = true;
+    }
+    return worker + " failed the call: " +
+           (response.ok() ? "HTTP " + std::to_string(response.status) : response.error);
+  };
+
   std::string cause;
   if (pinned) {
     bool known_dead = false;
@@ -144,10 +154,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
     if (!known_dead && pinned_url) {
       const auto response = client.request("POST", *pinned_url + "/api/call", request.body, call_timeout_ms);
       if (response.ok() && response.status == 200) return answer(*pinned, response, std::nullopt, "");
-      cause = *pinned + " failed the call: " +
-              (response.ok() ? "HTTP " + std::to_string(response.status) : response.error);
-      std::lock_guard lock(routing_mu_);
-      if (auto it = workers_.find(*pinned); it != workers_.end()) it->second.dead = true;
+      cause = failed(*pinned, response);
     } else if (!pinned_url) {
       cause = *pinned + " has no known address";
     }
@@ -185,15 +192,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
   if (response.ok() && response.status == 200) {
     return answer(*chosen, response, pinned, pinned ? cause : "");
   }
-  {
-    std::lock_guard lock(routing_mu_);
-    if (auto it = workers_.find(*chosen); it != workers_.end()) it->second.dead = true;
-  }
-  return json_response(502, Json{{"success", false},
-                                 {"error", *chosen + " failed the call: " +
-                                               (response.ok() ? "HTTP " + std::to_string(response.status)
-                                                              : response.error)}}
-                                .dump());
+  return json_response(502, Json{{"success", false}, {"error", failed(*chosen, response)}}.dump());
 }
 
 std::pair<std::size_t, std::size_t> Coordinator::worker_counts() {
