@@ -153,20 +153,23 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
                       " both led term " + std::to_string(s.term));
       }
     }
-    // Committed entries are immutable: compare with, then extend, the known prefix.
+    // Committed entries are immutable: compare with, then extend, what is
+    // known. A compacted log may start past the known entries; the slots in
+    // between stay unknown (index 0) until some member shows them.
     for (Index i = first_index(s); i <= s.commit; ++i) {
       const Entry* e = entry_at(s, i);
-      if (e == nullptr || i > committed_.size() + 1) break;  // a gap cannot extend the prefix
-      if (i <= committed_.size()) {
-        if (committed_[i - 1] != *e) {
-          out.push_back("committed entry changed: " + id(s.id) + " has " + describe(*e) +
-                        " at index " + std::to_string(i) + ", committed earlier as " +
-                        describe(committed_[i - 1]));
-          break;
-        }
-      } else {
-        committed_.push_back(*e);
-        commit_term_.push_back(s.term);
+      if (e == nullptr) break;
+      if (i > committed_.size()) {
+        committed_.resize(i);
+        commit_term_.resize(i, s.term);
+      }
+      Entry& known = committed_[i - 1];
+      if (known.index == 0) {
+        known = *e;
+      } else if (known != *e) {
+        out.push_back("committed entry changed: " + id(s.id) + " has " + describe(*e) + " at index " +
+                      std::to_string(i) + ", committed earlier as " + describe(known));
+        break;
       }
     }
     // s.commit covers these entries, so they were committed in s.term or
@@ -180,14 +183,17 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
   // Leader completeness, after the prefix absorbed this observation.
   for (const NodeSnapshot& s : nodes) {
     if (s.role != Role::leader || s.log.empty()) continue;
-    for (std::size_t k = 0; k < committed_.size(); ++k) {
+    // committed_[k] has index k + 1; entries below the log's first index
+    // were compacted into its snapshot. commit_term_ is non-decreasing, so
+    // starting past them skips no break below.
+    for (std::size_t k = first_index(s) - 1; k < committed_.size(); ++k) {
       const Entry& c = committed_[k];
       // Only entries committed by term s.term bind this leader. An entry's
       // own term says too little: an old-term entry may be committed only
       // later by a higher-term leader, while a stale leader elected without
       // it (legitimately) still leads. commit_term_ never decreases.
       if (commit_term_[k] > s.term) break;
-      if (c.index < first_index(s)) continue;  // compacted into its snapshot
+      if (c.index == 0) continue;  // not seen yet
       const Entry* e = entry_at(s, c.index);
       if (e == nullptr || *e != c) {
         out.push_back("leader completeness: " + id(s.id) + ", leader of term " +

@@ -56,6 +56,8 @@ class SafetyMonitor {
  public:
   std::vector<std::string> observe(std::span<const NodeSnapshot> nodes);
 
+  // Entry i - 1 is the one committed at index i, or has index 0 while no
+  // observation has shown it (it was compacted away first).
   const std::vector<Entry>& committed() const { return committed_; }
   // Total violations seen so far.
   std::size_t violation_count() const { return violations_; }
@@ -63,7 +65,7 @@ class SafetyMonitor {
  private:
   std::map<Term, NodeId> leader_of_term_;
   std::map<NodeId, NodeSnapshot> last_;  // last observation per member (log dropped)
-  std::vector<Entry> committed_;         // longest committed prefix seen
+  std::vector<Entry> committed_;         // committed entries seen, by index (index 0: unknown)
   // Per committed_ entry: an upper bound on the term in which it was
   // committed (the lowest term of a member seen with it committed),
   // non-decreasing along the log. Not the entry's own term, which can be lower.

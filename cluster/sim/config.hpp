@@ -16,6 +16,11 @@ struct LinkParams {
   std::int64_t delay_max_ms = 10;
   std::uint32_t drop_per_mille = 0;
   std::uint32_t duplicate_per_mille = 0;
+  // Each link is FIFO, like the TCP stream a real Raft transport uses: a
+  // message is never delivered before one sent earlier on the same link.
+  // Except this share of messages, whose delay is drawn on its own so it may
+  // overtake (1000: every message, independent delays).
+  std::uint32_t reorder_per_mille = 0;
   friend bool operator==(const LinkParams&, const LinkParams&) = default;
 };
 
@@ -35,6 +40,11 @@ struct SimConfig {
   LinkParams network{};
   // Client proposals per simulated second, sent to a member that is leader.
   std::int64_t client_ops_per_second = 20;
+
+  // Each member compacts its log into a snapshot once it has applied this
+  // many entries past its last one (0 = never); lagging members then catch
+  // up by InstallSnapshot, and logs stay short.
+  std::uint64_t compact_every = 64;
 
   // Full raft::SafetyMonitor observation every this many ms in which some
   // member changed (1 = every ms). The cheap applied-entry agreement check

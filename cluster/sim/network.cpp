@@ -7,7 +7,9 @@ namespace faultline::sim {
 
 namespace {
 bool chance(std::uint32_t per_mille, std::mt19937_64& rng) {
-  if (per_mille == 0) return false;  // no draw: a loss-free run spends no randomness here
+  // No draw at the extremes: a loss-free run spends no randomness here.
+  if (per_mille == 0) return false;
+  if (per_mille >= 1000) return true;
   return std::uniform_int_distribution<std::uint32_t>(0, 999)(rng) < per_mille;
 }
 }  // namespace
@@ -39,14 +41,33 @@ SendOutcome SimNetwork::send(raft::Message message, std::int64_t now_ms, std::mt
   if (!cut_.empty() && is_cut(message.from, message.to)) return SendOutcome::cut;
   if (chance(defaults_.drop_per_mille, rng)) return SendOutcome::dropped;
   const bool twice = chance(defaults_.duplicate_per_mille, rng);
-  // Never deliver in the same ms it was sent: the receiver acts on the next step.
-  const std::int64_t first = now_ms + std::max<std::int64_t>(1, draw_delay(message.from, message.to, rng));
-  if (twice) {
-    const std::int64_t second = now_ms + std::max<std::int64_t>(1, draw_delay(message.from, message.to, rng));
-    enqueue(second, raft::Message(message));
-  }
+  const std::int64_t first = due_ms(message.from, message.to, now_ms, rng);
+  if (twice) enqueue(due_ms(message.from, message.to, now_ms, rng), raft::Message(message));
   enqueue(first, std::move(message));
   return twice ? SendOutcome::duplicated : SendOutcome::queued;
+}
+
+std::int64_t& SimNetwork::link_tail(raft::NodeId from, raft::NodeId to) {
+  const std::size_t need = static_cast<std::size_t>(std::max(from, to)) + 1;
+  if (need > tails_dim_) {
+    std::vector<std::int64_t> grown(need * need, 0);
+    for (std::size_t f = 0; f < tails_dim_; ++f) {
+      for (std::size_t t = 0; t < tails_dim_; ++t) grown[f * need + t] = tails_[f * tails_dim_ + t];
+    }
+    tails_ = std::move(grown);
+    tails_dim_ = need;
+  }
+  return tails_[from * tails_dim_ + to];
+}
+
+std::int64_t SimNetwork::due_ms(raft::NodeId from, raft::NodeId to, std::int64_t now_ms, std::mt19937_64& rng) {
+  // Never deliver in the same ms it was sent: the receiver acts on the next step.
+  const std::int64_t due = now_ms + std::max<std::int64_t>(1, draw_delay(from, to, rng));
+  if (chance(defaults_.reorder_per_mille, rng)) return due;
+  std::int64_t& tail = link_tail(from, to);
+  // Equal due times deliver in send order, so FIFO needs no later ms.
+  tail = std::max(tail, due);
+  return tail;
 }
 
 void SimNetwork::enqueue(std::int64_t at_ms, raft::Message&& message) {

@@ -1,8 +1,10 @@
 // SimNetwork: the simulated network between members, in virtual time.
 //
-// Every message gets a delay drawn from its link's [min, max]; independent
-// delays reorder messages. A message may be dropped or duplicated (each copy
-// with its own delay). A cut directed link loses what is sent on it and what
+// Every message gets a delay drawn from its link's [min, max]. A link is
+// FIFO (delivery no earlier than the previous message's on that link) except
+// for the LinkParams::reorder_per_mille share of messages, which keep their
+// own delay and may overtake. A message may be dropped or duplicated (each
+// copy with its own delay). A cut directed link loses what is sent on it and what
 // was in flight on it when it is delivered. Decisions draw from the caller's
 // generator in send order, so a run is a function of its seed.
 //
@@ -53,10 +55,18 @@ class SimNetwork {
 
  private:
   std::int64_t draw_delay(raft::NodeId from, raft::NodeId to, std::mt19937_64& rng) const;
+  // When a message sent at now_ms on (from, to) is delivered: FIFO behind
+  // the link's last delivery unless this one may overtake.
+  std::int64_t due_ms(raft::NodeId from, raft::NodeId to, std::int64_t now_ms, std::mt19937_64& rng);
+  std::int64_t& link_tail(raft::NodeId from, raft::NodeId to);
 
   LinkParams defaults_;
   std::map<Link, std::pair<std::int64_t, std::int64_t>> link_delay_;  // per-link overrides
   std::set<Link> cut_;
+  // Per directed link, the latest delivery ms of a FIFO message: a flat
+  // square table indexed by (from, to), grown to the highest id seen.
+  std::vector<std::int64_t> tails_;
+  std::size_t tails_dim_ = 0;
   // The heap holds small keys; messages stay put in `slots_` (freed slots
   // are reused), so sifting moves no message bodies.
   struct InFlight {

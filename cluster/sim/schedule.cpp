@@ -83,6 +83,8 @@ std::string to_string(const Action& x) {
       return s + "drop " + ms(x.a);
     case ActionKind::duplicate:
       return s + "duplicate " + ms(x.a);
+    case ActionKind::reorder:
+      return s + "reorder " + ms(x.a);
     case ActionKind::delay:
       return s + "delay " + ms(x.a) + " " + ms(x.b);
     case ActionKind::slow:
@@ -179,8 +181,8 @@ ParsedSchedule parse_schedule(std::string_view text, SimConfig base) {
       a.kind = ActionKind::isolate_leader;
     } else if (verb == "heal" && n == 0) {
       a.kind = ActionKind::heal;
-    } else if ((verb == "drop" || verb == "duplicate") && n == 1) {
-      a.kind = verb == "drop" ? ActionKind::drop : ActionKind::duplicate;
+    } else if ((verb == "drop" || verb == "duplicate" || verb == "reorder") && n == 1) {
+      a.kind = verb == "drop" ? ActionKind::drop : verb == "duplicate" ? ActionKind::duplicate : ActionKind::reorder;
       auto v = int_at(0);
       ok = v && *v >= 0 && *v <= 1000;
       if (ok) a.a = *v;

@@ -9,6 +9,8 @@
 //   at <ms> heal                       no links cut
 //   at <ms> drop <per-mille>           message loss on every link
 //   at <ms> duplicate <per-mille>      message duplication on every link
+//   at <ms> reorder <per-mille>        messages that may overtake earlier ones on their link
+//                                      (links are FIFO otherwise, as over TCP)
 //   at <ms> delay <min> <max>          one-way delay range (ms) of every link
 //   at <ms> slow <member> <min> <max>  delay range of the links to and from a member
 //   at <ms> drift <member> <ppm>       the member's clock runs at rate 1 + ppm/1e6
@@ -40,6 +42,7 @@ enum class ActionKind {
   heal,
   drop,
   duplicate,
+  reorder,
   delay,
   slow,
   drift

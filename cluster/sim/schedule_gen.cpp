@@ -74,8 +74,15 @@ Schedule generate_schedule(std::uint64_t seed, std::size_t members, std::int64_t
         a.a = pick(0, 300);
         break;
       case 11:
-        a.kind = ActionKind::duplicate;
-        a.a = pick(0, 100);
+        // Duplication and reordering: both break the FIFO links a real
+        // transport gives, which the replication path must tolerate.
+        if (pick(0, 1) == 0) {
+          a.kind = ActionKind::duplicate;
+          a.a = pick(0, 100);
+        } else {
+          a.kind = ActionKind::reorder;
+          a.a = pick(0, 1000);
+        }
         break;
       case 12:
         a.kind = ActionKind::slow;

@@ -14,6 +14,17 @@ namespace faultline::sim {
 
 namespace {
 
+constexpr std::uint64_t kEmptyStateHash = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+
+// The state after applying `e` to a state machine in state `h`.
+std::uint64_t apply_hash(std::uint64_t h, const raft::Entry& e) {
+  constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+  h = (h ^ e.term) * kPrime;
+  h = (h ^ e.index) * kPrime;
+  for (char c : e.command) h = (h ^ static_cast<unsigned char>(c)) * kPrime;
+  return h;
+}
+
 struct Member {
   raft::NodeId id = 0;
   SimStorage storage;
@@ -25,6 +36,10 @@ struct Member {
   std::int64_t base_local = 0;
   raft::Role role = raft::Role::follower;
   raft::Term term = 0;
+  // The member's state machine: a hash chain over the entries it applied
+  // (through sm_index), rebuilt from snapshots; its snapshots carry it.
+  raft::Index sm_index = 0;
+  std::uint64_t sm_hash = kEmptyStateHash;
 };
 
 std::string describe(const raft::Message& m) {
@@ -105,6 +120,7 @@ class Simulation {
 
   void start(Member& m) {
     store::Recovered rec = m.storage.load();
+    raft::Snapshot snapshot = rec.snapshot.value_or(raft::Snapshot{});
     raft::Config c;
     c.id = m.id;
     c.members = ids_;
@@ -116,11 +132,16 @@ class Simulation {
     c.check_quorum = config_.check_quorum;
     c.pre_vote = config_.pre_vote;
     c.planted_bug = config_.planted_bug;
-    if (auto error = raft::validate(c, rec.log)) {
+    if (auto error = raft::validate(c, snapshot, rec.log)) {
       violation("member " + std::to_string(m.id) + " cannot restart: " + *error);
       return;
     }
-    m.node = std::make_unique<raft::Node>(std::move(c), rec.hard, std::move(rec.log), local(m));
+    // The state machine comes back from the snapshot; the node re-delivers
+    // the committed entries after it.
+    m.sm_index = snapshot.index;
+    m.sm_hash = snapshot.index == 0 ? kEmptyStateHash : std::stoull(snapshot.data);
+    m.node = std::make_unique<raft::Node>(std::move(c), rec.hard, std::move(snapshot), std::move(rec.log),
+                                          local(m));
     m.role = m.node->role();
     m.term = m.node->term();
     dirty_ = true;
@@ -181,10 +202,12 @@ class Simulation {
         break;
       case ActionKind::drop:
       case ActionKind::duplicate:
+      case ActionKind::reorder:
       case ActionKind::delay: {
         LinkParams p = network_.defaults();
         if (a.kind == ActionKind::drop) p.drop_per_mille = static_cast<std::uint32_t>(a.a);
         if (a.kind == ActionKind::duplicate) p.duplicate_per_mille = static_cast<std::uint32_t>(a.a);
+        if (a.kind == ActionKind::reorder) p.reorder_per_mille = static_cast<std::uint32_t>(a.a);
         if (a.kind == ActionKind::delay) p.delay_min_ms = a.a, p.delay_max_ms = a.b;
         network_.set_defaults(p);
         break;
@@ -257,8 +280,10 @@ class Simulation {
         violation("member " + std::to_string(m.id) + " storage error: " + *error);
         return;
       }
+      if (ready.snapshot) install_snapshot(m, *ready.snapshot);
       for (raft::Message& msg : ready.messages) send(std::move(msg));
       for (const raft::Entry& e : ready.committed) check_apply(m, e);
+      maybe_compact(m);
     }
     if (!m.node) return;
     if (m.node->role() != m.role || m.node->term() != m.term) {
@@ -301,16 +326,51 @@ class Simulation {
   }
 
   // State machine safety on every apply, cheaper than a full observation:
-  // whatever any member applies at an index, every member applies there.
-  void check_apply(const Member& m, const raft::Entry& e) {
+  // whatever any member applies at an index, every member applies there, in
+  // index order.
+  void check_apply(Member& m, const raft::Entry& e) {
+    if (e.index != m.sm_index + 1) {
+      violation("member " + std::to_string(m.id) + " applied index " + std::to_string(e.index) +
+                " after index " + std::to_string(m.sm_index));
+    }
+    m.sm_index = e.index;
+    m.sm_hash = apply_hash(m.sm_hash, e);
     if (e.index == applied_.size() + 1) {
       applied_.push_back(e);
+      state_hash_.push_back(m.sm_hash);
     } else if (e.index <= applied_.size() && applied_[e.index - 1] != e) {
       const raft::Entry& first = applied_[e.index - 1];
       violation("state machine safety: member " + std::to_string(m.id) + " applied (term " +
                 std::to_string(e.term) + ", '" + e.command + "') at index " + std::to_string(e.index) +
                 ", another member applied (term " + std::to_string(first.term) + ", '" + first.command + "')");
     }
+  }
+
+  // A leader's snapshot replaced the member's state machine: it must be the
+  // state every member reached by applying the same entries.
+  void install_snapshot(Member& m, const raft::Snapshot& snap) {
+    m.sm_index = snap.index;
+    m.sm_hash = std::stoull(snap.data);
+    log("member " + std::to_string(m.id) + " installed snapshot " + std::to_string(snap.index) + "/" +
+        std::to_string(snap.term));
+    if (snap.index <= state_hash_.size() && state_hash_[snap.index - 1] != m.sm_hash) {
+      violation("state machine safety: member " + std::to_string(m.id) + " installed a snapshot at index " +
+                std::to_string(snap.index) + " whose state differs from applying the committed entries");
+    }
+  }
+
+  // Log compaction as a real driver does it: once config.compact_every
+  // entries are applied past the snapshot, snapshot the state machine.
+  void maybe_compact(Member& m) {
+    if (config_.compact_every == 0 || !m.node) return;
+    if (m.sm_index < m.node->snapshot_index() + config_.compact_every) return;
+    std::string data = std::to_string(m.sm_hash);
+    if (!m.node->compact(m.sm_index, data)) return;
+    if (auto error = m.storage.save_snapshot(m.node->snapshot_index(), m.node->snapshot_term(), data)) {
+      violation("member " + std::to_string(m.id) + " storage error: " + *error);
+      return;
+    }
+    if (config_.log_messages) log("member " + std::to_string(m.id) + " compacted through " + std::to_string(m.sm_index));
   }
 
   void check() {
@@ -343,6 +403,7 @@ class Simulation {
   raft::Ready ready_;                          // drive() scratch
   std::vector<Member*> leaders_;               // client_ops scratch
   std::vector<raft::Entry> applied_;  // first entry applied at each index, by any member
+  std::vector<std::uint64_t> state_hash_;  // the state machine after applied_[0..i]
   SimResult result_;
   std::int64_t now_ = 0;
   std::int64_t last_check_ = -1'000'000;

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   const int runs = argc > 3 ? std::stoi(argv[3]) : 3;
   double simulated = 0;
   std::uint64_t committed = 0;
+  std::uint64_t messages = 0;
   const auto start = std::chrono::steady_clock::now();
   // CPU time too: on a shared machine the wall clock also counts the time
   // other processes held this core, the CPU time does not.
@@ -37,12 +38,13 @@ int main(int argc, char** argv) {
     }
     simulated += static_cast<double>(r.stats.simulated_ms) / 1000.0;
     committed += r.stats.committed;
+    messages += r.stats.messages_sent;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   std::printf("sim_bench: 5 members, 1000 ops/s, check every %lld ms: %.0f simulated s in %.2f wall s = %.0fx "
-              "(CPU %.2f s = %.0fx; %llu entries committed)\n",
+              "(CPU %.2f s = %.0fx; %llu entries committed, %.1f messages per simulated ms)\n",
               static_cast<long long>(check_every), simulated, wall, simulated / wall, cpu, simulated / cpu,
-              static_cast<unsigned long long>(committed));
+              static_cast<unsigned long long>(committed), static_cast<double>(messages) / (simulated * 1000.0));
   return 0;
 }

@@ -1,6 +1,8 @@
 // SimNetwork's queue: delivery order by (due ms, send order), cut links.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cluster/sim/network.hpp"
 
 namespace faultline::sim {
@@ -45,8 +47,42 @@ TEST(SimNetwork, SameDelayDeliversInSendOrderAcrossManySends) {
   EXPECT_EQ(lost, 0u);
 }
 
+TEST(SimNetwork, LinksAreFifoUnlessReorderingIsOn) {
+  SimNetwork net(LinkParams{});  // 1-10 ms, FIFO
+  std::mt19937_64 rng(11);
+  for (raft::Term t = 1; t <= 300; ++t) {
+    net.send(message(1, 2, t), static_cast<std::int64_t>(t / 3), rng);
+    net.send(message(3, 2, 1000 + t), static_cast<std::int64_t>(t / 3), rng);
+  }
+  std::uint64_t lost = 0;
+  std::vector<raft::Message> out;
+  std::vector<raft::Term> from_1;
+  std::vector<raft::Term> from_3;
+  for (std::int64_t now = 0; now <= 200; ++now) {
+    net.deliver_due(now, lost, out);
+    for (const raft::Message& m : out) (m.from == 1 ? from_1 : from_3).push_back(m.term);
+  }
+  ASSERT_EQ(from_1.size(), 300u);
+  EXPECT_TRUE(std::is_sorted(from_1.begin(), from_1.end()));
+  EXPECT_TRUE(std::is_sorted(from_3.begin(), from_3.end()));
+
+  LinkParams free;
+  free.reorder_per_mille = 1000;
+  SimNetwork loose(free);
+  for (raft::Term t = 1; t <= 300; ++t) loose.send(message(1, 2, t), static_cast<std::int64_t>(t / 3), rng);
+  std::vector<raft::Term> got;
+  for (std::int64_t now = 0; now <= 200; ++now) {
+    loose.deliver_due(now, lost, out);
+    for (const raft::Message& m : out) got.push_back(m.term);
+  }
+  ASSERT_EQ(got.size(), 300u);
+  EXPECT_FALSE(std::is_sorted(got.begin(), got.end()));  // 300 independent 1-10 ms delays overtake
+}
+
 TEST(SimNetwork, RandomDelaysDeliverByDueTimeThenSendOrder) {
-  SimNetwork net(LinkParams{});  // 1-10 ms
+  LinkParams free;  // 1-10 ms
+  free.reorder_per_mille = 1000;  // every message keeps its own delay
+  SimNetwork net(free);
   std::mt19937_64 rng(7);
   for (raft::Term t = 1; t <= 200; ++t) net.send(message(1, 2, t), static_cast<std::int64_t>(t % 5), rng);
   std::uint64_t lost = 0;

@@ -72,5 +72,51 @@ TEST(SimStorage, HardStateIsDurableAtOnce) {
   EXPECT_EQ(s.load().hard.term, 7u);
 }
 
+TEST(SimStorage, SnapshotDropsCoveredEntriesAndSurvivesACrash) {
+  SimStorage s;
+  ASSERT_FALSE(s.append(entries(1, 6, 1)));
+  ASSERT_FALSE(s.sync());
+  ASSERT_FALSE(s.append(entries(7, 8, 1)));  // not synced
+  ASSERT_FALSE(s.save_snapshot(4, 1, "state@4"));
+  store::Recovered r = s.load();
+  ASSERT_TRUE(r.snapshot);
+  EXPECT_EQ(r.snapshot->index, 4u);
+  EXPECT_EQ(r.log, entries(5, 8, 1));
+  s.crash();
+  r = s.load();
+  EXPECT_EQ(r.snapshot->data, "state@4");  // durable on return
+  EXPECT_EQ(r.log, entries(5, 6, 1));      // the unsynced tail is gone
+  // The log continues the snapshot: index 5 is the next after a truncate to it.
+  ASSERT_FALSE(s.truncate_from(5));
+  EXPECT_TRUE(s.append(entries(6, 6, 2)));
+  ASSERT_FALSE(s.append(entries(5, 5, 2)));
+  EXPECT_EQ(s.load().log, entries(5, 5, 2));
+  EXPECT_TRUE(s.save_snapshot(3, 1, "older"));  // not past the saved one
+}
+
+TEST(SimStorage, SnapshotThatDisagreesWithTheLogDropsItAll) {
+  SimStorage s;
+  ASSERT_FALSE(s.append(entries(1, 5, 1)));
+  ASSERT_FALSE(s.sync());
+  ASSERT_FALSE(s.truncate_from(3));  // unsynced: a crash would bring 3..5 back
+  ASSERT_FALSE(s.save_snapshot(4, 2, "leader's"));  // term 2 at index 4: another history
+  EXPECT_TRUE(s.load().log.empty());
+  s.crash();
+  EXPECT_TRUE(s.load().log.empty());
+  EXPECT_EQ(s.load().snapshot->index, 4u);
+}
+
+TEST(SimStorage, SnapshotKeepsAnUnsyncedTruncateUndoable) {
+  SimStorage s;
+  ASSERT_FALSE(s.append(entries(1, 6, 1)));
+  ASSERT_FALSE(s.sync());
+  ASSERT_FALSE(s.truncate_from(5));
+  ASSERT_FALSE(s.append(entries(5, 5, 2)));
+  ASSERT_FALSE(s.save_snapshot(2, 1, "s"));
+  EXPECT_EQ(s.load().log.size(), 3u);  // 3, 4, and the new 5
+  s.crash();
+  EXPECT_EQ(s.load().log, entries(3, 6, 1));  // the durable 5 and 6 come back
+}
+
 }  // namespace
 }  // namespace faultline::sim
