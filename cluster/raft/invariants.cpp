@@ -44,6 +44,16 @@ bool logs_consistent(std::span<const NodeSnapshot> nodes) {
 
 }  // namespace
 
+void SafetyMonitor::forget_through(Index upto) {
+  if (upto <= base_) return;
+  const auto drop = static_cast<std::size_t>(std::min<Index>(upto - base_, committed_.size()));
+  committed_.erase(committed_.begin(), committed_.begin() + static_cast<std::ptrdiff_t>(drop));
+  commit_term_.erase(commit_term_.begin(), commit_term_.begin() + static_cast<std::ptrdiff_t>(drop));
+  // Past the known entries: the indexes up to upto are simply never seen.
+  base_ = upto;
+  if (committed_.empty()) commit_term_.clear();
+}
+
 NodeSnapshot snapshot_of(const Node& node) {
   return NodeSnapshot{node.id(), node.role(), node.term(), node.commit_index(), node.log()};
 }
@@ -156,14 +166,15 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
     // Committed entries are immutable: compare with, then extend, what is
     // known. A compacted log may start past the known entries; the slots in
     // between stay unknown (index 0) until some member shows them.
-    for (Index i = first_index(s); i <= s.commit; ++i) {
+    for (Index i = std::max(first_index(s), base_ + 1); i <= s.commit; ++i) {
       const Entry* e = entry_at(s, i);
       if (e == nullptr) break;
-      if (i > committed_.size()) {
-        committed_.resize(i);
-        commit_term_.resize(i, s.term);
+      const std::size_t at = static_cast<std::size_t>(i - base_ - 1);
+      if (at >= committed_.size()) {
+        committed_.resize(at + 1);
+        commit_term_.resize(at + 1, s.term);
       }
-      Entry& known = committed_[i - 1];
+      Entry& known = committed_[at];
       if (known.index == 0) {
         known = *e;
       } else if (known != *e) {
@@ -175,7 +186,8 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
     // s.commit covers these entries, so they were committed in s.term or
     // earlier (a member learns of a commit in its own term and terms only
     // grow); every entry before a committed one was committed no later.
-    const std::size_t covered = std::min<std::size_t>(s.commit, commit_term_.size());
+    const std::size_t covered =
+        s.commit <= base_ ? 0 : std::min<std::size_t>(static_cast<std::size_t>(s.commit - base_), commit_term_.size());
     for (std::size_t k = covered; k > 0 && commit_term_[k - 1] > s.term; --k) {
       commit_term_[k - 1] = s.term;
     }
@@ -183,10 +195,11 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
   // Leader completeness, after the prefix absorbed this observation.
   for (const NodeSnapshot& s : nodes) {
     if (s.role != Role::leader || s.log.empty()) continue;
-    // committed_[k] has index k + 1; entries below the log's first index
-    // were compacted into its snapshot. commit_term_ is non-decreasing, so
-    // starting past them skips no break below.
-    for (std::size_t k = first_index(s) - 1; k < committed_.size(); ++k) {
+    // committed_[k] has index base_ + k + 1; entries below the log's first
+    // index were compacted into its snapshot. commit_term_ is non-decreasing,
+    // so starting past them skips no break below.
+    for (std::size_t k = static_cast<std::size_t>(std::max(first_index(s), base_ + 1) - base_ - 1);
+         k < committed_.size(); ++k) {
       const Entry& c = committed_[k];
       // Only entries committed by term s.term bind this leader. An entry's
       // own term says too little: an old-term entry may be committed only

@@ -56,15 +56,23 @@ class SafetyMonitor {
  public:
   std::vector<std::string> observe(std::span<const NodeSnapshot> nodes);
 
-  // Entry i - 1 is the one committed at index i, or has index 0 while no
-  // observation has shown it (it was compacted away first).
+  // Entry k is the one committed at index committed_base() + k + 1, or has
+  // index 0 while no observation has shown it (it was compacted away first).
   const std::vector<Entry>& committed() const { return committed_; }
+  Index committed_base() const { return base_; }
+  // The driver promises that no log observed from now on holds an entry at
+  // or below `upto` (every member's durable snapshot covers it), so the
+  // monitor can drop what it keeps of them: memory stays bounded in a long
+  // run with compaction. The checks lose nothing: they only ever compare
+  // entries that some observed log holds.
+  void forget_through(Index upto);
   // Total violations seen so far.
   std::size_t violation_count() const { return violations_; }
 
  private:
   std::map<Term, NodeId> leader_of_term_;
   std::map<NodeId, NodeSnapshot> last_;  // last observation per member (log dropped)
+  Index base_ = 0;                       // committed_[0] has index base_ + 1
   std::vector<Entry> committed_;         // committed entries seen, by index (index 0: unknown)
   // Per committed_ entry: an upper bound on the term in which it was
   // committed (the lowest term of a member seen with it committed),

@@ -85,6 +85,7 @@ Node::Node(Config config, HardState hard, Snapshot snapshot, std::vector<Entry> 
   commit_ = std::clamp(hard.commit, snapshot_.index, last_index());
   applied_ = snapshot_.index;
   emitted_hard_ = hard;
+  unsaved_from_ = last_index() + 1;  // the recovered log is durable
   role_since_ms_ = now_ms;
   for (NodeId member : config_.members) {
     if (member != config_.id) progress_.add(member);
@@ -95,7 +96,8 @@ Node::Node(Config config, HardState hard, Snapshot snapshot, std::vector<Entry> 
 void Node::reset_election_timer(std::int64_t now_ms) {
   std::uniform_int_distribution<std::int64_t> dist(config_.election_timeout_min_ms,
                                                    config_.election_timeout_max_ms);
-  election_deadline_ms_ = now_ms + dist(rng_);
+  election_timeout_ms_ = dist(rng_);
+  election_deadline_ms_ = now_ms + election_timeout_ms_;
 }
 
 void Node::tick(std::int64_t now_ms) {
@@ -186,15 +188,16 @@ void Node::truncate_log(Index from) {
   // The base is committed; nothing at or below it is ever truncated.
   if (from <= snapshot_.index || from > last_index()) return;
   log_.resize(from - snapshot_.index - 1);
-  // Entries not yet handed out at or past `from` are superseded; the driver
-  // truncates its durable copy first, then appends what is left pending.
-  std::erase_if(pending_append_, [from](const Entry& e) { return e.index >= from; });
+  // Entries not yet handed out at or past `from` are superseded, and what is
+  // appended from `from` on is new; the driver truncates its durable copy
+  // first, then appends what is left pending.
+  unsaved_from_ = std::min(unsaved_from_, from);
   pending_truncate_from_ = pending_truncate_from_ ? std::min(*pending_truncate_from_, from) : from;
 }
 
 void Node::append_log(Entry entry) {
-  log_.push_back(entry);
-  pending_append_.push_back(std::move(entry));
+  // One copy: the next Ready copies the unsaved tail out of log_.
+  log_.push_back(std::move(entry));
 }
 
 void Node::step(const Message& m, std::int64_t now_ms) {
@@ -251,10 +254,10 @@ void Node::step(const Message& m, std::int64_t now_ms) {
 }
 
 bool Node::has_ready() const {
-  return HardState{term_, voted_for_, commit_} != emitted_hard_ || pending_snapshot_ ||
-         pending_truncate_from_ ||
-         !pending_append_.empty() || !pending_messages_.empty() || applied_ < commit_ ||
-         !ready_reads_.empty();
+  // The cheap and most often true tests first.
+  return !pending_messages_.empty() || unsaved_from_ <= last_index() || applied_ < commit_ ||
+         term_ != emitted_hard_.term || voted_for_ != emitted_hard_.voted_for || commit_ != emitted_hard_.commit ||
+         pending_snapshot_ || pending_truncate_from_ || !ready_reads_.empty();
 }
 
 Ready Node::take_ready() {
@@ -275,7 +278,11 @@ void Node::take_ready(Ready& out) {
   // Swap rather than move: the pending vectors inherit the (cleared)
   // capacity of the caller's previous Ready.
   out.append.clear();
-  out.append.swap(pending_append_);
+  if (unsaved_from_ <= last_index()) {
+    const auto first = log_.begin() + static_cast<std::ptrdiff_t>(unsaved_from_ - snapshot_.index - 1);
+    out.append.assign(first, log_.end());
+  }
+  unsaved_from_ = last_index() + 1;
   out.messages.clear();
   out.messages.swap(pending_messages_);
   out.committed.clear();
@@ -284,6 +291,12 @@ void Node::take_ready(Ready& out) {
   applied_ = commit_;
   out.reads.clear();
   out.reads.swap(ready_reads_);
+}
+
+void Node::recycle(std::vector<Entry>&& buffer) {
+  if (buffer.capacity() == 0 || spare_entries_.size() >= kMaxSpareEntryBuffers) return;
+  buffer.clear();
+  spare_entries_.push_back(std::move(buffer));
 }
 
 std::int64_t Node::next_tick_ms() const {

@@ -101,6 +101,11 @@ class Node {
   // capacity to the node, so steady-state Readies allocate nothing.
   void take_ready(Ready& out);
   bool has_ready() const;
+  // Buffer lending, as with take_ready(Ready&): a driver done with a
+  // delivered AppendRequest may hand its `entries` vector back to the node
+  // that sent it, which reuses the capacity for a later append instead of
+  // allocating. Optional; the node keeps a bounded number.
+  void recycle(std::vector<Entry>&& buffer);
   // The earliest local time (ms) at which tick() can change anything, given
   // no step() or other call before it: the election deadline, or on a leader
   // the heartbeat, leadership-transfer and quorum-check deadlines. A driver
@@ -241,6 +246,7 @@ class Node {
 
   // Timers and randomness.
   std::mt19937_64 rng_;
+  std::int64_t election_timeout_ms_ = 0;  // drawn by reset_election_timer
   std::int64_t election_deadline_ms_ = 0;
   std::int64_t heartbeat_deadline_ms_ = 0;
 
@@ -262,7 +268,9 @@ class Node {
   // Work not yet handed out by take_ready().
   HardState emitted_hard_;  // the last hard state handed out (or recovered)
   std::optional<Index> pending_truncate_from_;
-  std::vector<Entry> pending_append_;
+  static constexpr std::size_t kMaxSpareEntryBuffers = 64;
+  std::vector<std::vector<Entry>> spare_entries_;  // recycle(): capacity for send_batch
+  Index unsaved_from_ = 1;  // log entries from here on are not handed out for appending yet
   std::vector<Message> pending_messages_;
   std::optional<Snapshot> pending_snapshot_;  // installed from a leader, not yet handed out
   Index applied_ = 0;  // committed entries handed out so far

@@ -49,14 +49,24 @@ void Node::send_append(NodeId to) {
 }
 
 void Node::send_batch(NodeId to, Progress& p, bool with_entries) {
-  AppendRequest req;
+  // Built in place in the outgoing queue: an append carries a vector, and
+  // moving it through a MessageBody by value costs more than the Raft logic.
+  Message& out = pending_messages_.emplace_back();
+  out.from = config_.id;
+  out.to = to;
+  out.term = term_;
+  AppendRequest& req = out.body.emplace<AppendRequest>();
   req.prev_index = p.next - 1;
   req.prev_term = term_at(req.prev_index);
   if (with_entries) {
     const Index end =
         std::min<Index>(last_index(), req.prev_index + config_.max_entries_per_append);
     if (end >= p.next) {
-      // One exact allocation per batch; the range is contiguous in log_.
+      // The range is contiguous in log_; a recycled buffer saves the allocation.
+      if (!spare_entries_.empty()) {
+        req.entries = std::move(spare_entries_.back());
+        spare_entries_.pop_back();
+      }
       const auto first = log_.begin() + static_cast<std::ptrdiff_t>(p.next - snapshot_.index - 1);
       req.entries.assign(first, first + static_cast<std::ptrdiff_t>(end - p.next + 1));
     }
@@ -64,7 +74,6 @@ void Node::send_batch(NodeId to, Progress& p, bool with_entries) {
   }
   req.leader_commit = commit_;
   req.read_seq = read_seq_;
-  send(to, std::move(req));
 }
 
 void Node::broadcast_append() {
@@ -81,7 +90,10 @@ bool Node::follow_leader(NodeId from, std::int64_t now_ms) {
   pre_candidate_ = false;
   pre_votes_.clear();
   leader_contact_ms_ = now_ms;
-  reset_election_timer(now_ms);
+  // The timeout drawn when this term or role began, not a fresh draw: the
+  // spread between members is what breaks split votes, and it is there
+  // already (as etcd does; a draw per append was a measurable cost).
+  election_deadline_ms_ = now_ms + election_timeout_ms_;
   return true;
 }
 
@@ -150,10 +162,11 @@ void Node::handle_append_response(const Message& m, const AppendResponse& resp,
   confirm_reads();
   if (resp.success) {
     const Index match = std::min(resp.match_index, last_index());
-    if (match > p.match) p.match = match;
+    const bool advanced = match > p.match;
+    if (advanced) p.match = match;
     p.next = std::max(p.next, p.match + 1);
     p.replicating = true;
-    maybe_advance_commit();
+    if (advanced) maybe_advance_commit();  // no new match, no new commit
     maybe_send_timeout_now(m.from);
   } else {
     p.replicating = false;
@@ -164,9 +177,11 @@ void Node::handle_append_response(const Message& m, const AppendResponse& resp,
 }
 
 void Node::maybe_advance_commit() {
-  // The highest index a quorum holds is the quorum-th largest of the
-  // followers' match indexes and the leader's own last index: every entry up
-  // to it is replicated on a majority, and nothing above it is.
+  // The highest index a quorum holds: the largest of the members' match
+  // indexes (the leader's own is its last index) that at least a quorum of
+  // them reach. Every entry up to it is replicated on a majority, and
+  // nothing above it is. A handful of members: a branch-free count per
+  // candidate beats sorting, whose data-dependent branches mispredict.
   std::array<Index, 16> small;  // no zeroing: the first n are written below
   std::vector<Index> large;
   const std::size_t n = progress_.size() + 1;
@@ -178,9 +193,14 @@ void Node::maybe_advance_commit() {
   matches[0] = last_index();
   std::size_t k = 1;
   for (const auto& [member, progress] : progress_) matches[k++] = progress.match;
-  Index* nth = matches + (quorum() - 1);
-  std::nth_element(matches, nth, matches + n, std::greater<Index>());
-  const Index replicated = std::min(*nth, last_index());
+  const std::size_t need = quorum();
+  Index best = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t reach = 0;
+    for (std::size_t j = 0; j < n; ++j) reach += matches[j] >= matches[i] ? 1 : 0;
+    if (reach >= need && matches[i] > best) best = matches[i];
+  }
+  const Index replicated = std::min(best, last_index());
   if (replicated <= commit_) return;
   // Figure 8: an entry of an older term is committed only indirectly, by
   // committing a later entry of the current term. Terms never fall along the

@@ -15,6 +15,7 @@ bool Node::compact(Index upto, std::string snapshot_data) {
   const Term term = term_at(upto);
   log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(upto - snapshot_.index));
   snapshot_ = Snapshot{upto, term, std::move(snapshot_data)};
+  unsaved_from_ = std::max(unsaved_from_, upto + 1);  // the driver's snapshot holds the rest
   return true;
 }
 
@@ -42,7 +43,7 @@ void Node::handle_install_snapshot(const Message& m, const InstallSnapshot& req,
   const bool keep_suffix = index <= last_index() && term_at(index) == req.last_included_term;
   if (keep_suffix) {
     log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(index - snapshot_.index));
-    std::erase_if(pending_append_, [index](const Entry& e) { return e.index <= index; });
+    unsaved_from_ = std::max(unsaved_from_, index + 1);  // what is at or below it goes with the snapshot
     // Durable entries past the base that an earlier truncation superseded are
     // still dropped; those below it go with the snapshot.
     if (pending_truncate_from_) {
@@ -50,7 +51,7 @@ void Node::handle_install_snapshot(const Message& m, const InstallSnapshot& req,
     }
   } else {
     log_.clear();
-    pending_append_.clear();
+    unsaved_from_ = index + 1;
     pending_truncate_from_ = index + 1;
   }
   snapshot_ = Snapshot{index, req.last_included_term, req.data};

@@ -10,7 +10,7 @@ bool chance(std::uint32_t per_mille, std::mt19937_64& rng) {
   // No draw at the extremes: a loss-free run spends no randomness here.
   if (per_mille == 0) return false;
   if (per_mille >= 1000) return true;
-  return std::uniform_int_distribution<std::uint32_t>(0, 999)(rng) < per_mille;
+  return SimNetwork::uniform(0, 999, rng) < static_cast<std::int64_t>(per_mille);
 }
 }  // namespace
 
@@ -33,10 +33,10 @@ std::int64_t SimNetwork::draw_delay(raft::NodeId from, raft::NodeId to, std::mt1
     hi = it->second.second;
   }
   if (hi <= lo) return lo;
-  return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  return uniform(lo, hi, rng);
 }
 
-SendOutcome SimNetwork::send(raft::Message message, std::int64_t now_ms, std::mt19937_64& rng) {
+SendOutcome SimNetwork::send(raft::Message&& message, std::int64_t now_ms, std::mt19937_64& rng) {
   release_held();
   if (!cut_.empty() && is_cut(message.from, message.to)) return SendOutcome::cut;
   if (chance(defaults_.drop_per_mille, rng)) return SendOutcome::dropped;
@@ -71,6 +71,11 @@ std::int64_t SimNetwork::due_ms(raft::NodeId from, raft::NodeId to, std::int64_t
 }
 
 void SimNetwork::enqueue(std::int64_t at_ms, raft::Message&& message) {
+  // Due before the next ms to drain (a caller that sends "in the past"):
+  // delivered by the next call, after what is already due then.
+  at_ms = std::max(at_ms, drain_ms_);
+  const auto ahead = static_cast<std::size_t>(at_ms - drain_ms_);
+  if (ahead >= wheel_.size()) grow_wheel(ahead + 1);
   std::size_t slot = slots_.size();
   if (free_slots_.empty()) {
     slots_.push_back(std::move(message));
@@ -79,8 +84,24 @@ void SimNetwork::enqueue(std::int64_t at_ms, raft::Message&& message) {
     free_slots_.pop_back();
     slots_[slot] = std::move(message);
   }
-  queue_.push_back(InFlight{at_ms, next_seq_++, slot});
-  std::push_heap(queue_.begin(), queue_.end(), Later{});
+  wheel_[static_cast<std::size_t>(at_ms) & (wheel_.size() - 1)].push_back(slot);
+  ++in_flight_;
+}
+
+void SimNetwork::grow_wheel(std::size_t span) {
+  std::size_t size = wheel_.size();
+  while (size < span) size *= 2;
+  std::vector<std::vector<std::size_t>> grown(size);
+  // Every bucket of the old wheel is one ms of [drain_ms_, drain_ms_ + old size).
+  for (std::size_t k = 0; k < wheel_.size(); ++k) {
+    const std::int64_t t = drain_ms_ + static_cast<std::int64_t>(k);
+    std::vector<std::size_t>& old = wheel_[static_cast<std::size_t>(t) & (wheel_.size() - 1)];
+    const std::size_t from = k == 0 ? cursor_ : 0;
+    std::vector<std::size_t>& to = grown[static_cast<std::size_t>(t) & (size - 1)];
+    to.insert(to.end(), old.begin() + static_cast<std::ptrdiff_t>(from), old.end());
+  }
+  wheel_ = std::move(grown);
+  cursor_ = 0;
 }
 
 std::vector<raft::Message> SimNetwork::deliver_due(std::int64_t now_ms, std::uint64_t& lost) {
@@ -95,13 +116,20 @@ void SimNetwork::release_held() {
   held_slot_ = kNoSlot;
 }
 
-const raft::Message* SimNetwork::next_due(std::int64_t now_ms, std::uint64_t& lost) {
+raft::Message* SimNetwork::next_due(std::int64_t now_ms, std::uint64_t& lost) {
   release_held();
-  while (!queue_.empty() && queue_.front().at_ms <= now_ms) {
-    std::pop_heap(queue_.begin(), queue_.end(), Later{});
-    const std::size_t slot = queue_.back().slot;
-    queue_.pop_back();
-    const raft::Message& due = slots_[slot];
+  while (drain_ms_ <= now_ms) {
+    std::vector<std::size_t>& bucket = wheel_[static_cast<std::size_t>(drain_ms_) & (wheel_.size() - 1)];
+    if (cursor_ == bucket.size()) {
+      bucket.clear();
+      cursor_ = 0;
+      // Nothing in flight: no bucket before now_ms + 1 can fill any more.
+      drain_ms_ = in_flight_ == 0 ? now_ms + 1 : drain_ms_ + 1;
+      continue;
+    }
+    const std::size_t slot = bucket[cursor_++];
+    --in_flight_;
+    raft::Message& due = slots_[slot];
     if (!cut_.empty() && is_cut(due.from, due.to)) {
       free_slots_.push_back(slot);
       ++lost;
@@ -115,20 +143,9 @@ const raft::Message* SimNetwork::next_due(std::int64_t now_ms, std::uint64_t& lo
 }
 
 void SimNetwork::deliver_due(std::int64_t now_ms, std::uint64_t& lost, std::vector<raft::Message>& out) {
-  release_held();
   out.clear();
-  while (!queue_.empty() && queue_.front().at_ms <= now_ms) {
-    std::pop_heap(queue_.begin(), queue_.end(), Later{});
-    const std::size_t slot = queue_.back().slot;
-    queue_.pop_back();
-    free_slots_.push_back(slot);
-    raft::Message& due = slots_[slot];
-    if (!cut_.empty() && is_cut(due.from, due.to)) {
-      ++lost;
-      continue;
-    }
-    out.push_back(std::move(due));
-  }
+  while (next_due(now_ms, lost) != nullptr) out.push_back(std::move(slots_[held_slot_]));
+  release_held();
 }
 
 }  // namespace faultline::sim

@@ -105,6 +105,15 @@ int run_sim_command(const SimCommandOptions& o, std::ostream& out) {
 
   std::size_t runs = 0, failed = 0;
   std::int64_t simulated_ms = 0;
+  // What the runs reached, so a reader can tell a clean run from one that
+  // never exercised a path.
+  std::uint64_t crashes = 0, elections = 0, installs = 0, runs_with_install = 0;
+  auto count = [&](const SimResult& r) {
+    crashes += r.stats.crashes;
+    elections += r.stats.elections_won;
+    installs += r.stats.snapshots_installed;
+    if (r.stats.snapshots_installed > 0) ++runs_with_install;
+  };
   if (!o.schedule_file.empty()) {
     std::ifstream in(o.schedule_file);
     if (!in) {
@@ -121,6 +130,7 @@ int run_sim_command(const SimCommandOptions& o, std::ostream& out) {
     SimResult r = run(parsed.config, parsed.schedule);
     runs = 1;
     simulated_ms = r.stats.simulated_ms;
+    count(r);
     if (!r.ok()) {
       failed = 1;
       out << "schedule " << o.schedule_file << ": " << r.violations.size() << " violation(s)\n";
@@ -134,6 +144,7 @@ int run_sim_command(const SimCommandOptions& o, std::ostream& out) {
       SimResult r = run(c, s);
       ++runs;
       simulated_ms += r.stats.simulated_ms;
+      count(r);
       if (!r.ok()) {
         ++failed;
         report_failure(o, c, s, r, true, out);
@@ -146,6 +157,11 @@ int run_sim_command(const SimCommandOptions& o, std::ostream& out) {
   std::snprintf(line, sizeof line,
                 "summary: %zu run(s), %zu with violations, %.1f simulated s, %.2f wall s, speed-up %.0fx\n",
                 runs, failed, simulated, wall, wall > 0 ? simulated / wall : 0.0);
+  out << line;
+  std::snprintf(line, sizeof line,
+                "coverage: %llu crashes, %llu elections won, %llu snapshots installed (in %zu run(s))\n",
+                static_cast<unsigned long long>(crashes), static_cast<unsigned long long>(elections),
+                static_cast<unsigned long long>(installs), static_cast<std::size_t>(runs_with_install));
   out << line;
   return failed == 0 ? 0 : 1;
 }

@@ -56,6 +56,16 @@ store::Error SimStorage::save_snapshot(raft::Index index, raft::Term term, const
     return "save_snapshot: index " + std::to_string(index) + " is not past the saved snapshot " +
            std::to_string(snapshot_->index);
   }
+  const raft::Index old_base = base();
+  // The common case, a member compacting what it applied: the index is in
+  // the durable prefix and agrees with it. Both logs lose the same front.
+  if (index > old_base && index - old_base <= durable_prefix_ && visible_[index - old_base - 1].term == term) {
+    const auto cut = static_cast<std::ptrdiff_t>(index - old_base);
+    visible_.erase(visible_.begin(), visible_.begin() + cut);
+    durable_prefix_ -= static_cast<std::size_t>(cut);
+    snapshot_ = raft::Snapshot{index, term, data};
+    return std::nullopt;
+  }
   std::vector<raft::Entry> durable = durable_log();
   store::drop_covered_by_snapshot(durable, index, term);
   store::drop_covered_by_snapshot(visible_, index, term);

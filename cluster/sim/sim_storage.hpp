@@ -31,6 +31,8 @@ class SimStorage final : public store::Storage {
   store::Error save_snapshot(raft::Index index, raft::Term term, const std::string& data) override;
   // Power loss: everything appended or truncated since the last sync() is gone.
   void crash();
+  // The saved snapshot's index (0: none); a restart recovers from it.
+  raft::Index snapshot_index() const { return base(); }
 
  private:
   raft::Index base() const { return snapshot_ ? snapshot_->index : 0; }

@@ -1,6 +1,7 @@
 // The simulator's event loop: members, faults, client, and the safety checks.
 #include "cluster/sim/simulator.hpp"
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <random>
@@ -82,7 +83,10 @@ class Simulation {
       // and a follower acknowledges several appends with one response.
       // Stepping sends nothing (sends wait for the Ready), so each message is
       // read in place in the network's slot.
-      while (const raft::Message* m = network_.next_due(now_, result_.stats.messages_dropped)) deliver(*m);
+      while (raft::Message* m = network_.next_due(now_, result_.stats.messages_dropped)) {
+        deliver(*m);
+        recycle(*m);
+      }
       client_ops();
       for (Member& m : members_) {
         if (!m.node) continue;
@@ -95,7 +99,7 @@ class Simulation {
     }
     if (dirty_ && !stopped_) check();
     result_.stats.simulated_ms = now_;
-    result_.stats.committed = monitor_.committed().size();
+    result_.stats.committed = monitor_.committed_base() + monitor_.committed().size();
     return std::move(result_);
   }
 
@@ -115,6 +119,7 @@ class Simulation {
   }
 
   std::int64_t local(const Member& m) const {
+    if (m.drift_ppm == 0) return m.base_local + (now_ - m.base_global);  // no division in the common case
     return m.base_local + (now_ - m.base_global) * (1'000'000 + m.drift_ppm) / 1'000'000;
   }
 
@@ -244,6 +249,14 @@ class Simulation {
     m.node->step(msg, local(m));  // its Ready is carried out at the end of the ms
   }
 
+  // The append's entries buffer goes back to its sender for a later append
+  // (a network slot would otherwise free it when reused).
+  void recycle(raft::Message& msg) {
+    auto* append = std::get_if<raft::AppendRequest>(&msg.body);
+    if (append == nullptr || msg.from == 0 || msg.from > members_.size()) return;
+    if (Member& sender = members_[msg.from - 1]; sender.node) sender.node->recycle(std::move(append->entries));
+  }
+
   void client_ops() {
     client_credit_ += config_.client_ops_per_second;
     while (client_credit_ >= 1000) {
@@ -333,27 +346,62 @@ class Simulation {
       violation("member " + std::to_string(m.id) + " applied index " + std::to_string(e.index) +
                 " after index " + std::to_string(m.sm_index));
     }
+    const std::uint64_t before = m.sm_hash;
     m.sm_index = e.index;
-    m.sm_hash = apply_hash(m.sm_hash, e);
-    if (e.index == applied_.size() + 1) {
+    const raft::Index top = applied_base_ + applied_.size();
+    const bool known = e.index > applied_base_ && e.index <= top;
+    const std::size_t at = known ? static_cast<std::size_t>(e.index - applied_base_ - 1) : 0;
+    if (known && applied_[at] == e && before == state_hash_at(e.index - 1)) {
+      // The same entry on the same state gives the state of every member
+      // that applied it: hashed once, by the first.
+      m.sm_hash = state_hash_[at];
+      return;
+    }
+    m.sm_hash = apply_hash(before, e);
+    if (e.index == top + 1) {
       applied_.push_back(e);
       state_hash_.push_back(m.sm_hash);
-    } else if (e.index <= applied_.size() && applied_[e.index - 1] != e) {
-      const raft::Entry& first = applied_[e.index - 1];
+    } else if (known && applied_[at] != e) {
+      const raft::Entry& first = applied_[at];
       violation("state machine safety: member " + std::to_string(m.id) + " applied (term " +
                 std::to_string(e.term) + ", '" + e.command + "') at index " + std::to_string(e.index) +
                 ", another member applied (term " + std::to_string(first.term) + ", '" + first.command + "')");
     }
   }
 
+  // The state after applying the first `index` entries; index must be at
+  // least applied_base_ and at most the last applied index.
+  std::uint64_t state_hash_at(raft::Index index) const {
+    return index == applied_base_ ? base_state_hash_ : state_hash_[index - applied_base_ - 1];
+  }
+
+  // Every member's durable snapshot is past `floor`: no member will apply or
+  // show an entry at or below it again, so the apply check and the monitor
+  // drop what they keep of them (in steps, so the cost is amortised).
+  void forget_applied() {
+    raft::Index floor = std::numeric_limits<raft::Index>::max();
+    for (const Member& m : members_) floor = std::min(floor, m.storage.snapshot_index());
+    const raft::Index top = applied_base_ + applied_.size();
+    floor = std::min(floor, top);
+    if (floor < applied_base_ + kForgetStep) return;
+    base_state_hash_ = state_hash_at(floor);
+    const auto drop = static_cast<std::ptrdiff_t>(floor - applied_base_);
+    applied_.erase(applied_.begin(), applied_.begin() + drop);
+    state_hash_.erase(state_hash_.begin(), state_hash_.begin() + drop);
+    applied_base_ = floor;
+    monitor_.forget_through(floor);
+  }
+
   // A leader's snapshot replaced the member's state machine: it must be the
   // state every member reached by applying the same entries.
   void install_snapshot(Member& m, const raft::Snapshot& snap) {
+    ++result_.stats.snapshots_installed;
     m.sm_index = snap.index;
     m.sm_hash = std::stoull(snap.data);
     log("member " + std::to_string(m.id) + " installed snapshot " + std::to_string(snap.index) + "/" +
         std::to_string(snap.term));
-    if (snap.index <= state_hash_.size() && state_hash_[snap.index - 1] != m.sm_hash) {
+    if (snap.index >= applied_base_ && snap.index <= applied_base_ + applied_.size() &&
+        state_hash_at(snap.index) != m.sm_hash) {
       violation("state machine safety: member " + std::to_string(m.id) + " installed a snapshot at index " +
                 std::to_string(snap.index) + " whose state differs from applying the committed entries");
     }
@@ -371,6 +419,8 @@ class Simulation {
       return;
     }
     if (config_.log_messages) log("member " + std::to_string(m.id) + " compacted through " + std::to_string(m.sm_index));
+    ++result_.stats.compactions;
+    forget_applied();
   }
 
   void check() {
@@ -402,8 +452,14 @@ class Simulation {
   std::vector<raft::NodeSnapshot> snapshots_;
   raft::Ready ready_;                          // drive() scratch
   std::vector<Member*> leaders_;               // client_ops scratch
-  std::vector<raft::Entry> applied_;  // first entry applied at each index, by any member
-  std::vector<std::uint64_t> state_hash_;  // the state machine after applied_[0..i]
+  // The first entry applied at each index by any member, for indexes
+  // applied_base_ + 1 on (forget_applied() drops older ones), and the state
+  // machine after each; base_state_hash_ is the state at applied_base_.
+  static constexpr raft::Index kForgetStep = 512;
+  raft::Index applied_base_ = 0;
+  std::vector<raft::Entry> applied_;
+  std::vector<std::uint64_t> state_hash_;
+  std::uint64_t base_state_hash_ = kEmptyStateHash;
   SimResult result_;
   std::int64_t now_ = 0;
   std::int64_t last_check_ = -1'000'000;

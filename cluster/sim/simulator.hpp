@@ -42,6 +42,8 @@ struct SimStats {
   std::uint64_t elections_won = 0;
   std::uint64_t crashes = 0;
   std::uint64_t restarts = 0;
+  std::uint64_t compactions = 0;          // snapshots a member took of its own state
+  std::uint64_t snapshots_installed = 0;  // snapshots a member took from a leader
   raft::Term max_term = 0;
   // For each `crash leader` that hit a leader: ms from the crash until a
   // member led a higher term (the Raft paper's Figure 16 measure).

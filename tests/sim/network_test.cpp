@@ -97,7 +97,7 @@ TEST(SimNetwork, RandomDelaysDeliverByDueTimeThenSendOrder) {
   std::mt19937_64 replay(7);
   std::vector<std::pair<std::int64_t, raft::Term>> due;
   for (raft::Term t = 1; t <= 200; ++t) {
-    const std::int64_t delay = std::uniform_int_distribution<std::int64_t>(1, 10)(replay);
+    const std::int64_t delay = SimNetwork::uniform(1, 10, replay);
     due.emplace_back(static_cast<std::int64_t>(t % 5) + delay, t);
   }
   std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

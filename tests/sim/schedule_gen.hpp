@@ -20,7 +20,7 @@ namespace faultline::sim::testing {
 inline rc::Gen<Action> gen_action(std::size_t members, std::int64_t duration_ms) {
   const auto m = static_cast<int>(members);
   return rc::gen::map(
-      rc::gen::tuple(rc::gen::inRange<std::int64_t>(0, duration_ms), rc::gen::inRange(0, 12),
+      rc::gen::tuple(rc::gen::inRange<std::int64_t>(0, duration_ms), rc::gen::inRange(0, 13),
                      rc::gen::inRange(1, m + 1), rc::gen::inRange(0, 1 << m), rc::gen::inRange(0, 1000)),
       [members](const std::tuple<std::int64_t, int, int, int, int>& t) {
         const auto& [at, kind, member, mask, value] = t;
@@ -52,6 +52,7 @@ inline rc::Gen<Action> gen_action(std::size_t members, std::int64_t duration_ms)
           case 8: a.kind = ActionKind::drop; a.a = value % 400; break;
           case 9: a.kind = ActionKind::duplicate; a.a = value % 200; break;
           case 10: a.kind = ActionKind::slow; a.a = value % 20 + 1; a.b = a.a + value % 80; break;
+          case 11: a.kind = ActionKind::reorder; a.a = value; break;
           default: a.kind = ActionKind::drift; a.a = (value - 500) * 400; break;
         }
         return a;
