@@ -10,10 +10,14 @@ namespace {
 std::string id(NodeId n) { return "member " + std::to_string(n); }
 
 // A compacted log starts past index 1; its first entry says where.
-Index first_index(const NodeSnapshot& s) { return s.log.empty() ? 1 : s.log.front().index; }
-Index last_index(const NodeSnapshot& s) { return first_index(s) + s.log.size() - 1; }
+// Every check is written once over S, an owning NodeSnapshot or a NodeView.
+template <class S>
+Index first_index(const S& s) { return s.log.empty() ? 1 : s.log.front().index; }
+template <class S>
+Index last_index(const S& s) { return first_index(s) + s.log.size() - 1; }
 
-const Entry* entry_at(const NodeSnapshot& s, Index i) {
+template <class S>
+const Entry* entry_at(const S& s, Index i) {
   if (s.log.empty() || i < first_index(s) || i > last_index(s)) return nullptr;
   return &s.log[i - first_index(s)];
 }
@@ -27,13 +31,14 @@ std::string describe(const Entry& e) {
 // any two logs agree wherever both hold an index, so log matching and
 // committed agreement hold for every pair: one pass per member instead of
 // one per pair. False says only "check pair by pair".
-bool logs_consistent(std::span<const NodeSnapshot> nodes) {
-  const NodeSnapshot* longest = nullptr;
-  for (const NodeSnapshot& s : nodes) {
+template <class S>
+bool logs_consistent(std::span<const S> nodes) {
+  const S* longest = nullptr;
+  for (const S& s : nodes) {
     if (!s.log.empty() && (longest == nullptr || last_index(s) > last_index(*longest))) longest = &s;
   }
   if (longest == nullptr) return true;
-  for (const NodeSnapshot& s : nodes) {
+  for (const S& s : nodes) {
     if (&s == longest || s.log.empty()) continue;
     if (first_index(s) < first_index(*longest)) return false;
     const auto from = longest->log.begin() + static_cast<std::ptrdiff_t>(first_index(s) - first_index(*longest));
@@ -58,10 +63,15 @@ NodeSnapshot snapshot_of(const Node& node) {
   return NodeSnapshot{node.id(), node.role(), node.term(), node.commit_index(), node.log()};
 }
 
-std::vector<std::string> check_election_safety(std::span<const NodeSnapshot> nodes) {
+NodeView view_of(const Node& node) {
+  return NodeView{node.id(), node.role(), node.term(), node.commit_index(), node.log()};
+}
+
+template <class S>
+std::vector<std::string> check_election_safety_of(std::span<const S> nodes) {
   std::vector<std::string> out;
   std::map<Term, NodeId> leaders;
-  for (const NodeSnapshot& s : nodes) {
+  for (const S& s : nodes) {
     if (s.role != Role::leader) continue;
     auto [it, inserted] = leaders.emplace(s.term, s.id);
     if (!inserted) {
@@ -72,12 +82,15 @@ std::vector<std::string> check_election_safety(std::span<const NodeSnapshot> nod
   return out;
 }
 
-std::vector<std::string> check_log_matching(std::span<const NodeSnapshot> nodes) {
+std::vector<std::string> check_election_safety(std::span<const NodeSnapshot> nodes) { return check_election_safety_of(nodes); }
+
+template <class S>
+std::vector<std::string> check_log_matching_of(std::span<const S> nodes) {
   std::vector<std::string> out;
   for (std::size_t a = 0; a < nodes.size(); ++a) {
     for (std::size_t b = a + 1; b < nodes.size(); ++b) {
-      const NodeSnapshot& x = nodes[a];
-      const NodeSnapshot& y = nodes[b];
+      const S& x = nodes[a];
+      const S& y = nodes[b];
       if (x.log.empty() || y.log.empty()) continue;
       // The highest index where both logs agree on the term anchors the check;
       // compacted prefixes are skipped.
@@ -99,12 +112,15 @@ std::vector<std::string> check_log_matching(std::span<const NodeSnapshot> nodes)
   return out;
 }
 
-std::vector<std::string> check_committed_agreement(std::span<const NodeSnapshot> nodes) {
+std::vector<std::string> check_log_matching(std::span<const NodeSnapshot> nodes) { return check_log_matching_of(nodes); }
+
+template <class S>
+std::vector<std::string> check_committed_agreement_of(std::span<const S> nodes) {
   std::vector<std::string> out;
   for (std::size_t a = 0; a < nodes.size(); ++a) {
     for (std::size_t b = a + 1; b < nodes.size(); ++b) {
-      const NodeSnapshot& x = nodes[a];
-      const NodeSnapshot& y = nodes[b];
+      const S& x = nodes[a];
+      const S& y = nodes[b];
       const Index upto = std::min(x.commit, y.commit);
       for (Index i = std::max(first_index(x), first_index(y)); i <= upto; ++i) {
         const Entry* ex = entry_at(x, i);
@@ -122,10 +138,12 @@ std::vector<std::string> check_committed_agreement(std::span<const NodeSnapshot>
   return out;
 }
 
-std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
-                                         std::span<const NodeSnapshot> current) {
+std::vector<std::string> check_committed_agreement(std::span<const NodeSnapshot> nodes) { return check_committed_agreement_of(nodes); }
+
+template <class S>
+std::vector<std::string> check_monotonic_of(std::span<const NodeSnapshot> previous, std::span<const S> current) {
   std::vector<std::string> out;
-  for (const NodeSnapshot& now : current) {
+  for (const S& now : current) {
     auto before = std::find_if(previous.begin(), previous.end(),
                                [&](const NodeSnapshot& p) { return p.id == now.id; });
     if (before == previous.end()) continue;
@@ -141,21 +159,30 @@ std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
   return out;
 }
 
-std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> nodes) {
-  std::vector<std::string> out = check_election_safety(nodes);
+std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
+                                         std::span<const NodeSnapshot> current) {
+  return check_monotonic_of(previous, current);
+}
+
+std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> nodes) { return observe_of(nodes); }
+std::vector<std::string> SafetyMonitor::observe(std::span<const NodeView> nodes) { return observe_of(nodes); }
+
+template <class S>
+std::vector<std::string> SafetyMonitor::observe_of(std::span<const S> nodes) {
+  std::vector<std::string> out = check_election_safety_of(nodes);
   auto append = [&out](std::vector<std::string> more) {
     out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   };
   if (!logs_consistent(nodes)) {
-    append(check_log_matching(nodes));
-    append(check_committed_agreement(nodes));
+    append(check_log_matching_of(nodes));
+    append(check_committed_agreement_of(nodes));
   }
 
   std::vector<NodeSnapshot> previous;
   for (const auto& [member, s] : last_) previous.push_back(s);
-  append(check_monotonic(previous, nodes));
+  append(check_monotonic_of(std::span<const NodeSnapshot>(previous), nodes));
 
-  for (const NodeSnapshot& s : nodes) {
+  for (const S& s : nodes) {
     if (s.role == Role::leader) {
       auto [it, inserted] = leader_of_term_.emplace(s.term, s.id);
       if (!inserted && it->second != s.id) {
@@ -193,7 +220,7 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
     }
   }
   // Leader completeness, after the prefix absorbed this observation.
-  for (const NodeSnapshot& s : nodes) {
+  for (const S& s : nodes) {
     if (s.role != Role::leader || s.log.empty()) continue;
     // committed_[k] has index base_ + k + 1; entries below the log's first
     // index were compacted into its snapshot. commit_term_ is non-decreasing,
@@ -216,7 +243,7 @@ std::vector<std::string> SafetyMonitor::observe(std::span<const NodeSnapshot> no
       }
     }
   }
-  for (const NodeSnapshot& s : nodes) {
+  for (const S& s : nodes) {
     NodeSnapshot kept{s.id, s.role, s.term, s.commit, {}};
     last_[s.id] = std::move(kept);
   }

@@ -32,6 +32,19 @@ struct NodeSnapshot {
 
 NodeSnapshot snapshot_of(const Node& node);
 
+// The same facts without the copy: `log` views a live node's log (or a
+// snapshot's), valid until that log next changes. A simulator that
+// observes every step uses views, so an observation copies no entries.
+struct NodeView {
+  NodeId id = 0;
+  Role role = Role::follower;
+  Term term = 0;
+  Index commit = 0;
+  std::span<const Entry> log;
+};
+
+NodeView view_of(const Node& node);
+
 // Election safety, at one instant: at most one leader per term.
 std::vector<std::string> check_election_safety(std::span<const NodeSnapshot> nodes);
 // Log matching: if two logs hold an entry with the same index and term, the
@@ -55,6 +68,7 @@ std::vector<std::string> check_monotonic(std::span<const NodeSnapshot> previous,
 class SafetyMonitor {
  public:
   std::vector<std::string> observe(std::span<const NodeSnapshot> nodes);
+  std::vector<std::string> observe(std::span<const NodeView> nodes);  // the same checks
 
   // Entry k is the one committed at index committed_base() + k + 1, or has
   // index 0 while no observation has shown it (it was compacted away first).
@@ -72,6 +86,9 @@ class SafetyMonitor {
  private:
   std::map<Term, NodeId> leader_of_term_;
   std::map<NodeId, NodeSnapshot> last_;  // last observation per member (log dropped)
+  template <class S>
+  std::vector<std::string> observe_of(std::span<const S> nodes);  // both observe()s, in the .cpp
+
   Index base_ = 0;                       // committed_[0] has index base_ + 1
   std::vector<Entry> committed_;         // committed entries seen, by index (index 0: unknown)
   // Per committed_ entry: an upper bound on the term in which it was

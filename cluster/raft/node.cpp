@@ -267,12 +267,17 @@ Ready Node::take_ready() {
 }
 
 void Node::take_ready(Ready& out) {
-  out.snapshot = std::exchange(pending_snapshot_, std::nullopt);
-  HardState current{term_, voted_for_, commit_};
+  // Fields are tested before they are moved: most Readies carry only
+  // entries and messages, and an empty optional costs nothing to test.
+  out.snapshot.reset();
+  if (pending_snapshot_) {
+    out.snapshot = std::move(pending_snapshot_);
+    pending_snapshot_.reset();
+  }
   out.hard_state.reset();
-  if (current != emitted_hard_) {
-    out.hard_state = current;
-    emitted_hard_ = current;
+  if (term_ != emitted_hard_.term || voted_for_ != emitted_hard_.voted_for || commit_ != emitted_hard_.commit) {
+    emitted_hard_ = HardState{term_, voted_for_, commit_};
+    out.hard_state = emitted_hard_;
   }
   out.truncate_from = std::exchange(pending_truncate_from_, std::nullopt);
   // Swap rather than move: the pending vectors inherit the (cleared)
@@ -286,8 +291,10 @@ void Node::take_ready(Ready& out) {
   out.messages.clear();
   out.messages.swap(pending_messages_);
   out.committed.clear();
-  if (commit_ > applied_) out.committed.reserve(static_cast<std::size_t>(commit_ - applied_));
-  for (Index i = applied_ + 1; i <= commit_; ++i) out.committed.push_back(entry_at(i));
+  if (commit_ > applied_) {
+    const auto first = log_.begin() + static_cast<std::ptrdiff_t>(applied_ - snapshot_.index);
+    out.committed.assign(first, first + static_cast<std::ptrdiff_t>(commit_ - applied_));
+  }
   applied_ = commit_;
   out.reads.clear();
   out.reads.swap(ready_reads_);

@@ -426,20 +426,12 @@ class Simulation {
   void check() {
     dirty_ = false;
     last_check_ = now_;
-    // Reuse the snapshots' log buffers: only the entries are copied.
-    std::size_t n = 0;
+    // Views of the live logs: an observation copies no entries.
+    views_.clear();
     for (const Member& m : members_) {
-      if (!m.node) continue;
-      if (n == snapshots_.size()) snapshots_.emplace_back();
-      raft::NodeSnapshot& s = snapshots_[n++];
-      s.id = m.node->id();
-      s.role = m.node->role();
-      s.term = m.node->term();
-      s.commit = m.node->commit_index();
-      s.log.assign(m.node->log().begin(), m.node->log().end());
+      if (m.node) views_.push_back(raft::view_of(*m.node));
     }
-    snapshots_.resize(n);
-    for (const std::string& v : monitor_.observe(snapshots_)) violation(v);
+    for (const std::string& v : monitor_.observe(std::span<const raft::NodeView>(views_))) violation(v);
   }
 
   const SimConfig& config_;
@@ -449,7 +441,7 @@ class Simulation {
   std::mt19937_64 rng_;
   SimNetwork network_;
   raft::SafetyMonitor monitor_;
-  std::vector<raft::NodeSnapshot> snapshots_;
+  std::vector<raft::NodeView> views_;  // check() scratch
   raft::Ready ready_;                          // drive() scratch
   std::vector<Member*> leaders_;               // client_ops scratch
   // The first entry applied at each index by any member, for indexes
