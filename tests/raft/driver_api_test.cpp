@@ -128,6 +128,37 @@ TEST(RaftDriverApi, AppendsSteppedBeforeOneReadyGetOneAcknowledgement) {
   EXPECT_EQ(r.append.size(), 3u);
 }
 
+TEST(RaftDriverApi, ARecycledEntriesBufferCarriesTheNextAppend) {
+  Config c;
+  c.id = 1;
+  c.members = {1, 2};
+  c.pre_vote = false;
+  Node leader(c, HardState{}, {}, 0);
+  leader.start_election(0);
+  (void)leader.take_ready();
+  leader.step(Message{2, 1, 1, VoteResponse{true, false}}, 1);
+  ASSERT_EQ(leader.role(), Role::leader);
+  Ready r = leader.take_ready();  // the no-op, probing member 2
+  ASSERT_EQ(r.messages.size(), 1u);
+  auto* first = std::get_if<AppendRequest>(&r.messages[0].body);
+  ASSERT_NE(first, nullptr);
+  ASSERT_EQ(first->entries.size(), 1u);
+  // Member 2 matches: replication pipelines from index 2 on.
+  leader.step(Message{2, 1, 1, AppendResponse{true, 1, 0, 0}}, 2);
+  const Entry* buffer = first->entries.data();
+  leader.recycle(std::move(first->entries));
+  ASSERT_TRUE(leader.propose("x", 3));
+  r = leader.take_ready();
+  const AppendRequest* next = nullptr;
+  for (const Message& m : r.messages) {
+    if (const auto* a = std::get_if<AppendRequest>(&m.body); a != nullptr && !a->entries.empty()) next = a;
+  }
+  ASSERT_NE(next, nullptr);
+  ASSERT_EQ(next->entries.size(), 1u);
+  EXPECT_EQ(next->entries[0].command, "x");
+  EXPECT_EQ(next->entries.data(), buffer);  // the lent capacity, not a new allocation
+}
+
 TEST(RaftDriverApi, ARejectIsNeverMergedIntoAnAcknowledgement) {
   Config c;
   c.id = 1;

@@ -35,6 +35,46 @@ TEST(RaftInvariants, CommittedDisagreementIsReported) {
   EXPECT_TRUE(check_committed_agreement(nodes).empty());
 }
 
+TEST(RaftInvariants, ViewsAndSnapshotsGetTheSameReports) {
+  std::vector<NodeSnapshot> diverged{
+      snap(1, Role::leader, 2, 2, {{1, 1, "a"}, {2, 2, "b"}, {2, 3, "c"}}),
+      snap(2, Role::leader, 2, 2, {{1, 1, "X"}, {2, 2, "b"}}),
+      snap(3, Role::follower, 1, 1, {{1, 1, "a"}, {1, 2, "other term is fine"}})};
+  std::vector<NodeView> views;
+  for (const NodeSnapshot& s : diverged) views.push_back(NodeView{s.id, s.role, s.term, s.commit, s.log});
+  SafetyMonitor by_copy;
+  SafetyMonitor by_view;
+  const std::vector<std::string> want = by_copy.observe(std::span<const NodeSnapshot>(diverged));
+  EXPECT_GE(want.size(), 3u);  // two leaders of term 2, log matching, committed agreement
+  EXPECT_EQ(by_view.observe(std::span<const NodeView>(views)), want);
+}
+
+TEST(RaftInvariants, ForgottenPrefixIsDroppedWhileLaterEntriesStayChecked) {
+  std::vector<Entry> log;
+  for (Index i = 1; i <= 10; ++i) log.push_back(Entry{1, i, "e" + std::to_string(i)});
+  SafetyMonitor m;
+  EXPECT_TRUE(m.observe(std::vector<NodeSnapshot>{snap(1, Role::leader, 1, 10, log), snap(2, Role::follower, 1, 10, log)})
+                  .empty());
+  ASSERT_EQ(m.committed().size(), 10u);
+  m.forget_through(6);
+  EXPECT_EQ(m.committed_base(), 6u);
+  ASSERT_EQ(m.committed().size(), 4u);
+  EXPECT_EQ(m.committed().front().index, 7u);
+  // A log compacted through 6 with a committed entry changed at 9 is caught.
+  std::vector<Entry> tail(log.begin() + 6, log.end());
+  tail[2].command = "changed";
+  const auto v = m.observe(std::vector<NodeSnapshot>{snap(2, Role::follower, 1, 10, tail)});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].find("committed entry changed"), std::string::npos) << v[0];
+  EXPECT_NE(v[0].find("index 9"), std::string::npos) << v[0];
+  // Forgetting past everything known: later entries are recorded from there.
+  m.forget_through(20);
+  EXPECT_TRUE(m.committed().empty());
+  EXPECT_TRUE(m.observe(std::vector<NodeSnapshot>{snap(1, Role::leader, 2, 21, {{2, 21, "x"}})}).empty());
+  ASSERT_EQ(m.committed().size(), 1u);
+  EXPECT_EQ(m.committed_base() + m.committed().size(), 21u);
+}
+
 TEST(RaftInvariants, MonitorReportsPairwiseViolationsExactlyAsTheChecksDo) {
   // The monitor skips the pair-by-pair checks only when every log agrees
   // with the longest one; divergent logs still get the full checks, with

@@ -52,6 +52,16 @@ TEST(Schedule, ParsesEveryActionAndSortsByTime) {
   EXPECT_EQ(p.schedule.actions[10].a, -20000);
 }
 
+TEST(Schedule, ReorderPrintsAndParsesBack) {
+  ParsedSchedule p = parse_schedule("at 5 reorder 300\n");
+  ASSERT_EQ(p.error, "");
+  ASSERT_EQ(p.schedule.actions.size(), 1u);
+  EXPECT_EQ(p.schedule.actions[0].kind, ActionKind::reorder);
+  EXPECT_EQ(p.schedule.actions[0].a, 300);
+  EXPECT_EQ(parse_schedule(to_text(p.schedule)).schedule, p.schedule);
+  EXPECT_NE(parse_schedule("at 1 reorder 1001\n").error, "");
+}
+
 TEST(Schedule, ErrorsNameTheLine) {
   EXPECT_EQ(parse_schedule("at 1 heal\nat x heal\n").error.rfind("line 2:", 0), 0u);
   EXPECT_NE(parse_schedule("members 3\nat 1 crash 4\n").error, "");
