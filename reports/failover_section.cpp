@@ -11,14 +11,7 @@ namespace {
 constexpr std::size_t kSessionRowsShown = 100;
 constexpr std::size_t kMoveRowsShown = 50;
 
-std::string td(const std::string& text, const char* cls = nullptr) {
-  return std::string("<td") + (cls ? std::string(" class='") + cls + "'" : "") + ">" + html_escape(text) + "</td>";
-}
-
 std::string num(std::size_t n) { return std::to_string(n); }
-
-// Plain ASCII for the console and Markdown, like their RTO parts.
-std::string plain_ms(const std::optional<double>& ms) { return ms ? verify::format_number(*ms) + " ms" : "-"; }
 
 const char* outcome_class(verify::FailoverOutcome o) {
   return o == verify::FailoverOutcome::not_recovered ? "bad" : nullptr;
@@ -30,11 +23,6 @@ std::string outcome_text(const verify::SessionFailover& s) {
   return text;
 }
 
-std::string more_rows(std::size_t total, std::size_t shown) {
-  if (total <= shown) return "";
-  return "<p class='muted'>" + num(total - shown) + " more not shown.</p>";
-}
-
 std::string faults_table(const verify::FailoverStats& f) {
   std::string s = "<h3>Faults on workers</h3>";
   if (f.faults.empty()) return s + "<p>No fault was injected on a worker.</p>";
@@ -43,11 +31,11 @@ std::string faults_table(const verify::FailoverStats& f) {
        "<th>median failover</th></tr>";
   for (const auto& wf : f.faults) {
     const auto& g = wf.figures;
-    s += "<tr>" + td(std::to_string(wf.fault), "num") + td(wf.kind) + td(wf.worker) +
-         td(seconds_text(wf.inject_ns), "num") + td(wf.heal_ns ? seconds_text(*wf.heal_ns) : "not healed", "num") +
-         td(num(g.pinned), "num") + td(num(g.failed_over), "num") + td(num(g.same_worker), "num") +
-         td(num(g.not_recovered), g.not_recovered > 0 ? "bad" : "num") + td(ms_text(g.max_failover_ms), "num") +
-         td(ms_text(g.median_failover_ms), "num") + "</tr>";
+    s += "<tr>" + html_cell(std::to_string(wf.fault), "num") + html_cell(wf.kind) + html_cell(wf.worker) +
+         html_cell(seconds_text(wf.inject_ns), "num") + html_cell(wf.heal_ns ? seconds_text(*wf.heal_ns) : "not healed", "num") +
+         html_cell(num(g.pinned), "num") + html_cell(num(g.failed_over), "num") + html_cell(num(g.same_worker), "num") +
+         html_cell(num(g.not_recovered), g.not_recovered > 0 ? "bad" : "num") + html_cell(ms_text(g.max_failover_ms), "num") +
+         html_cell(ms_text(g.median_failover_ms), "num") + "</tr>";
   }
   return s + "</table>";
 }
@@ -63,13 +51,13 @@ std::string sessions_table(const verify::FailoverStats& f) {
       for (const auto& ss : wf.sessions) {
         if ((ss.outcome != verify::FailoverOutcome::not_recovered) != recovered) continue;
         if (shown++ >= kSessionRowsShown) continue;
-        s += "<tr>" + td(std::to_string(wf.fault), "num") + td(wf.worker) + td(ss.session) +
-             td(outcome_text(ss), outcome_class(ss.outcome)) + td(ss.worker) + td(ms_text(ss.ms), "num") +
-             td(ss.call) + "</tr>";
+        s += "<tr>" + html_cell(std::to_string(wf.fault), "num") + html_cell(wf.worker) + html_cell(ss.session) +
+             html_cell(outcome_text(ss), outcome_class(ss.outcome)) + html_cell(ss.worker) + html_cell(ms_text(ss.ms), "num") +
+             html_cell(ss.call) + "</tr>";
       }
     }
   }
-  return s + "</table>" + more_rows(shown, kSessionRowsShown);
+  return s + "</table>" + more_not_shown(shown, kSessionRowsShown);
 }
 
 std::string moves_table(const verify::FailoverStats& f) {
@@ -80,11 +68,11 @@ std::string moves_table(const verify::FailoverStats& f) {
        "<th>first call on to</th></tr>";
   for (std::size_t i = 0; i < moves.size() && i < kMoveRowsShown; ++i) {
     const auto& m = moves[i];
-    s += "<tr>" + td(m.session) + td(m.client) + td(m.from) + td(m.to, "bad") +
-         td(m.from_call + " at " + seconds_text(m.from_ns)) + td(m.to_call + " at " + seconds_text(m.to_ns)) +
+    s += "<tr>" + html_cell(m.session) + html_cell(m.client) + html_cell(m.from) + html_cell(m.to, "bad") +
+         html_cell(m.from_call + " at " + seconds_text(m.from_ns)) + html_cell(m.to_call + " at " + seconds_text(m.to_ns)) +
          "</tr>";
   }
-  return s + "</table>" + more_rows(moves.size(), kMoveRowsShown);
+  return s + "</table>" + more_not_shown(moves.size(), kMoveRowsShown);
 }
 
 }  // namespace
@@ -94,16 +82,16 @@ std::string failover_section(const Verdict& v) {
   if (!f.has_calls) return "";
   const auto& o = f.overall;
   std::string s = "<h2>Failover (routed calls)</h2><table class='facts'>";
-  s += "<tr>" + td("calls") + td(num(f.calls) + " over " + num(f.sessions) + " sessions: " + num(f.calls_ok) +
+  s += "<tr>" + html_cell("calls") + html_cell(num(f.calls) + " over " + num(f.sessions) + " sessions: " + num(f.calls_ok) +
                                  " ok, " + num(f.calls_lost) + " lost (" + num(f.lost_in_fault_window) +
                                  " during a fault, " + num(f.lost_outside) + " outside)") + "</tr>";
-  s += "<tr>" + td("sessions pinned to a faulted worker") +
-       td(num(o.pinned) + ": " + num(o.failed_over) + " failed over, " + num(o.same_worker) +
+  s += "<tr>" + html_cell("sessions pinned to a faulted worker") +
+       html_cell(num(o.pinned) + ": " + num(o.failed_over) + " failed over, " + num(o.same_worker) +
           " recovered on the same worker, " + num(o.not_recovered) + " not recovered") + "</tr>";
-  s += "<tr>" + td("failover time") +
-       td("max " + ms_text(o.max_failover_ms) + ", median " + ms_text(o.median_failover_ms) +
+  s += "<tr>" + html_cell("failover time") +
+       html_cell("max " + ms_text(o.max_failover_ms) + ", median " + ms_text(o.median_failover_ms) +
           "; slowest recovery " + ms_text(o.max_recovery_ms)) + "</tr>";
-  s += "<tr>" + td("moves without cause") + td(num(f.moves_without_cause), f.moves_without_cause ? "bad" : nullptr) +
+  s += "<tr>" + html_cell("moves without cause") + html_cell(num(f.moves_without_cause), f.moves_without_cause ? "bad" : nullptr) +
        "</tr></table>";
   return s + faults_table(f) + sessions_table(f) + moves_table(f);
 }

@@ -61,6 +61,17 @@ std::string ms_text(const std::optional<double>& ms) {
   return ms ? verify::format_number(*ms) + " ms" : "—";
 }
 
+std::string plain_ms(const std::optional<double>& ms) { return ms ? verify::format_number(*ms) + " ms" : "-"; }
+
+std::string html_cell(const std::string& text, const char* cls) {
+  return std::string("<td") + (cls ? std::string(" class='") + cls + "'" : "") + ">" + html_escape(text) + "</td>";
+}
+
+std::string more_not_shown(std::size_t total, std::size_t shown) {
+  if (total <= shown) return "";
+  return "<p class='muted'>" + std::to_string(total - shown) + " more not shown.</p>";
+}
+
 std::string seconds_text(std::int64_t t_ns) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t_ns) / 1e9);

@@ -29,10 +29,6 @@ td.ok{color:#15803d;font-weight:600}td.bad{color:#b91c1c;font-weight:600}
 .muted{color:#64748b}
 )";
 
-std::string cell(const std::string& text, const char* cls = nullptr) {
-  return std::string("<td") + (cls ? std::string(" class='") + cls + "'" : "") + ">" + html_escape(text) + "</td>";
-}
-
 std::string header_row(std::initializer_list<const char*> names) {
   std::string s = "<tr>";
   for (const char* n : names) s += std::string("<th>") + n + "</th>";
@@ -40,7 +36,7 @@ std::string header_row(std::initializer_list<const char*> names) {
 }
 
 std::string fact(const std::string& name, const std::string& value) {
-  return "<tr>" + cell(name) + cell(value) + "</tr>";
+  return "<tr>" + html_cell(name) + html_cell(value) + "</tr>";
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -78,8 +74,8 @@ std::string facts_section(const History& h, const Verdict& v) {
 std::string checks_section(const Verdict& v) {
   std::string s = "<h2>Objectives</h2><table>" + header_row({"objective", "declared", "measured", "result", "detail"});
   for (const auto& c : v.checks) {
-    s += "<tr>" + cell(c.objective) + cell(declared_text(c)) + cell(measured_text(c.measured, c.unit), "num") +
-         cell(c.pass ? "pass" : "FAIL", c.pass ? "ok" : "bad") + cell(c.detail) + "</tr>";
+    s += "<tr>" + html_cell(c.objective) + html_cell(declared_text(c)) + html_cell(measured_text(c.measured, c.unit), "num") +
+         html_cell(c.pass ? "pass" : "FAIL", c.pass ? "ok" : "bad") + html_cell(c.detail) + "</tr>";
   }
   return s + "</table>";
 }
@@ -87,17 +83,17 @@ std::string checks_section(const Verdict& v) {
 std::string rto_section(const Verdict& v) {
   const auto& p = v.rto.parts;
   std::string s = "<h2>Recovery (RTO parts)</h2><table>" + header_row({"part", "from t_f", "what it is"});
-  s += "<tr>" + cell("detect") + cell(ms_text(p.detect_ms), "num") +
-       cell("a member shows a term above the fault's or becomes candidate") + "</tr>";
-  s += "<tr>" + cell("new leader") + cell(ms_text(p.new_leader_ms), "num") +
-       cell("a member becomes leader in a term above the fault's") + "</tr>";
-  s += "<tr>" + cell("first ack") + cell(ms_text(p.first_ack_ms), "num") +
-       cell("first acknowledged write invoked at or after t_f completes") + "</tr>";
-  s += "<tr>" + cell("stable (RTO)") + cell(ms_text(p.stable_ms), "num") +
-       cell("steady state holds for the stability window") + "</tr>";
+  s += "<tr>" + html_cell("detect") + html_cell(ms_text(p.detect_ms), "num") +
+       html_cell("a member shows a term above the fault's or becomes candidate") + "</tr>";
+  s += "<tr>" + html_cell("new leader") + html_cell(ms_text(p.new_leader_ms), "num") +
+       html_cell("a member becomes leader in a term above the fault's") + "</tr>";
+  s += "<tr>" + html_cell("first ack") + html_cell(ms_text(p.first_ack_ms), "num") +
+       html_cell("first acknowledged write invoked at or after t_f completes") + "</tr>";
+  s += "<tr>" + html_cell("stable (RTO)") + html_cell(ms_text(p.stable_ms), "num") +
+       html_cell("steady state holds for the stability window") + "</tr>";
   if (v.rto.heal_ns) {
-    s += "<tr>" + cell("from the heal") + cell(ms_text(v.rto.from_heal_ms), "num") +
-         cell("t_r − the heal at " + seconds_text(*v.rto.heal_ns) + " (0 if the run recovered before the heal)") +
+    s += "<tr>" + html_cell("from the heal") + html_cell(ms_text(v.rto.from_heal_ms), "num") +
+         html_cell("t_r − the heal at " + seconds_text(*v.rto.heal_ns) + " (0 if the run recovered before the heal)") +
          "</tr>";
   }
   s += "</table>";
@@ -133,13 +129,11 @@ std::string rpo_section(const Verdict& v) {
   const std::size_t shown = std::min(r.lost.size(), kLostRowsShown);
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& l = r.lost[i];
-    s += "<tr>" + cell(l.op) + cell(l.key) + cell(verify::value_text(l.value)) + cell(seconds_text(l.invoke_ns), "num") +
-         cell(seconds_text(l.complete_ns), "num") + cell(l.reason) + "</tr>";
+    s += "<tr>" + html_cell(l.op) + html_cell(l.key) + html_cell(verify::value_text(l.value)) + html_cell(seconds_text(l.invoke_ns), "num") +
+         html_cell(seconds_text(l.complete_ns), "num") + html_cell(l.reason) + "</tr>";
   }
   s += "</table>";
-  if (r.lost.size() > shown) {
-    s += "<p class='muted'>" + std::to_string(r.lost.size() - shown) + " more not shown.</p>";
-  }
+  s += more_not_shown(r.lost.size(), shown);
   return s;
 }
 
@@ -150,14 +144,14 @@ std::string timeline_tables(const History& h, const Verdict& v) {
   } else {
     s += "<table>" + header_row({"fault", "kind", "targets", "applied", "confirmed", "injected", "healed"});
     for (const auto& f : h.faults) {
-      s += "<tr>" + cell(std::to_string(f.index)) + cell(f.kind) + cell(join(f.targets)) + cell(f.applied) +
-           cell(f.confirmed) + cell(seconds_text(f.inject_ns), "num") +
-           cell(f.heal_ns ? seconds_text(*f.heal_ns) : "not healed", "num") + "</tr>";
+      s += "<tr>" + html_cell(std::to_string(f.index)) + html_cell(f.kind) + html_cell(join(f.targets)) + html_cell(f.applied) +
+           html_cell(f.confirmed) + html_cell(seconds_text(f.inject_ns), "num") +
+           html_cell(f.heal_ns ? seconds_text(*f.heal_ns) : "not healed", "num") + "</tr>";
     }
     s += "</table>";
   }
   s += "<h2>Phases</h2><table>" + header_row({"phase", "started"});
-  for (const auto& p : h.phases) s += "<tr>" + cell(p.name) + cell(seconds_text(p.t_ns), "num") + "</tr>";
+  for (const auto& p : h.phases) s += "<tr>" + html_cell(p.name) + html_cell(seconds_text(p.t_ns), "num") + "</tr>";
   s += "</table>";
   s += elections_section(v);
   s += linearizability_section(v);

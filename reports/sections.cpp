@@ -7,10 +7,6 @@ namespace {
 
 constexpr std::size_t kRegressionRowsShown = 50;
 
-std::string td(const std::string& text, const char* cls = nullptr) {
-  return std::string("<td") + (cls ? std::string(" class='") + cls + "'" : "") + ">" + html_escape(text) + "</td>";
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string s;
   for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
@@ -23,14 +19,12 @@ std::string regressions_table(const char* title, const std::vector<verify::Regre
   s += "<table><tr><th>member</th><th>at</th><th>before</th><th>after</th><th>where</th></tr>";
   for (std::size_t i = 0; i < rows.size() && i < kRegressionRowsShown; ++i) {
     const auto& r = rows[i];
-    s += "<tr>" + td(r.member) + td(seconds_text(r.t_ns), "num") + td(std::to_string(r.before), "num") +
-         td(std::to_string(r.after), "bad") + td(r.across_restart ? "across a restart" : "within one life") +
+    s += "<tr>" + html_cell(r.member) + html_cell(seconds_text(r.t_ns), "num") + html_cell(std::to_string(r.before), "num") +
+         html_cell(std::to_string(r.after), "bad") + html_cell(r.across_restart ? "across a restart" : "within one life") +
          "</tr>";
   }
   s += "</table>";
-  if (rows.size() > kRegressionRowsShown) {
-    s += "<p class='muted'>" + std::to_string(rows.size() - kRegressionRowsShown) + " more not shown.</p>";
-  }
+  s += more_not_shown(rows.size(), kRegressionRowsShown);
   return s;
 }
 
@@ -46,8 +40,8 @@ std::string elections_section(const Verdict& v) {
     s += "<table><tr><th>term</th><th>leaders</th><th>leader since</th><th>why</th></tr>";
     for (const auto& t : e.terms) {
       const char* why = t.initial ? "first leader of the run" : t.explained ? "during a fault" : "nothing injected";
-      s += "<tr>" + td(std::to_string(t.term), "num") + td(join(t.leaders), t.leaders.size() > 1 ? "bad" : nullptr) +
-           td(seconds_text(t.since_ns), "num") + td(why, t.explained ? nullptr : "bad") + "</tr>";
+      s += "<tr>" + html_cell(std::to_string(t.term), "num") + html_cell(join(t.leaders), t.leaders.size() > 1 ? "bad" : nullptr) +
+           html_cell(seconds_text(t.since_ns), "num") + html_cell(why, t.explained ? nullptr : "bad") + "</tr>";
     }
     s += "</table>";
   }
@@ -58,8 +52,8 @@ std::string elections_section(const Verdict& v) {
     s += "<table><tr><th>fault</th><th>killed leader</th><th>at</th><th>new leader</th>"
          "<th>known by a majority after</th></tr>";
     for (const auto& l : e.losses) {
-      s += "<tr>" + td(std::to_string(l.fault), "num") + td(l.member) + td(seconds_text(l.fault_ns), "num") +
-           td(l.new_leader.value_or("none")) + td(ms_text(l.election_ms()), l.known_ns ? "num" : "bad") + "</tr>";
+      s += "<tr>" + html_cell(std::to_string(l.fault), "num") + html_cell(l.member) + html_cell(seconds_text(l.fault_ns), "num") +
+           html_cell(l.new_leader.value_or("none")) + html_cell(ms_text(l.election_ms()), l.known_ns ? "num" : "bad") + "</tr>";
     }
     s += "</table>";
   }
@@ -73,10 +67,10 @@ std::string linearizability_section(const Verdict& v) {
   const auto& l = *v.linearizability;
   const char* cls = l.verdict == "ok" ? "ok" : "bad";
   std::string s = "<h2>Linearizability</h2><table class='facts'>";
-  s += "<tr>" + td("verdict") + td(l.verdict, cls) + "</tr>";
-  s += "<tr>" + td("checked") + td(std::to_string(l.ops) + " operations on " + std::to_string(l.keys) +
+  s += "<tr>" + html_cell("verdict") + html_cell(l.verdict, cls) + "</tr>";
+  s += "<tr>" + html_cell("checked") + html_cell(std::to_string(l.ops) + " operations on " + std::to_string(l.keys) +
                                    " keys (model kv)") + "</tr>";
-  if (!l.reason.empty()) s += "<tr>" + td("reason") + td(l.reason) + "</tr>";
+  if (!l.reason.empty()) s += "<tr>" + html_cell("reason") + html_cell(l.reason) + "</tr>";
   s += "</table>";
   if (!l.evidence.empty()) s += "<pre>" + html_escape(l.evidence) + "</pre>";
   return s;

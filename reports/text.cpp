@@ -19,12 +19,8 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
-std::string console_ms(const std::optional<double>& ms) {
-  return ms ? verify::format_number(*ms) + " ms" : "-";
-}
-
 std::string from_heal(const verify::RtoResult& rto) {
-  return rto.from_heal_ms ? console_ms(rto.from_heal_ms) : "- (" + rto.from_heal_detail + ")";
+  return rto.from_heal_ms ? plain_ms(rto.from_heal_ms) : "- (" + rto.from_heal_detail + ")";
 }
 
 }  // namespace
@@ -39,12 +35,12 @@ std::string render_markdown(const History& h, const Verdict& v) {
          md_cell(c.detail) + " |\n";
   }
   const auto& p = v.rto.parts;
-  s += "\nRTO parts: detect " + console_ms(p.detect_ms) + ", new leader " + console_ms(p.new_leader_ms) +
-       ", first ack " + console_ms(p.first_ack_ms) + ", stable " + console_ms(p.stable_ms) + ".\n";
+  s += "\nRTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
+       ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + ".\n";
   if (v.rto.heal_ns) s += "RTO from the heal: " + from_heal(v.rto) + ".\n";
   if (v.rpo.measured) {
     s += "Lost acknowledged writes: " + std::to_string(v.rpo.lost.size()) + " of " +
-         std::to_string(v.rpo.acknowledged) + " (RPO window " + console_ms(v.rpo.window_ms) + ").\n";
+         std::to_string(v.rpo.acknowledged) + " (RPO window " + plain_ms(v.rpo.window_ms) + ").\n";
   } else {
     s += "Lost acknowledged writes: not measured (" + md_cell(v.rpo.detail) + ").\n";
   }
@@ -82,8 +78,8 @@ std::string console_summary(const History& h, const Verdict& v) {
     s += "\n";
   }
   const auto& p = v.rto.parts;
-  s += "  RTO parts: detect " + console_ms(p.detect_ms) + ", new leader " + console_ms(p.new_leader_ms) +
-       ", first ack " + console_ms(p.first_ack_ms) + ", stable " + console_ms(p.stable_ms) + "\n";
+  s += "  RTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
+       ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + "\n";
   if (v.rto.heal_ns) s += "  RTO from the heal: " + from_heal(v.rto) + "\n";
   if (v.rpo.measured) {
     s += "  RPO: " + std::to_string(v.rpo.lost.size()) + " of " + std::to_string(v.rpo.acknowledged) +

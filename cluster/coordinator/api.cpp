@@ -44,11 +44,24 @@ std::chrono::milliseconds op_timeout(const http::Request& request) {
   return std::chrono::milliseconds(ms);
 }
 
-http::Response json_response(int status, std::string body) {
-  return http::Response{status, std::move(body), "application/json"};
-}
+using http::json_response;
 
 }  // namespace
+
+std::optional<http::Response> Coordinator::op_failure(const OpResult& op, const std::string& subject) {
+  const std::string prefix = subject.empty() ? "" : subject + ": ";
+  switch (op.outcome) {
+    case Outcome::ok:
+      return std::nullopt;
+    case Outcome::not_leader:
+      return json_response(421, leader_hint_json("not the leader"));
+    case Outcome::lost:
+      return json_response(503, leader_hint_json(prefix + "superseded: leadership changed"));
+    case Outcome::timeout:
+      return json_response(504, leader_hint_json(prefix + "not committed before the deadline"));
+  }
+  return json_response(500, "{}");
+}
 
 void Coordinator::install_routes() {
   server_.get("/health", [this](const http::Request&) {
@@ -66,19 +79,7 @@ void Coordinator::install_routes() {
     return json_response(200, "{}");
   });
 
-  auto finish = [this](const OpResult& op) -> std::optional<http::Response> {
-    switch (op.outcome) {
-      case Outcome::ok:
-        return std::nullopt;
-      case Outcome::not_leader:
-        return json_response(421, leader_hint_json("not the leader"));
-      case Outcome::lost:
-        return json_response(503, leader_hint_json("superseded: leadership changed"));
-      case Outcome::timeout:
-        return json_response(504, leader_hint_json("not committed before the deadline"));
-    }
-    return json_response(500, "{}");
-  };
+  auto finish = [this](const OpResult& op) { return op_failure(op, ""); };
 
   server_.put("/api/kv/(.+)", [this, finish](const http::Request& request) {
     const Json command{{"op", "put"}, {"key", request.captures.at(0)}, {"value", request.body}};

@@ -1,9 +1,8 @@
 #include "cluster/coordinator/config.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <stdexcept>
 
-#include <nlohmann/json.hpp>
+#include "cluster/http/config_file.hpp"
 
 namespace faultline::coordinator {
 
@@ -14,37 +13,15 @@ const Member* Config::member(std::uint32_t member_id) const {
   return nullptr;
 }
 
-namespace {
-
-bool is_loopback(const std::string& host) { return host.rfind("127.", 0) == 0; }
-
-}  // namespace
-
 std::optional<Config> load_config(const std::filesystem::path& file, std::string& error) {
-  std::ifstream in(file);
-  if (!in) {
-    error = file.string() + ": cannot read the coordinator config";
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto json = nlohmann::json::parse(text.str(), nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
-    error = file.string() + ": not a JSON object";
-    return std::nullopt;
-  }
+  const auto read = http::read_config_object(file.string(), "coordinator", error);
+  if (!read) return std::nullopt;
+  const nlohmann::json& json = *read;
   Config config;
   try {
     config.id = json.at("id").get<std::uint32_t>();
     config.name = json.at("name").get<std::string>();
-    const auto listen = json.at("listen").get<std::string>();
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos) throw std::invalid_argument("listen must be HOST:PORT");
-    config.host = listen.substr(0, colon);
-    config.port = std::stoi(listen.substr(colon + 1));
-    if (!is_loopback(config.host)) {
-      throw std::invalid_argument("listen must be a loopback address (127.0.0.0/8)");
-    }
+    http::parse_listen(json.at("listen").get<std::string>(), config.host, config.port);
     config.data_dir = json.at("data_dir").get<std::string>();
     for (const auto& m : json.at("members")) {
       config.members.push_back(Member{m.at("id").get<std::uint32_t>(),

@@ -134,7 +134,6 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
     if (peer != peers_.end()) peer->second->enqueue(raft::encode(message));
   }
   lock.lock();
-  bool woke = false;
   if (ready.snapshot) {
     // A leader's snapshot replaces the state machine before later entries
     // apply on top of it. Proposals waiting at covered indexes cannot learn
@@ -155,12 +154,11 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
       pending->second->same_term = pending->second->term == entry.term;
       pending->second->result = std::move(result);
       pending_.erase(pending);
-      woke = true;
     }
   }
-  // Waiters: proposals (woke) and routed calls waiting for a new leader to
-  // catch up (any apply).
-  if (woke || !ready.committed.empty()) applied_cv_.notify_all();
+  // Waiters: proposals whose entry applied, and routed calls waiting for a
+  // new leader to catch up (any apply, or a snapshot, moves applied_index_).
+  if (ready.snapshot || !ready.committed.empty()) applied_cv_.notify_all();
   maybe_compact_locked();
 }
 
@@ -264,7 +262,12 @@ std::string Coordinator::cluster_status_json() {
   // MCPHub's shape. Nodes are the workers this member has heard from since it
   // last became leader (none on a follower); sessions are the pinned ones;
   // servers (MCP servers behind the workers) do not exist here: zero.
-  const auto [nodes, active] = worker_counts();
+  raft::Term leading = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (node_->role() == raft::Role::leader) leading = node_->term();
+  }
+  const auto [nodes, active] = worker_counts(leading);
   std::lock_guard lock(mu_);
   Json data;
   data["enabled"] = true;

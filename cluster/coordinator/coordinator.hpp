@@ -86,13 +86,23 @@ class Coordinator {
   void maybe_compact_locked();
   static constexpr std::uint64_t kCompactAfterEntries = 10'000;
   void install_routes();
+  // The HTTP answer to a replicated write that did not commit (nullopt when
+  // it did): 421 not the leader, 503 superseded, 504 not committed in time;
+  // `subject` names what was written in the error text.
+  std::optional<http::Response> op_failure(const OpResult& op, const std::string& subject);
 
   // routing.cpp: the worker registry and routed calls (sticky sessions).
   using Clock = std::chrono::steady_clock;
   http::Response handle_heartbeat(const http::Request& request);
   http::Response handle_call(const http::Request& request);
   bool worker_live_locked(const std::string& name, Clock::time_point now) const;  // requires routing_mu_
-  std::pair<std::size_t, std::size_t> worker_counts();  // {registered, live}
+  // {registered, live} as the leader of `leading` knows them; {0, 0} when
+  // this member does not lead (leading == 0) or has not heard a worker yet.
+  std::pair<std::size_t, std::size_t> worker_counts(raft::Term leading);
+  // The registry belongs to one leadership: a member that leads a new term
+  // starts it empty, so heartbeats it saw in an earlier term (possibly long
+  // ago) never make a worker look dead or alive. Requires routing_mu_.
+  void use_registry_of_term_locked(raft::Term term);
   std::size_t pinned_sessions_locked() const;            // requires mu_
   struct WorkerSeen {
     std::string url;
@@ -102,6 +112,7 @@ class Coordinator {
   // Known to this member since it last became leader. Never held with mu_.
   std::mutex routing_mu_;
   std::map<std::string, WorkerSeen> workers_;  // guarded by routing_mu_
+  raft::Term registry_term_ = 0;               // the term workers_ was filled in; guarded by routing_mu_
 
   // Constant after construction.
   const Config config_;
@@ -124,7 +135,10 @@ class Coordinator {
   std::map<std::uint64_t, std::shared_ptr<Pending>> pending_;  // guarded by mu_
 
   std::map<std::uint32_t, std::unique_ptr<PeerLink>> peers_;  // constant after start
-  http::Server server_;
+  // One pool for clients, peers and workers, sized so that client requests
+  // waiting on a commit never hold back the peer traffic that completes them.
+  static constexpr std::size_t kHttpThreads = 128;
+  http::Server server_{kHttpThreads};
   std::atomic<bool> stopping_{false};
   std::thread ticker_;
   std::thread ready_thread_;

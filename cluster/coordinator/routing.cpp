@@ -37,9 +37,7 @@ const std::string kSessionPrefix = "_session/";
 const std::string kWorkerPrefix = "_worker/";
 constexpr auto kPinTimeout = std::chrono::milliseconds(1000);
 
-http::Response json_response(int status, std::string body) {
-  return http::Response{status, std::move(body), "application/json"};
-}
+using http::json_response;
 
 std::uint64_t rendezvous(const std::string& session, const std::string& worker) {
   std::uint64_t hash = 14695981039346656037ull;
@@ -57,6 +55,12 @@ std::uint64_t rendezvous(const std::string& session, const std::string& worker) 
 
 }  // namespace
 
+void Coordinator::use_registry_of_term_locked(raft::Term term) {
+  if (term == registry_term_) return;
+  workers_.clear();
+  registry_term_ = term;
+}
+
 bool Coordinator::worker_live_locked(const std::string& name, Clock::time_point now) const {
   const auto it = workers_.find(name);
   return it != workers_.end() && !it->second.dead &&
@@ -72,19 +76,22 @@ http::Response Coordinator::handle_heartbeat(const http::Request& request) {
   const std::string name = body["name"].get<std::string>();
   const std::string url = body["url"].get<std::string>();
   std::optional<std::string> replicated_url;
+  raft::Term term = 0;
   {
     std::lock_guard lock(mu_);
     if (node_->role() != raft::Role::leader) return json_response(421, leader_hint_json_locked("not the leader"));
     replicated_url = kv_.get(kWorkerPrefix + name);
+    term = node_->term();
   }
   if (replicated_url != url) {
     // First sight of this worker (or a new address): every coordinator must
     // be able to reach it after a change of leader.
     const OpResult op =
         replicate(Json{{"op", "put"}, {"key", kWorkerPrefix + name}, {"value", url}}.dump(), kPinTimeout);
-    if (op.outcome != Outcome::ok) return json_response(503, leader_hint_json("registration not committed"));
+    if (auto failed = op_failure(op, "the worker's registration")) return *failed;
   }
   std::lock_guard lock(routing_mu_);
+  use_registry_of_term_locked(term);
   WorkerSeen& seen = workers_[name];
   seen.url = url;
   seen.last_seen = Clock::now();
@@ -100,6 +107,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
   const std::string session = body["session"].get<std::string>();
   std::optional<std::string> pinned;
   std::optional<std::string> pinned_url;
+  raft::Term term = 0;
   {
     std::unique_lock lock(mu_);
     if (node_->role() != raft::Role::leader) return json_response(421, leader_hint_json_locked("not the leader"));
@@ -108,14 +116,18 @@ http::Response Coordinator::handle_call(const http::Request& request) {
     const auto deadline = Clock::now() + kPinTimeout;
     const bool ready = applied_cv_.wait_until(lock, deadline, [this] {
       if (stopping_.load() || node_->role() != raft::Role::leader) return true;
-      const raft::Index commit = node_->commit_index();
-      return node_->term_at(commit) == node_->term() && applied_index_ >= commit;
+      return node_->committed_in_current_term() && applied_index_ >= node_->commit_index();
     });
     if (!ready || stopping_.load() || node_->role() != raft::Role::leader) {
       return json_response(503, leader_hint_json_locked("the leader has not caught up yet"));
     }
     pinned = kv_.get(kSessionPrefix + session);
     if (pinned) pinned_url = kv_.get(kWorkerPrefix + *pinned);
+    term = node_->term();
+  }
+  {
+    std::lock_guard lock(routing_mu_);
+    use_registry_of_term_locked(term);
   }
   thread_local http::Client client;
   const long call_timeout_ms = static_cast<long>(config_.worker_timeout_ms);
@@ -185,18 +197,17 @@ http::Response Coordinator::handle_call(const http::Request& request) {
   }
   const OpResult op =
       replicate(Json{{"op", "put"}, {"key", kSessionPrefix + session}, {"value", *chosen}}.dump(), kPinTimeout);
-  if (op.outcome == Outcome::not_leader) return json_response(421, leader_hint_json("not the leader"));
-  if (op.outcome == Outcome::lost) return json_response(503, leader_hint_json("the new pin was superseded"));
-  if (op.outcome == Outcome::timeout) return json_response(504, leader_hint_json("the new pin was not committed in time"));
+  if (auto refused = op_failure(op, "the new pin")) return *refused;
   const auto response = client.request("POST", chosen_url + "/api/call", request.body, call_timeout_ms);
   if (response.ok() && response.status == 200) {
-    return answer(*chosen, response, pinned, pinned ? cause : "");
+    return answer(*chosen, response, pinned, cause);
   }
   return json_response(502, Json{{"success", false}, {"error", failed(*chosen, response)}}.dump());
 }
 
-std::pair<std::size_t, std::size_t> Coordinator::worker_counts() {
+std::pair<std::size_t, std::size_t> Coordinator::worker_counts(raft::Term leading) {
   std::lock_guard lock(routing_mu_);
+  if (leading == 0 || leading != registry_term_) return {0, 0};
   std::size_t live = 0;
   const auto now = Clock::now();
   for (const auto& entry : workers_) {

@@ -13,8 +13,6 @@ struct Server::Impl {
 
 namespace {
 
-constexpr std::size_t kWorkerThreads = 128;
-
 httplib::Server::Handler adapt(Handler handler) {
   return [handler = std::move(handler)](const httplib::Request& in, httplib::Response& out) {
     Request request;
@@ -37,13 +35,13 @@ httplib::Server::Handler adapt(Handler handler) {
 
 }  // namespace
 
-Server::Server() : impl_(std::make_unique<Impl>()) {
+Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   // One request a connection. cpp-httplib writes a response's headers and
   // body in two writes, and on a kept-alive connection Nagle's algorithm then
   // holds the body until the client's delayed ACK: ~40 ms a request on
   // loopback, measured. Closing after each response avoids that; loopback
   // connections are cheap and Linux reuses TIME_WAIT ports on loopback.
-  impl_->server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   impl_->server.set_keep_alive_max_count(1);
   impl_->server.set_read_timeout(2, 0);
   impl_->server.set_write_timeout(2, 0);

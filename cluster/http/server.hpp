@@ -5,10 +5,12 @@
 // stays inside server.cpp: it is a heavy header.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace faultline::http {
@@ -27,11 +29,17 @@ struct Response {
   std::string content_type = "application/json";
 };
 
+inline Response json_response(int status, std::string body) {
+  return Response{status, std::move(body), "application/json"};
+}
+
 using Handler = std::function<Response(const Request&)>;
 
 class Server {
  public:
-  Server();
+  // `threads`: the pool that runs handlers; a handler that blocks (waiting
+  // on a commit) holds one for as long.
+  explicit Server(std::size_t threads = 16);
   ~Server();  // stops and joins
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

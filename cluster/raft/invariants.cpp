@@ -56,7 +56,6 @@ void SafetyMonitor::forget_through(Index upto) {
   commit_term_.erase(commit_term_.begin(), commit_term_.begin() + static_cast<std::ptrdiff_t>(drop));
   // Past the known entries: the indexes up to upto are simply never seen.
   base_ = upto;
-  if (committed_.empty()) commit_term_.clear();
 }
 
 NodeSnapshot snapshot_of(const Node& node) {

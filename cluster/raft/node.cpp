@@ -256,8 +256,7 @@ void Node::step(const Message& m, std::int64_t now_ms) {
 bool Node::has_ready() const {
   // The cheap and most often true tests first.
   return !pending_messages_.empty() || unsaved_from_ <= last_index() || applied_ < commit_ ||
-         term_ != emitted_hard_.term || voted_for_ != emitted_hard_.voted_for || commit_ != emitted_hard_.commit ||
-         pending_snapshot_ || pending_truncate_from_ || !ready_reads_.empty();
+         hard_state_changed() || pending_snapshot_ || pending_truncate_from_ || !ready_reads_.empty();
 }
 
 Ready Node::take_ready() {
@@ -275,13 +274,14 @@ void Node::take_ready(Ready& out) {
     pending_snapshot_.reset();
   }
   out.hard_state.reset();
-  if (term_ != emitted_hard_.term || voted_for_ != emitted_hard_.voted_for || commit_ != emitted_hard_.commit) {
+  if (hard_state_changed()) {
     emitted_hard_ = HardState{term_, voted_for_, commit_};
     out.hard_state = emitted_hard_;
   }
   out.truncate_from = std::exchange(pending_truncate_from_, std::nullopt);
-  // Swap rather than move: the pending vectors inherit the (cleared)
-  // capacity of the caller's previous Ready.
+  // Into the caller's vectors, whose capacity is reused; messages and reads
+  // are swapped, so the pending vectors inherit the (cleared) capacity of
+  // the caller's previous Ready.
   out.append.clear();
   if (unsaved_from_ <= last_index()) {
     const auto first = log_.begin() + static_cast<std::ptrdiff_t>(unsaved_from_ - snapshot_.index - 1);

@@ -119,6 +119,10 @@ class Node {
   NodeId id() const { return config_.id; }
   const Config& config() const { return config_; }
   Index commit_index() const { return commit_; }
+  // Whether the commit index is at an entry of the current term (a new
+  // leader's no-op, at the latest): only then does this node know every entry
+  // committed before its term, which ReadIndex and a new leader's reads need.
+  bool committed_in_current_term() const { return term_at(commit_) == term_; }
   Index last_index() const { return snapshot_.index + static_cast<Index>(log_.size()); }
   // The snapshot term at snapshot_index(); 0 if there is no such entry or it
   // was compacted away.
@@ -195,6 +199,10 @@ class Node {
   void truncate_log(Index from);
   void append_log(Entry entry);
   void check_quorum(std::int64_t now_ms);
+  // Whether term, vote or commit index moved since the last Ready handed them out.
+  bool hard_state_changed() const {
+    return term_ != emitted_hard_.term || voted_for_ != emitted_hard_.voted_for || commit_ != emitted_hard_.commit;
+  }
 
   // node_election.cpp
   void election_timeout(std::int64_t now_ms);  // pre-vote first if configured

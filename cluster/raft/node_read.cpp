@@ -13,7 +13,7 @@ std::optional<std::uint64_t> Node::read_index(std::uint64_t request_id, std::int
   if (role_ != Role::leader) return std::nullopt;
   // A fresh leader's commit index may lag what earlier leaders committed until
   // an entry of its own term (its no-op) commits.
-  if (term_at(commit_) != term_) return std::nullopt;
+  if (!committed_in_current_term()) return std::nullopt;
   ++read_seq_;
   pending_reads_.push_back(PendingRead{ReadState{request_id, commit_}, read_seq_});
   confirm_reads();  // a single-member cluster is its own majority

@@ -1,7 +1,6 @@
 // Node: log replication and commitment (AppendEntries, §5.3 and §5.4.2).
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <vector>
 
 #include "cluster/raft/node.hpp"

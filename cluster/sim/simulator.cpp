@@ -26,6 +26,12 @@ std::uint64_t apply_hash(std::uint64_t h, const raft::Entry& e) {
   return h;
 }
 
+// A member's snapshot carries its state machine, the hash in decimal.
+std::string snapshot_data(std::uint64_t state) { return std::to_string(state); }
+std::uint64_t snapshot_state(const raft::Snapshot& s) {
+  return s.index == 0 ? kEmptyStateHash : std::stoull(s.data);
+}
+
 struct Member {
   raft::NodeId id = 0;
   SimStorage storage;
@@ -144,7 +150,7 @@ class Simulation {
     // The state machine comes back from the snapshot; the node re-delivers
     // the committed entries after it.
     m.sm_index = snapshot.index;
-    m.sm_hash = snapshot.index == 0 ? kEmptyStateHash : std::stoull(snapshot.data);
+    m.sm_hash = snapshot_state(snapshot);
     m.node = std::make_unique<raft::Node>(std::move(c), rec.hard, std::move(snapshot), std::move(rec.log),
                                           local(m));
     m.role = m.node->role();
@@ -397,7 +403,7 @@ class Simulation {
   void install_snapshot(Member& m, const raft::Snapshot& snap) {
     ++result_.stats.snapshots_installed;
     m.sm_index = snap.index;
-    m.sm_hash = std::stoull(snap.data);
+    m.sm_hash = snapshot_state(snap);
     log("member " + std::to_string(m.id) + " installed snapshot " + std::to_string(snap.index) + "/" +
         std::to_string(snap.term));
     if (snap.index >= applied_base_ && snap.index <= applied_base_ + applied_.size() &&
@@ -412,7 +418,7 @@ class Simulation {
   void maybe_compact(Member& m) {
     if (config_.compact_every == 0 || !m.node) return;
     if (m.sm_index < m.node->snapshot_index() + config_.compact_every) return;
-    std::string data = std::to_string(m.sm_hash);
+    std::string data = snapshot_data(m.sm_hash);
     if (!m.node->compact(m.sm_index, data)) return;
     if (auto error = m.storage.save_snapshot(m.node->snapshot_index(), m.node->snapshot_term(), data)) {
       violation("member " + std::to_string(m.id) + " storage error: " + *error);

@@ -19,10 +19,13 @@ std::string os_error(const std::string& what, const std::filesystem::path& path)
   return what + " " + path.string() + ": " + std::strerror(errno);
 }
 
-Error write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+// At the file offset `at`, or at the current position when `at` is negative.
+Error write_all(int fd, std::string_view bytes, const std::filesystem::path& path, off_t at = -1) {
   std::size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    const ssize_t n = at < 0 ? ::write(fd, bytes.data() + done, bytes.size() - done)
+                             : ::pwrite(fd, bytes.data() + done, bytes.size() - done,
+                                        at + static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return os_error("cannot write", path);
     done += static_cast<std::size_t>(n);
@@ -127,16 +130,7 @@ Error FileStorage::save_commit(const raft::HardState& hard) {
     commit_fd_ = ::open(commit_path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (commit_fd_ < 0) return os_error("cannot open", commit_path());
   }
-  const std::string bytes = frame(encode_hard_state(hard));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::pwrite(commit_fd_, bytes.data() + done, bytes.size() - done,
-                               static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return os_error("cannot write", commit_path());
-    done += static_cast<std::size_t>(n);
-  }
-  return std::nullopt;
+  return write_all(commit_fd_, frame(encode_hard_state(hard)), commit_path(), 0);
 }
 
 Error FileStorage::rewrite_log(raft::Index base, const std::vector<raft::Entry>& suffix) {

@@ -1,12 +1,11 @@
 #include "cluster/worker/worker.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cluster/http/client.hpp"
+#include "cluster/http/config_file.hpp"
 #include "cluster/http/serve.hpp"
 
 namespace faultline::worker {
@@ -17,36 +16,18 @@ namespace {
 
 constexpr long kHeartbeatTimeoutMs = 250;
 
-http::Response json_response(int status, std::string body) {
-  return http::Response{status, std::move(body), "application/json"};
-}
+using http::json_response;
 
 }  // namespace
 
 std::optional<Config> load_config(const std::string& file, std::string& error) {
-  std::ifstream in(file);
-  if (!in) {
-    error = file + ": cannot read the worker config";
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto json = Json::parse(text.str(), nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
-    error = file + ": not a JSON object";
-    return std::nullopt;
-  }
+  const auto read = http::read_config_object(file, "worker", error);
+  if (!read) return std::nullopt;
+  const Json& json = *read;
   Config config;
   try {
     config.name = json.at("name").get<std::string>();
-    const auto listen = json.at("listen").get<std::string>();
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos) throw std::invalid_argument("$.listen must be HOST:PORT");
-    config.host = listen.substr(0, colon);
-    config.port = std::stoi(listen.substr(colon + 1));
-    if (config.host.rfind("127.", 0) != 0) {
-      throw std::invalid_argument("$.listen must be a loopback address (127.0.0.0/8)");
-    }
+    http::parse_listen(json.at("listen").get<std::string>(), config.host, config.port);
     for (const auto& url : json.at("coordinators")) config.coordinators.push_back(url.get<std::string>());
     if (config.coordinators.empty()) throw std::invalid_argument("$.coordinators is empty");
     if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();

@@ -51,6 +51,35 @@ const MemberInfo* EmbeddedCluster::member(const std::string& id) const {
   return nullptr;
 }
 
+namespace {
+
+// A member's place: a free loopback port, its URL, and its folder (with
+// `data` inside when `with_data`) holding its config and log.
+bool place_member(MemberInfo& m, const std::filesystem::path& dir, bool with_data, std::string& error) {
+  m.port = pick_free_port();
+  if (m.port == 0) {
+    error = "no free loopback port for " + m.id;
+    return false;
+  }
+  m.url = "http://127.0.0.1:" + std::to_string(m.port);
+  std::filesystem::create_directories(with_data ? dir / "data" : dir);
+  m.config_file = dir / "config.json";
+  m.log_file = dir / "log.txt";
+  return true;
+}
+
+bool write_config(const MemberInfo& m, const Json& config, std::string& error) {
+  std::ofstream out(m.config_file);
+  out << config.dump(2) << "\n";
+  if (!out) {
+    error = "cannot write " + m.config_file.string();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool EmbeddedCluster::write_worker_configs(std::string& error) {
   workers_.clear();
   Json coordinators = Json::array();
@@ -58,26 +87,12 @@ bool EmbeddedCluster::write_worker_configs(std::string& error) {
   for (int i = 0; i < options_.workers; ++i) {
     MemberInfo w;
     w.id = "w" + std::to_string(i + 1);
-    w.port = pick_free_port();
-    if (w.port == 0) {
-      error = "no free loopback port for " + w.id;
-      return false;
-    }
-    w.url = "http://127.0.0.1:" + std::to_string(w.port);
-    const auto dir = options_.dir / w.id;
-    std::filesystem::create_directories(dir);
-    w.config_file = dir / "config.json";
-    w.log_file = dir / "log.txt";
+    if (!place_member(w, options_.dir / w.id, false, error)) return false;
     const Json config{{"name", w.id},
                       {"listen", "127.0.0.1:" + std::to_string(w.port)},
                       {"coordinators", coordinators},
                       {"heartbeat_ms", options_.worker_heartbeat_ms}};
-    std::ofstream out(w.config_file);
-    out << config.dump(2) << "\n";
-    if (!out) {
-      error = "cannot write " + w.config_file.string();
-      return false;
-    }
+    if (!write_config(w, config, error)) return false;
     workers_.push_back(w);
   }
   return true;
@@ -89,16 +104,7 @@ bool EmbeddedCluster::prepare(std::string& error) {
     MemberInfo m;
     m.id = "c" + std::to_string(i + 1);
     m.raft_id = static_cast<std::uint32_t>(i + 1);
-    m.port = pick_free_port();
-    if (m.port == 0) {
-      error = "no free loopback port for " + m.id;
-      return false;
-    }
-    m.url = "http://127.0.0.1:" + std::to_string(m.port);
-    const auto dir = options_.dir / m.id;
-    std::filesystem::create_directories(dir / "data");
-    m.config_file = dir / "config.json";
-    m.log_file = dir / "log.txt";
+    if (!place_member(m, options_.dir / m.id, true, error)) return false;
     members_.push_back(m);
   }
   Json members = Json::array();
@@ -117,12 +123,7 @@ bool EmbeddedCluster::prepare(std::string& error) {
                 {"seed", options_.seed},
                 {"stale_reads", options_.stale_reads},
                 {"worker_timeout_ms", options_.worker_timeout_ms}};
-    std::ofstream out(m.config_file);
-    out << config.dump(2) << "\n";
-    if (!out) {
-      error = "cannot write " + m.config_file.string();
-      return false;
-    }
+    if (!write_config(m, config, error)) return false;
   }
   return write_worker_configs(error);
 }
@@ -130,7 +131,7 @@ bool EmbeddedCluster::prepare(std::string& error) {
 bool EmbeddedCluster::spawn(const MemberInfo& member, std::string& error) {
   process::MemberSpec spec;
   spec.id = member.id;
-  spec.argv = {options_.binary, member.raft_id == 0 ? "worker" : "coordinator", "--config",
+  spec.argv = {options_.binary, member.is_worker() ? "worker" : "coordinator", "--config",
                member.config_file.string()};
   spec.log_file = member.log_file.string();
   const auto result = processes_.spawn(spec);

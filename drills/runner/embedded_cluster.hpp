@@ -36,6 +36,7 @@ struct ClusterOptions {
 struct MemberInfo {
   std::string id;  // c1, c2, ... (coordinators); w1, w2, ... (workers)
   std::uint32_t raft_id = 0;  // 0 for a worker
+  bool is_worker() const { return raft_id == 0; }
   int port = 0;
   std::string url;
   std::filesystem::path config_file;

@@ -53,10 +53,8 @@ std::optional<std::string> FaultTimeline::finish() {
 }
 
 bool FaultTimeline::is_worker(const std::string& id) const {
-  for (const auto& w : cluster_.workers()) {
-    if (w.id == id) return true;
-  }
-  return false;
+  const MemberInfo* m = cluster_.member(id);
+  return m != nullptr && m->is_worker();
 }
 
 std::optional<std::string> FaultTimeline::resolve(const std::string& selector,
@@ -120,7 +118,7 @@ std::optional<std::string> FaultTimeline::inject(std::size_t index) {
   const auto target = resolve(slot.spec.target, term);
   if (!target) {
     return "fault " + std::to_string(index) + ": nothing matches target '" + slot.spec.target +
-           "' (none up in that role within 5 s)";
+           "' (no such worker, or no coordinator up in that role within 5 s)";
   }
   slot.target = *target;
   const bool worker = is_worker(*target);

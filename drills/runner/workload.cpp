@@ -58,7 +58,8 @@ WorkloadCounts Workload::counts() const {
 
 Workload::Attempt Workload::send(http::Client& http, const std::string& method,
                                  const std::string& path, const std::string& body,
-                                 std::size_t& at, SteadyClock::time_point deadline) const {
+                                 std::size_t& at, SteadyClock::time_point deadline,
+                                 std::span<const int> also_retry) const {
   Attempt outcome{"fail", "", "no member accepted the operation before its deadline", {}};
   while (true) {
     const auto remaining =
@@ -73,12 +74,12 @@ Workload::Attempt Workload::send(http::Client& http, const std::string& method,
       return outcome;
     }
     // Retried: answers that certainly did nothing (refused, 421 not leader,
-    // 503 superseded) and, for routed calls, 502/504 (the call never reached
-    // a worker that answered). A timeout after sending ends as unknown.
+    // 503 superseded, and what the caller names). A timeout after sending
+    // ends as unknown.
     const bool definite =
         response.transport == http::ClientResponse::Transport::refused ||
         (response.ok() && (response.status == 421 || response.status == 503 ||
-                           (path == "/api/calls" && (response.status == 502 || response.status == 504)))) ||
+                           std::find(also_retry.begin(), also_retry.end(), response.status) != also_retry.end())) ||
         (!response.ok() && !response.maybe_sent);
     outcome.error = response.ok() ? "HTTP " + std::to_string(response.status) : response.error;
     if (!definite) {
@@ -110,7 +111,11 @@ void Workload::routed_call(http::Client& http, int client, std::int64_t op,
   journal_.write("call.invoke", Json{{"call", op}, {"client", client}, {"session", session}});
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.op_timeout_ms);
   const std::string body = Json{{"session", session}, {"call", std::to_string(op)}}.dump();
-  const Attempt outcome = send(http, "POST", "/api/calls", body, target, deadline);
+  // 504: the new pin was not committed in time, and 502: the newly chosen
+  // worker failed the call; the router gives up on the call in both, so a
+  // retry routes it again.
+  static constexpr int kRoutedRetry[] = {502, 504};
+  const Attempt outcome = send(http, "POST", "/api/calls", body, target, deadline, kRoutedRetry);
   Json complete{{"call", op}, {"client", client}, {"session", session}, {"result", outcome.result},
                 {"coordinator", outcome.member}};
   std::string worker;

@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,10 +89,11 @@ class Workload {
   void client_loop(int client);
   // Sends one request to the believed leader `at`, retrying answers that
   // certainly did nothing on the leader named in them (or the next member)
-  // until `deadline`; moves `at` along.
+  // until `deadline`; moves `at` along. `also_retry`: statuses that, for
+  // this endpoint, also say the operation did not happen.
   Attempt send(http::Client& http, const std::string& method, const std::string& path,
                const std::string& body, std::size_t& at,
-               std::chrono::steady_clock::time_point deadline) const;
+               std::chrono::steady_clock::time_point deadline, std::span<const int> also_retry = {}) const;
   void kv_operation(http::Client& http, int client, std::int64_t op, std::mt19937_64& rng,
                     std::size_t& target);
   void routed_call(http::Client& http, int client, std::int64_t op, const std::string& session,

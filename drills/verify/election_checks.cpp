@@ -8,13 +8,11 @@ namespace {
 
 constexpr std::size_t kMaxListed = 5;
 
-std::string ms_text(std::int64_t t_ns) { return format_number(static_cast<double>(t_ns) / 1e6) + " ms"; }
-
 std::string describe(const std::vector<Regression>& found, const char* what) {
   std::string text;
   for (std::size_t i = 0; i < found.size() && i < kMaxListed; ++i) {
     const Regression& r = found[i];
-    text += (i ? "; " : " ") + r.member + " at " + ms_text(r.t_ns) + ": " + what + " " +
+    text += (i ? "; " : " ") + r.member + " at " + format_ms(r.t_ns) + ": " + what + " " +
             std::to_string(r.before) + " -> " + std::to_string(r.after) +
             (r.across_restart ? " (across a restart)" : " (within one process life)");
   }
@@ -57,7 +55,7 @@ CheckResult check_stable_leadership(const ElectionStats& e) {
     if (t.explained || listed++ >= kMaxListed) continue;
     c.detail += (listed > 1 ? "; " : " ") + std::string("term ") + std::to_string(t.term) + " (";
     for (std::size_t i = 0; i < t.leaders.size(); ++i) c.detail += (i ? ", " : "") + t.leaders[i];
-    c.detail += ") from " + ms_text(t.since_ns);
+    c.detail += ") from " + format_ms(t.since_ns);
   }
   return c;
 }
@@ -67,7 +65,7 @@ CheckResult check_leader_election(const ElectionStats& e, double limit_ms) {
   std::string unmeasured = "no leader was killed, so no election was timed";
   for (const LeaderLoss& loss : e.losses) {
     if (!loss.known_ns) {
-      unmeasured = "after the kill of leader " + loss.member + " at " + ms_text(loss.fault_ns) +
+      unmeasured = "after the kill of leader " + loss.member + " at " + format_ms(loss.fault_ns) +
                    ", no new leader was known by a majority within the run";
       break;
     }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "drills/verify/workload.hpp"
 
@@ -10,10 +9,6 @@ namespace faultline::verify {
 namespace {
 
 using SessionCalls = std::map<std::string, std::vector<const Call*>>;
-
-double ms_between(std::int64_t from_ns, std::int64_t to_ns) {
-  return static_cast<double>(to_ns - from_ns) / 1e6;
-}
 
 std::int64_t window_end(const History& h, const Fault& f) { return f.heal_ns.value_or(h.end_ns); }
 
@@ -110,10 +105,8 @@ FailoverFigures figures_of(const std::vector<const SessionFailover*>& sessions) 
 }
 
 void count_calls(const History& h, FailoverStats& r) {
-  std::set<std::string> sessions;
   for (const Call& c : h.calls) {
     ++r.calls;
-    if (!c.session.empty()) sessions.insert(c.session);
     if (c.result == OpResult::ok) {
       ++r.calls_ok;
       continue;
@@ -124,7 +117,6 @@ void count_calls(const History& h, FailoverStats& r) {
     });
     ++(in_window ? r.lost_in_fault_window : r.lost_outside);
   }
-  r.sessions = sessions.size();
 }
 
 void find_moves(const History& h, const SessionCalls& ok, FailoverStats& r) {
@@ -173,6 +165,7 @@ FailoverStats measure_failover(const History& h) {
   for (const Call& c : h.calls) {
     if (!c.session.empty()) all[c.session].push_back(&c);
   }
+  r.sessions = all.size();
 
   std::vector<const SessionFailover*> every;
   for (const Fault& f : h.faults) {

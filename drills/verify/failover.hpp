@@ -61,7 +61,7 @@ struct FailoverFigures {
 // entry per worker).
 struct WorkerFault {
   std::int64_t fault = 0;  // the fault's index in the plan
-  std::string kind;        // kill, pause, partition
+  std::string kind;        // kill, pause
   std::string worker;
   std::int64_t inject_ns = 0;
   std::optional<std::int64_t> heal_ns;

@@ -10,8 +10,6 @@ namespace {
 constexpr std::size_t kMaxListed = 5;
 constexpr const char* kNoCalls = "no routed calls in the journal";
 
-std::string at_ms(std::int64_t t_ns) { return format_number(static_cast<double>(t_ns) / 1e6) + " ms"; }
-
 std::string and_more(std::size_t total) {
   return total > kMaxListed ? "; and " + std::to_string(total - kMaxListed) + " more" : "";
 }
@@ -83,8 +81,8 @@ CheckResult check_sessions_moved(const FailoverStats& f, double limit_moves) {
   for (const SessionMove& m : f.moves) {
     if (m.with_cause || listed++ >= kMaxListed) continue;
     c.detail += std::string(listed > 1 ? ";" : "") + " session " + m.session + " " + m.from + " -> " + m.to +
-                " (calls " + m.from_call + " at " + at_ms(m.from_ns) + ", " + m.to_call + " at " +
-                at_ms(m.to_ns) + ")";
+                " (calls " + m.from_call + " at " + format_ms(m.from_ns) + ", " + m.to_call + " at " +
+                format_ms(m.to_ns) + ")";
   }
   c.detail += and_more(f.moves_without_cause);
   return c;

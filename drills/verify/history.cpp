@@ -112,6 +112,53 @@ std::string exit_how(const Json& ev) {
   return "unknown";
 }
 
+// Invocations (`op` and `call`) are paired by id: an invoke opens one, its
+// complete closes it, and what is still open at the end is unknown.
+using OpenIds = std::map<std::string, std::size_t>;  // id -> index of its record
+
+// The new record for `<what>.invoke` of `id`, or null (after a warning) when
+// the id is missing or already open.
+template <class T>
+T* open_invocation(std::vector<T>& all, OpenIds& open, const std::string& id, const std::string& what,
+                   std::int64_t t, std::vector<std::string>& warnings) {
+  if (id.empty() || open.count(id) != 0) {
+    warnings.push_back(what + ".invoke at t_ns " + std::to_string(t) + ": missing or repeated " + what + " id '" +
+                       id + "'; skipped");
+    return nullptr;
+  }
+  open.emplace(id, all.size());
+  T& record = all.emplace_back();
+  record.id = id;
+  record.invoke_ns = t;
+  return &record;
+}
+
+// The open record `<what>.complete` of `id` closes, or null (after a warning).
+template <class T>
+T* complete_invocation(std::vector<T>& all, const OpenIds& open, const std::string& id, const std::string& what,
+                       std::int64_t t, std::vector<std::string>& warnings) {
+  const auto it = open.find(id);
+  if (it == open.end() || all[it->second].completed) {
+    warnings.push_back(what + ".complete at t_ns " + std::to_string(t) + ": no open " + what + ".invoke for " +
+                       what + " '" + id + "'; skipped");
+    return nullptr;
+  }
+  T& record = all[it->second];
+  record.completed = true;
+  record.complete_ns = t;
+  return &record;
+}
+
+template <class T>
+void end_unfinished(std::vector<T>& all, std::int64_t end_ns) {
+  for (T& record : all) {
+    if (!record.completed) {
+      record.complete_ns = end_ns;
+      record.result = OpResult::unknown;
+    }
+  }
+}
+
 }  // namespace
 
 const char* to_string(OpResult result) {
@@ -153,8 +200,8 @@ History history_from(const std::vector<Json>& events) {
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
-  std::map<std::string, std::size_t> open_ops;  // op id -> index in h.ops
-  std::map<std::string, std::size_t> open_calls;  // call id -> index in h.calls
+  OpenIds open_ops;
+  OpenIds open_calls;
   std::set<std::string> members;
   std::set<std::string> workers;
   for (const auto& [t, evp] : ordered) {
@@ -197,37 +244,20 @@ History history_from(const std::vector<Json>& events) {
         }
       }
     } else if (kind == "op.invoke") {
-      const std::string id = get_text(ev, "op");
-      if (id.empty() || open_ops.count(id) != 0) {
-        h.warnings.push_back("op.invoke at t_ns " + std::to_string(t) + ": missing or repeated op id '" +
-                             id + "'; skipped");
-        continue;
-      }
-      Op op;
-      op.id = id;
-      op.client = get_text(ev, "client");
-      op.f = get_text(ev, "f");
-      op.key = get_text(ev, "key");
-      op.value = get_json(ev, "value");
-      op.invoke_ns = t;
-      open_ops.emplace(id, h.ops.size());
-      h.ops.push_back(std::move(op));
+      Op* op = open_invocation(h.ops, open_ops, get_text(ev, "op"), "op", t, h.warnings);
+      if (op == nullptr) continue;
+      op->client = get_text(ev, "client");
+      op->f = get_text(ev, "f");
+      op->key = get_text(ev, "key");
+      op->value = get_json(ev, "value");
     } else if (kind == "op.complete") {
-      const std::string id = get_text(ev, "op");
-      auto it = open_ops.find(id);
-      if (it == open_ops.end() || h.ops[it->second].completed) {
-        h.warnings.push_back("op.complete at t_ns " + std::to_string(t) + ": no open op.invoke for op '" +
-                             id + "'; skipped");
-        continue;
-      }
-      Op& op = h.ops[it->second];
-      op.completed = true;
-      op.complete_ns = t;
-      op.result = parse_result(get_text(ev, "result"));
-      op.member = get_text(ev, "member");
-      op.error = get_text(ev, "error");
+      Op* op = complete_invocation(h.ops, open_ops, get_text(ev, "op"), "op", t, h.warnings);
+      if (op == nullptr) continue;
+      op->result = parse_result(get_text(ev, "result"));
+      op->member = get_text(ev, "member");
+      op->error = get_text(ev, "error");
       // A get's value is what it read, known only at completion.
-      if (op.f == "get") op.value = get_json(ev, "value");
+      if (op->f == "get") op->value = get_json(ev, "value");
     } else if (kind == "worker.start") {
       h.worker_starts.push_back({t, get_text(ev, "worker"), get_int(ev, "pid"), get_text(ev, "url"),
                                  get_bool(ev, "restart", false)});
@@ -237,34 +267,17 @@ History history_from(const std::vector<Json>& events) {
                                 exit_how(ev)});
       workers.insert(h.worker_exits.back().worker);
     } else if (kind == "call.invoke") {
-      const std::string id = get_text(ev, "call");
-      if (id.empty() || open_calls.count(id) != 0) {
-        h.warnings.push_back("call.invoke at t_ns " + std::to_string(t) + ": missing or repeated call id '" +
-                             id + "'; skipped");
-        continue;
-      }
-      Call call;
-      call.id = id;
-      call.client = get_text(ev, "client");
-      call.session = get_text(ev, "session");
-      call.invoke_ns = t;
-      open_calls.emplace(id, h.calls.size());
-      h.calls.push_back(std::move(call));
+      Call* call = open_invocation(h.calls, open_calls, get_text(ev, "call"), "call", t, h.warnings);
+      if (call == nullptr) continue;
+      call->client = get_text(ev, "client");
+      call->session = get_text(ev, "session");
     } else if (kind == "call.complete") {
-      const std::string id = get_text(ev, "call");
-      auto it = open_calls.find(id);
-      if (it == open_calls.end() || h.calls[it->second].completed) {
-        h.warnings.push_back("call.complete at t_ns " + std::to_string(t) + ": no open call.invoke for call '" +
-                             id + "'; skipped");
-        continue;
-      }
-      Call& call = h.calls[it->second];
-      call.completed = true;
-      call.complete_ns = t;
-      call.result = parse_result(get_text(ev, "result"));
-      call.worker = get_text(ev, "worker");
-      call.error = get_text(ev, "error");
-      workers.insert(call.worker);
+      Call* call = complete_invocation(h.calls, open_calls, get_text(ev, "call"), "call", t, h.warnings);
+      if (call == nullptr) continue;
+      call->result = parse_result(get_text(ev, "result"));
+      call->worker = get_text(ev, "worker");
+      call->error = get_text(ev, "error");
+      workers.insert(call->worker);
     } else if (kind == "readback") {
       h.readbacks.push_back({t, get_text(ev, "key"), get_bool(ev, "found", false), get_json(ev, "value"),
                              get_text(ev, "member")});
@@ -272,18 +285,8 @@ History history_from(const std::vector<Json>& events) {
       h.notes.push_back(get_text(ev, "text"));
     }
   }
-  for (Op& op : h.ops) {
-    if (!op.completed) {
-      op.complete_ns = h.end_ns;
-      op.result = OpResult::unknown;
-    }
-  }
-  for (Call& call : h.calls) {
-    if (!call.completed) {
-      call.complete_ns = h.end_ns;
-      call.result = OpResult::unknown;
-    }
-  }
+  end_unfinished(h.ops, h.end_ns);
+  end_unfinished(h.calls, h.end_ns);
   members.erase(std::string());
   h.members.assign(members.begin(), members.end());
   workers.erase(std::string());

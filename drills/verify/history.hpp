@@ -156,6 +156,11 @@ struct PlanFacts {
   double max_latency_ms = kDefaultMaxLatencyMs;
 };
 
+// Milliseconds from one journal time (ns) to another.
+inline double ms_between(std::int64_t from_ns, std::int64_t to_ns) {
+  return static_cast<double>(to_ns - from_ns) / 1e6;
+}
+
 struct History {
   bool has_run_event = false;
   PlanFacts plan;

@@ -28,6 +28,8 @@ void decide(CheckResult& c, const std::string& label, const std::string& unmeasu
   }
 }
 
+std::string format_ms(std::int64_t t_ns) { return format_number(static_cast<double>(t_ns) / 1e6) + " ms"; }
+
 std::string format_number(double value) {
   if (!std::isfinite(value)) return value > 0 ? "inf" : (value < 0 ? "-inf" : "nan");
   char buf[64];

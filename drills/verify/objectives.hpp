@@ -82,6 +82,8 @@ void decide(CheckResult& check, const std::string& label, const std::string& unm
 
 // A number for people: one decimal, without a trailing ".0" ("1834.2", "1").
 std::string format_number(double value);
+// A journal time (ns since the run began) for people: "1834.2 ms".
+std::string format_ms(std::int64_t t_ns);
 
 // The journal's `check` and `verdict` event fields (docs/journal.md).
 Json to_json(const CheckResult& check);

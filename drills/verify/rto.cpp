@@ -8,10 +8,6 @@
 namespace faultline::verify {
 namespace {
 
-double ms_between(std::int64_t from_ns, std::int64_t to_ns) {
-  return static_cast<double>(to_ns - from_ns) / 1e6;
-}
-
 std::int64_t ms_to_ns(double ms) { return static_cast<std::int64_t>(std::llround(ms * 1e6)); }
 
 std::optional<std::int64_t> fault_term_of(const History& h, std::int64_t t_f) {

@@ -16,18 +16,6 @@ using namespace std::chrono_literals;
 
 const std::string kStalePlan = std::string(FAULTLINE_SOURCE_DIR) + "/drills/library/stale-reads.json";
 
-std::optional<Json> check_event(const std::filesystem::path& journal, const std::string& objective) {
-  std::ifstream in(journal);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto e = Json::parse(line, nullptr, false);
-    if (!e.is_discarded() && e.value("kind", "") == "check" && e.value("objective", "") == objective) {
-      return e;
-    }
-  }
-  return std::nullopt;
-}
-
 TEST(StaleReadsDrill, IsCaughtAsNotLinearizable) {
   const auto out = scratch_dir("drill-stale");
   const auto result = run_cli({"run", kStalePlan, "--out", (out / "run").string()}, 120s);
@@ -36,13 +24,14 @@ TEST(StaleReadsDrill, IsCaughtAsNotLinearizable) {
   EXPECT_NE(result.out.find("is not linearizable"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("none of these can be linearized next"), std::string::npos) << result.out;
 
-  const auto check = check_event(out / "run" / "journal.jsonl", "linearizable");
-  ASSERT_TRUE(check.has_value());
-  EXPECT_EQ(check->at("measured"), 1);
-  EXPECT_EQ(check->at("pass"), false);
-  const auto rpo = check_event(out / "run" / "journal.jsonl", "rpo_writes");
-  ASSERT_TRUE(rpo.has_value());
-  EXPECT_EQ(rpo->at("pass"), true) << rpo->dump();
+  const auto events = journal_events(out / "run" / "journal.jsonl");
+  const Json check = check_event(events, "linearizable");
+  ASSERT_FALSE(check.is_null());
+  EXPECT_EQ(check.at("measured"), 1);
+  EXPECT_EQ(check.at("pass"), false);
+  const Json rpo = check_event(events, "rpo_writes");
+  ASSERT_FALSE(rpo.is_null());
+  EXPECT_EQ(rpo.at("pass"), true) << rpo.dump();
 
   const auto html = read_file(out / "run" / "report.html");
   EXPECT_NE(html.find("<h2>Linearizability</h2>"), std::string::npos);
@@ -58,9 +47,9 @@ TEST(StaleReadsDrill, SamePlanWithSafeReadsPasses) {
                               120s);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("pass  linearizable"), std::string::npos) << result.out;
-  const auto check = check_event(out / "run" / "journal.jsonl", "linearizable");
-  ASSERT_TRUE(check.has_value());
-  EXPECT_EQ(check->at("measured"), 0);
+  const Json check = check_event(journal_events(out / "run" / "journal.jsonl"), "linearizable");
+  ASSERT_FALSE(check.is_null());
+  EXPECT_EQ(check.at("measured"), 0);
   std::filesystem::remove_all(out);
 }
 

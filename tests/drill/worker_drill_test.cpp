@@ -16,13 +16,6 @@ using namespace std::chrono_literals;
 
 const std::string kPlan = std::string(FAULTLINE_SOURCE_DIR) + "/drills/library/worker-failover.json";
 
-Json check_of(const std::vector<Json>& events, const std::string& objective) {
-  for (const auto& e : events) {
-    if (e.value("kind", "") == "check" && e.value("objective", "") == objective) return e;
-  }
-  return Json();
-}
-
 TEST(WorkerFailoverDrill, KilledWorkerSessionsFailOverWithNoLostCall) {
   const auto out = scratch_dir("worker-kill");
   const auto result = run_cli({"run", kPlan, "--out", (out / "run").string()}, 150s);
@@ -40,12 +33,12 @@ TEST(WorkerFailoverDrill, KilledWorkerSessionsFailOverWithNoLostCall) {
   EXPECT_GT(calls_ok, 100);
   EXPECT_EQ(worker_exits, 1);
   EXPECT_EQ(killed.front(), 'w');
-  const Json failover = check_of(events, "failover_ms");
+  const Json failover = check_event(events, "failover_ms");
   ASSERT_TRUE(failover.is_object());
   ASSERT_TRUE(failover["measured"].is_number()) << failover.dump();
   EXPECT_GT(failover["measured"].get<double>(), 0.0);
-  EXPECT_EQ(check_of(events, "calls_lost")["measured"], 0);
-  EXPECT_EQ(check_of(events, "sessions_moved_without_cause")["measured"], 0);
+  EXPECT_EQ(check_event(events, "calls_lost")["measured"], 0);
+  EXPECT_EQ(check_event(events, "sessions_moved_without_cause")["measured"], 0);
   EXPECT_NE(read_file(out / "run" / "report.html").find("Failover"), std::string::npos);
   std::filesystem::remove_all(out);
 }
@@ -62,7 +55,7 @@ TEST(WorkerFailoverDrill, PausedWorkerSessionsMoveOnlyAfterTheWorkerTimeout) {
   const auto result = run_cli({"run", plan_file.string(), "--out", (dir / "run").string()}, 150s);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const auto events = journal_events(dir / "run" / "journal.jsonl");
-  const Json failover = check_of(events, "failover_ms");
+  const Json failover = check_event(events, "failover_ms");
   ASSERT_TRUE(failover["measured"].is_number()) << failover.dump();
   // A paused worker still accepts connections: a call to it fails only after
   // worker_timeout_ms (500), so no session can have moved much sooner.
@@ -101,10 +94,10 @@ TEST(LeaderPauseDrill, APausedLeaderIsReplacedAndRejoinsWithoutLosingWrites) {
   EXPECT_EQ(paused.front(), 'c');
   EXPECT_TRUE(healed);
   // The others elected a new leader while it was stopped: RTO was measured.
-  const Json rto = check_of(events, "rto_ms");
+  const Json rto = check_event(events, "rto_ms");
   ASSERT_TRUE(rto["measured"].is_number()) << rto.dump();
-  EXPECT_EQ(check_of(events, "rpo_writes")["measured"], 0);
-  EXPECT_EQ(check_of(events, "term_monotonic")["measured"], 0);
+  EXPECT_EQ(check_event(events, "rpo_writes")["measured"], 0);
+  EXPECT_EQ(check_event(events, "term_monotonic")["measured"], 0);
   std::filesystem::remove_all(dir);
 }
 

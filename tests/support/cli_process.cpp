@@ -138,4 +138,11 @@ std::vector<nlohmann::json> journal_events(const std::filesystem::path& file) {
   return events;
 }
 
+nlohmann::json check_event(const std::vector<nlohmann::json>& events, const std::string& objective) {
+  for (const auto& e : events) {
+    if (e.value("kind", "") == "check" && e.value("objective", "") == objective) return e;
+  }
+  return nullptr;
+}
+
 }  // namespace faultline::testing

@@ -60,5 +60,7 @@ std::string read_file(const std::filesystem::path& path);
 // Every parseable line of a run's journal.jsonl, in file order (a torn last
 // line is skipped).
 std::vector<nlohmann::json> journal_events(const std::filesystem::path& file);
+// The `check` event of `objective` among them, or null when there is none.
+nlohmann::json check_event(const std::vector<nlohmann::json>& events, const std::string& objective);
 
 }  // namespace faultline::testing

@@ -85,31 +85,23 @@ runner::MemberStatus ClusterHarness::status(const std::string& id) const {
                 : runner::MemberStatus{};
 }
 
-HttpResult ClusterHarness::put(const std::string& id, const std::string& key,
-                               const std::string& value) {
+HttpResult ClusterHarness::request(const std::string& method, const std::string& id, const std::string& path,
+                                   const std::string& body) {
   http::Client client;
   const auto* member = cluster_->member(id);
   if (member == nullptr) return {};
-  const auto response =
-      client.request("PUT", member->url + "/api/kv/" + key, value, kRequestTimeoutMs);
+  const auto response = client.request(method, member->url + path, body, kRequestTimeoutMs);
   return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
 }
 
-HttpResult ClusterHarness::post(const std::string& id, const std::string& path,
-                                const std::string& body) {
-  http::Client client;
-  const auto* member = cluster_->member(id);
-  if (member == nullptr) return {};
-  const auto response = client.request("POST", member->url + path, body, kRequestTimeoutMs);
-  return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
+HttpResult ClusterHarness::put(const std::string& id, const std::string& key, const std::string& value) {
+  return request("PUT", id, "/api/kv/" + key, value);
 }
 
-HttpResult ClusterHarness::get(const std::string& id, const std::string& path) {
-  http::Client client;
-  const auto* member = cluster_->member(id);
-  if (member == nullptr) return {};
-  const auto response = client.get(member->url + path, kRequestTimeoutMs);
-  return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
+HttpResult ClusterHarness::post(const std::string& id, const std::string& path, const std::string& body) {
+  return request("POST", id, path, body);
 }
+
+HttpResult ClusterHarness::get(const std::string& id, const std::string& path) { return request("GET", id, path, ""); }
 
 }  // namespace faultline::testing

@@ -44,6 +44,9 @@ class ClusterHarness {
   HttpResult put(const std::string& id, const std::string& key, const std::string& value);
   HttpResult get(const std::string& id, const std::string& path);
   HttpResult post(const std::string& id, const std::string& path, const std::string& body);
+  // One request to member `id` (no answer: status 0).
+  HttpResult request(const std::string& method, const std::string& id, const std::string& path,
+                     const std::string& body);
 
   // Any other member than `id`.
   std::string other_than(const std::string& id) const;

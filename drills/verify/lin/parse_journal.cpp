@@ -25,7 +25,6 @@ struct RawOp {
   std::optional<std::int64_t> t_ns;
   std::optional<std::string> op, client, f, key, result;
   Value value;          // null or absent: nullopt
-  bool has_value = false;
 };
 
 // Fast path for the lines our own journal writer produces: one flat object
@@ -75,31 +74,31 @@ bool scan_flat(std::string_view text, RawOp& out) {
       number = text.substr(begin, i - begin);
       if (number.empty() || number == "-") return false;
     }
-    const std::string as_text = string_value ? std::string(*string_value) : std::string(number);
+    // Built only for the fields kept: most of a line's fields are skipped.
+    auto as_text = [&] { return string_value ? std::string(*string_value) : std::string(number); };
     if (name == "kind") {
       if (!string_value) return false;
-      out.kind = as_text;
+      out.kind = as_text();
     } else if (name == "t_ns") {
       if (string_value || is_null) return false;
       try {
-        out.t_ns = std::stoll(as_text);
+        out.t_ns = std::stoll(as_text());
       } catch (const std::exception&) {
         return false;
       }
     } else if (name == "op") {
       if (is_null) return false;
-      out.op = as_text;
+      out.op = as_text();
     } else if (name == "client") {
-      if (!is_null) out.client = as_text;
+      if (!is_null) out.client = as_text();
     } else if (name == "f") {
-      if (string_value) out.f = as_text;
+      if (string_value) out.f = as_text();
     } else if (name == "key") {
-      if (!is_null) out.key = as_text;
+      if (!is_null) out.key = as_text();
     } else if (name == "result") {
-      if (string_value) out.result = as_text;
+      if (string_value) out.result = as_text();
     } else if (name == "value") {
-      out.has_value = true;
-      if (!is_null) out.value = as_text;
+      if (!is_null) out.value = as_text();
     }
     skip_ws();
     if (i < text.size() && text[i] == ',') {
@@ -136,7 +135,6 @@ bool from_json(const std::string& text, RawOp& out) {
   out.key = str("key");
   if (auto r = j.find("result"); r != j.end() && r->is_string()) out.result = r->get<std::string>();
   if (auto v = j.find("value"); v != j.end()) {
-    out.has_value = true;
     if (!v->is_null()) out.value = text_of(*v);
   }
   return true;
