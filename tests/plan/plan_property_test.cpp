@@ -33,6 +33,8 @@ rc::Gen<Plan> valid_plan() {
         t.election_timeout_min_ms + *rc::gen::inRange<std::int64_t>(0, 2000);
     t.heartbeat_ms = *rc::gen::inRange<std::int64_t>(1, t.election_timeout_min_ms);
     t.stale_reads = *rc::gen::arbitrary<bool>();
+    t.workers = *rc::gen::inRange(0, 17);
+    t.worker_timeout_ms = *rc::gen::inRange<std::int64_t>(10, 60'001);
 
     Workload& w = p.workload;
     w.clients = *rc::gen::inRange(1, 65);
@@ -42,6 +44,8 @@ rc::Gen<Plan> valid_plan() {
     w.keys = *rc::gen::inRange<std::int64_t>(0, 1'000'000);
     w.op_timeout_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
     w.read_ratio = *rc::gen::inRange(0, 1001) / 1000.0;
+    if (t.workers > 0) w.sessions = *rc::gen::inRange<std::int64_t>(0, 100'001);
+    w.call_ratio = *rc::gen::inRange(0, 1001) / 1000.0;
 
     p.steady_state.stability_window_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
     p.steady_state.max_latency_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
@@ -49,8 +53,15 @@ rc::Gen<Plan> valid_plan() {
     const int faults = *rc::gen::inRange(0, 5);
     for (int i = 0; i < faults; ++i) {
       FaultSpec f;
-      const int pick = *rc::gen::inRange(0, t.coordinators + 2);
-      f.target = pick == 0 ? "leader" : pick == 1 ? "follower" : member_id(pick - 2);
+      f.kind = *rc::gen::arbitrary<bool>() ? FaultKind::kill : FaultKind::pause;
+      const int pick = *rc::gen::inRange(0, t.coordinators + t.workers + 2);
+      if (pick < 2) {
+        f.target = pick == 0 ? "leader" : "follower";
+      } else if (pick < t.coordinators + 2) {
+        f.target = member_id(pick - 2);
+      } else {
+        f.target = "w" + std::to_string(pick - t.coordinators - 1);
+      }
       f.at_ms = *rc::gen::inRange<std::int64_t>(0, w.duration_ms);
       if (*rc::gen::arbitrary<bool>()) {
         f.restart_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
@@ -67,6 +78,12 @@ rc::Gen<Plan> valid_plan() {
     }
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.max_elections = *rc::gen::inRange<std::int64_t>(0, 1000);
+    }
+    if (*rc::gen::arbitrary<bool>()) p.objectives.rto_from_heal_ms = *rc::gen::inRange(0, 100000) / 4.0;
+    if (*rc::gen::arbitrary<bool>()) p.objectives.failover_ms = *rc::gen::inRange(0, 100000) / 4.0;
+    if (*rc::gen::arbitrary<bool>()) p.objectives.calls_lost = *rc::gen::inRange<std::int64_t>(0, 1000);
+    if (*rc::gen::arbitrary<bool>()) {
+      p.objectives.sessions_moved_without_cause = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
     return p;
   });
