@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "chaos/process/termination.hpp"
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/worker/worker.hpp"
 #include "cluster/sim/sim_cli.hpp"
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
                   "Override a plan field before validation, e.g. objectives.rto_ms=1");
   run->add_option("--out", out_dir, "Run folder (default runs/<plan>-<UTC time>)");
   auto* seed_option = run->add_option("--seed", seed, "Seed for every random choice of the run");
+  run->add_option("--network", run_options.network,
+                  "Network backend: auto (namespaces when possible), kernel, proxy or loopback")
+      ->check(CLI::IsMember({"auto", "kernel", "proxy", "loopback"}))
+      ->capture_default_str();
 
   std::filesystem::path validate_file;
   std::vector<std::string> validate_overrides;
@@ -124,6 +129,12 @@ int main(int argc, char** argv) {
   if (*run) {
     if (!out_dir.empty()) run_options.out_dir = out_dir;
     if (*seed_option) run_options.seed = seed;
+    // Process-wide signal state belongs to this composition root: SIGINT and
+    // SIGTERM become a request the run polls, so it can stop what it started.
+    if (auto problem = faultline::process::install_termination_handlers(); !problem.empty()) {
+      std::cerr << "error: " << problem << "\n";
+      return 3;
+    }
     return faultline::runner::run_drill(run_options, std::cout, std::cerr);
   }
   if (*validate) {

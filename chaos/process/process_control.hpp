@@ -31,6 +31,10 @@ struct MemberSpec {
   std::string log_file;           // stdout and stderr are appended here; empty: /dev/null
   std::string working_dir;        // empty: inherit the caller's
   std::vector<std::pair<std::string, std::string>> env;  // added to the inherited environment
+  // A network namespace (an open fd of it) the member enters before exec;
+  // -1: the spawning thread's own. The fd must stay open while the member
+  // may be (re)started.
+  int netns_fd = -1;
 };
 
 // How a process ended: exactly one of `code` and `signal` is set.

@@ -1,6 +1,7 @@
 #include "chaos/process/spawn.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -30,6 +31,7 @@ namespace bp = boost::process;
 struct MemberSetup : bp::extend::handler {
   pid_t parent = -1;
   int log_fd = -1;
+  int netns_fd = -1;
 
   template <class Executor>
   void fail(Executor& exec, const char* what) const {
@@ -43,6 +45,8 @@ struct MemberSetup : bp::extend::handler {
     if (::setpgid(0, 0) != 0) fail(exec, "setpgid(0, 0) failed in the child");
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(exec, "prctl(PR_SET_PDEATHSIG) failed");
     if (::getppid() != parent) ::_exit(kParentGoneExitCode);
+    if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0)
+      fail(exec, "setns(the member's network namespace) failed in the child");
 
     sigset_t none;
     ::sigemptyset(&none);
@@ -111,6 +115,7 @@ SpawnResult spawn_member(const MemberSpec& spec) {
   MemberSetup setup;
   setup.parent = ::getpid();
   setup.log_fd = log_fd.get();
+  setup.netns_fd = spec.netns_fd;
 
   const std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   const std::string dir = spec.working_dir.empty() ? "." : spec.working_dir;

@@ -23,7 +23,12 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* u
 struct Client::Impl {
   CURL* curl = nullptr;
   curl_slist* headers = nullptr;
+  std::string interface;  // "host!ADDRESS" or empty
 };
+
+void Client::set_source_address(std::string address) {
+  impl_->interface = address.empty() ? "" : "host!" + address;
+}
 
 Client::Client() : impl_(std::make_unique<Impl>()) {
   global_init_once();
@@ -48,6 +53,7 @@ ClientResponse Client::request(const std::string& method, const std::string& url
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, impl_->headers);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+  if (!impl_->interface.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, impl_->interface.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);

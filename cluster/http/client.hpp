@@ -37,6 +37,10 @@ class Client {
   ClientResponse get(const std::string& url, long timeout_ms) {
     return request("GET", url, "", timeout_ms);
   }
+  // Every later request leaves from this local address (empty: the kernel's
+  // choice). The drill runner's clients and its observer use different
+  // addresses so that a fault on the clients' links never touches the observer.
+  void set_source_address(std::string address);
 
  private:
   struct Impl;

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace faultline::plan {
 
 struct Topology {
@@ -56,26 +58,21 @@ struct SteadyState {
   bool operator==(const SteadyState&) const = default;
 };
 
-// kill: SIGKILL, healed by a restart. pause: SIGSTOP, healed by SIGCONT.
-enum class FaultKind { kill, pause };
-
-// "kill" for FaultKind::kill.
-std::string_view fault_kind_name(FaultKind kind);
-// The inverse; nullopt for an unknown name.
-std::optional<FaultKind> fault_kind_from_name(std::string_view name);
-// Every kind's name, in declaration order (for error messages and docs).
-std::vector<std::string> fault_kind_names();
-
+// One entry of the plan's fault timeline. The kinds, their parameters and
+// what each does are the fault catalogue's (chaos/faults/spec.hpp,
+// docs/faults.md); a validated FaultSpec names a kind of it, and `params`
+// holds that kind's parameters, checked and with every default filled in.
 struct FaultSpec {
-  FaultKind kind = FaultKind::kill;
-  // "leader", "follower", a member id ("c1".."cN"), "worker" (the worker
-  // with the most sessions pinned to it), or a worker id ("w1".."wN").
+  std::string kind;
+  // A target selector (chaos/faults/selector.hpp): "leader", "follower",
+  // "followers", "minority", "majority", "all", a member id, "worker",
+  // "workers", a worker id.
   std::string target;
   std::int64_t at_ms = 0;  // from the workload's start; < workload.duration_ms
-  // When the fault is healed, from its injection: `restart_after_ms` of a
-  // kill, `resume_after_ms` of a pause. Absent: a killed member stays down; a
-  // paused one is resumed when the workload ends.
-  std::optional<std::int64_t> restart_after_ms;
+  // When the fault is healed, from its injection. Absent: kinds healed at the
+  // end are healed when the workload ends; others (kill) stay.
+  std::optional<std::int64_t> heal_after_ms;
+  nlohmann::json params = nlohmann::json::object();
   bool operator==(const FaultSpec&) const = default;
 };
 

@@ -41,14 +41,9 @@ json to_json(const Plan& plan) {
 
   json faults = json::array();
   for (const FaultSpec& f : plan.faults) {
-    json fault = {
-        {"kind", std::string(fault_kind_name(f.kind))},
-        {"target", f.target},
-        {"at_ms", f.at_ms},
-    };
-    if (f.restart_after_ms) {
-      fault[f.kind == FaultKind::pause ? "resume_after_ms" : "restart_after_ms"] = *f.restart_after_ms;
-    }
+    json fault = {{"kind", f.kind}, {"target", f.target}, {"at_ms", f.at_ms}};
+    if (f.heal_after_ms) fault["heal_after_ms"] = *f.heal_after_ms;
+    for (const auto& [name, value] : f.params.items()) fault[name] = value;
     faults.push_back(std::move(fault));
   }
   out["faults"] = std::move(faults);

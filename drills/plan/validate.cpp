@@ -205,9 +205,12 @@ Validation validate(const json& doc) {
                                 issues, known);
   plan.steady_state =
       read_steady_state(root.member("steady_state"), root.path_of("steady_state"), issues, known);
-  plan.faults = read_faults(root.member("faults"), root.path_of("faults"),
-                            FaultContext{known.coordinators, known.workers, known.duration_ms},
-                            issues);
+  FaultContext context;
+  context.topology_known = known.coordinators && known.workers;
+  for (int i = 0; i < known.coordinators.value_or(0); ++i) context.voters.push_back(member_id(i));
+  for (int i = 0; i < known.workers.value_or(0); ++i) context.workers.push_back("w" + std::to_string(i + 1));
+  context.duration_ms = known.duration_ms;
+  plan.faults = read_faults(root.member("faults"), root.path_of("faults"), context, issues);
   plan.objectives = read_objectives(root.member("objectives"), root.path_of("objectives"), issues);
 
   if (issues.empty()) out.plan = std::move(plan);

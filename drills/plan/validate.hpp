@@ -26,8 +26,11 @@ Validation validate(const nlohmann::json& doc);
 // that part of the plan is itself invalid, and the checks depending on it are
 // skipped rather than reported twice.
 struct FaultContext {
-  std::optional<int> coordinators;
-  std::optional<int> workers;
+  // The topology's member ids, when the topology itself is valid; selector
+  // and member checks are skipped otherwise.
+  bool topology_known = false;
+  std::vector<std::string> voters;   // c1..cN
+  std::vector<std::string> workers;  // w1..wN
   std::optional<std::int64_t> duration_ms;
 };
 

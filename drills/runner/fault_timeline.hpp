@@ -1,61 +1,50 @@
 // The plan's faults on the workload's clock: each fault is injected at its
-// `at_ms` and healed `restart_after_ms` (kill) or `resume_after_ms` (pause)
-// later, with the instant journaled when the effect is confirmed (a SIGKILLed
-// process has been reaped; a SIGSTOPped one reads state T; a restarted one
-// answers /health) rather than when the action was asked for. Targets are
-// coordinators (by role or id) or workers ("worker" or an id).
+// `at_ms` and healed `heal_after_ms` later, through the fault registry
+// (chaos/faults/registry.hpp), which journals each instant when the effect
+// is confirmed rather than when it was asked for, and heals whatever is
+// still in force on every way out of the run.
 //
-// Must be driven from the runner's main thread (it spawns members).
+// Must be driven from the runner's main thread (kinds spawn members).
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "drills/journal/journal.hpp"
+#include "chaos/faults/registry.hpp"
 #include "drills/plan/model.hpp"
-#include "drills/runner/embedded_cluster.hpp"
 
 namespace faultline::runner {
 
 class FaultTimeline {
  public:
-  // `busiest_worker` resolves the target "worker" (may be empty when the
-  // plan has no workers).
-  FaultTimeline(std::vector<plan::FaultSpec> faults, EmbeddedCluster& cluster,
-                journal::JournalWriter& journal, std::uint64_t seed,
-                std::function<std::optional<std::string>()> busiest_worker = {});
+  FaultTimeline(const std::vector<plan::FaultSpec>& faults, faults::FaultRegistry& registry);
 
   // Carries out every action due at `elapsed` since the workload started.
   // Returns why, when a fault could not be applied or healed.
   std::optional<std::string> step(std::chrono::steady_clock::duration elapsed);
-  // Heals, now, every fault whose heal is still pending when the workload ends,
-  // so the cluster can be read back whole.
+  // When the workload ends: heals, now, every fault whose heal is still
+  // pending, and those of kinds that are healed at the end (a pause, a
+  // partition), so the cluster can be read back whole.
   std::optional<std::string> finish();
+  // Faults in force now, for the console.
+  std::vector<std::string> in_force() const { return registry_.describe_in_force(); }
 
  private:
   struct Slot {
-    plan::FaultSpec spec;
+    faults::FaultRequest request;
+    std::int64_t at_ms = 0;
+    std::optional<std::int64_t> heal_after_ms;
     bool injected = false;
     bool healed = false;
-    std::string target;  // resolved member id
   };
 
-  std::optional<std::string> inject(std::size_t index);
-  std::optional<std::string> heal(std::size_t index);
-  // Resolves "leader", "follower", a member id, "worker" or a worker id
-  // against the cluster now.
-  std::optional<std::string> resolve(const std::string& selector, std::uint64_t& term);
-  bool is_worker(const std::string& id) const;
-
   std::vector<Slot> slots_;
-  EmbeddedCluster& cluster_;
-  journal::JournalWriter& journal_;
-  std::mt19937_64 rng_;
-  std::function<std::optional<std::string>()> busiest_worker_;
+  faults::FaultRegistry& registry_;
 };
+
+// The registry's request for one plan entry (index = its position).
+faults::FaultRequest fault_request(const plan::FaultSpec& spec, std::size_t index);
 
 }  // namespace faultline::runner

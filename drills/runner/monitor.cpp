@@ -1,83 +1,69 @@
 #include "drills/runner/monitor.hpp"
 
+#include <optional>
+
 namespace faultline::runner {
 
 namespace {
+// A sample must not take longer than a few sampling intervals, or a frozen
+// member's lane fills with gaps; 150 ms keeps it well below an election.
 constexpr long kStatusTimeoutMs = 150;
 constexpr std::int64_t kHeartbeatNs = 500'000'000;  // log unchanged members twice a second
 
-bool same_view(const MemberStatus& a, const MemberStatus& b) {
+bool same_view(const targets::MemberStatus& a, const targets::MemberStatus& b) {
   return a.up == b.up && a.role == b.role && a.term == b.term && a.leader == b.leader;
 }
 }  // namespace
 
-Monitor::Monitor(std::vector<MemberInfo> members, journal::JournalWriter& journal,
-                 std::chrono::milliseconds interval)
-    : members_(std::move(members)), journal_(journal), interval_(interval) {}
+Monitor::Monitor(targets::Target& target, journal::JournalWriter& journal, std::chrono::milliseconds interval)
+    : target_(target), journal_(journal), interval_(interval) {}
 
 Monitor::~Monitor() { stop(); }
 
-void Monitor::start() { thread_ = std::thread([this] { loop(); }); }
+void Monitor::start() {
+  for (const targets::MemberInfo* m : target_.voters()) {
+    threads_.emplace_back([this, m] { loop(*m); });
+  }
+}
 
 void Monitor::stop() {
   stopping_ = true;
-  if (thread_.joinable()) thread_.join();
-}
-
-std::map<std::string, MemberStatus> Monitor::latest() const {
-  std::lock_guard lock(mu_);
-  return latest_;
-}
-
-std::optional<std::string> Monitor::leader() const {
-  std::lock_guard lock(mu_);
-  std::optional<std::string> best;
-  std::uint64_t best_term = 0;
-  for (const auto& [id, s] : latest_) {
-    if (s.up && s.role == "leader" && (!best || s.term > best_term)) {
-      best = id;
-      best_term = s.term;
-    }
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
   }
-  return best;
+  threads_.clear();
 }
 
-void Monitor::loop() {
+void Monitor::loop(const targets::MemberInfo& member) {
+  std::optional<targets::MemberStatus> last;
+  std::int64_t last_logged = 0;
   while (!stopping_) {
     const auto next = std::chrono::steady_clock::now() + interval_;
-    for (const auto& member : members_) sample(member);
+    const targets::MemberStatus now = target_.status(member, kStatusTimeoutMs);
+    const bool changed = !last || !same_view(*last, now);
+    last = now;
+    const std::int64_t t = journal_.now_ns();
+    if (changed || t - last_logged >= kHeartbeatNs) {
+      last_logged = t;
+      journal::Json event{{"member", member.id}, {"up", now.up}};
+      if (now.up) {
+        event["role"] = now.role;
+        event["term"] = now.term;
+        event["leader"] = now.leader ? journal::Json(*now.leader) : journal::Json(nullptr);
+        event["commit_index"] = now.commit_index;
+        event["role_since_ns"] =
+            now.role_since_mono_ns > 0 ? journal::Json(journal_.to_run_ns(now.role_since_mono_ns)) : journal::Json(nullptr);
+      } else {
+        event["role"] = nullptr;
+        event["term"] = nullptr;
+        event["leader"] = nullptr;
+        event["commit_index"] = nullptr;
+        event["role_since_ns"] = nullptr;
+      }
+      journal_.write("member", std::move(event));
+    }
     std::this_thread::sleep_until(next);
   }
-}
-
-void Monitor::sample(const MemberInfo& member) {
-  const MemberStatus now = EmbeddedCluster::status(member.url, kStatusTimeoutMs);
-  bool changed = true;
-  {
-    std::lock_guard lock(mu_);
-    auto it = latest_.find(member.id);
-    changed = it == latest_.end() || !same_view(it->second, now);
-    latest_[member.id] = now;
-  }
-  const std::int64_t t = journal_.now_ns();
-  auto logged = last_logged_.find(member.id);
-  if (!changed && logged != last_logged_.end() && t - logged->second < kHeartbeatNs) return;
-  last_logged_[member.id] = t;
-  journal::Json event{{"member", member.id}, {"up", now.up}};
-  if (now.up) {
-    event["role"] = now.role;
-    event["term"] = now.term;
-    event["leader"] = now.leader ? journal::Json(*now.leader) : journal::Json(nullptr);
-    event["commit_index"] = now.commit_index;
-    event["role_since_ns"] = journal_.to_run_ns(now.role_since_mono_ns);
-  } else {
-    event["role"] = nullptr;
-    event["term"] = nullptr;
-    event["leader"] = nullptr;
-    event["commit_index"] = nullptr;
-    event["role_since_ns"] = nullptr;
-  }
-  journal_.write("member", std::move(event));
 }
 
 }  // namespace faultline::runner

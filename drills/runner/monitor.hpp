@@ -1,28 +1,26 @@
-// Samples every member's own report (GET /api/raft/status) on a background
-// thread and journals a `member` event whenever what a member reports changes
-// (up, role, term, leader) and at least every `heartbeat` otherwise.
+// The observer: samples every voter's own report on a thread of its own per
+// member, so that a member that stops answering (paused, cut off) costs its
+// own sampler a timeout and nobody else's samples, and journals a `member`
+// event whenever what a member reports changes (up, role, term, leader) and
+// at least every 500 ms otherwise. It asks from the observer's address,
+// which no fault touches.
 //
-// Thread-safety: latest() and leader() may be called from any thread.
+// Thread-safety: start/stop from one thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <string>
 #include <thread>
 #include <vector>
 
 #include "drills/journal/journal.hpp"
-#include "drills/runner/embedded_cluster.hpp"
+#include "drills/targets/target.hpp"
 
 namespace faultline::runner {
 
 class Monitor {
  public:
-  Monitor(std::vector<MemberInfo> members, journal::JournalWriter& journal,
-          std::chrono::milliseconds interval);
+  Monitor(targets::Target& target, journal::JournalWriter& journal, std::chrono::milliseconds interval);
   ~Monitor();  // stops and joins
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
@@ -30,24 +28,16 @@ class Monitor {
   void start();
   void stop();
 
-  std::map<std::string, MemberStatus> latest() const;
-  // The member that names itself leader in the highest term seen, if any.
-  std::optional<std::string> leader() const;
-
  private:
-  void loop();
-  void sample(const MemberInfo& member);
+  void loop(const targets::MemberInfo& member);
 
   // Constant after construction.
-  const std::vector<MemberInfo> members_;
+  targets::Target& target_;
   journal::JournalWriter& journal_;
   const std::chrono::milliseconds interval_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, MemberStatus> latest_;        // guarded by mu_
-  std::map<std::string, std::int64_t> last_logged_;   // monitor thread only
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace faultline::runner

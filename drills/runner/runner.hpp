@@ -11,11 +11,14 @@
 // (their parent-death signal is tied to the spawning thread).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "drills/plan/model.hpp"
 
 namespace faultline::runner {
 
@@ -25,6 +28,9 @@ struct RunOptions {
   std::optional<std::filesystem::path> out_dir;  // default runs/<plan>-<time>
   std::string binary;                  // the faultline executable, for members
   std::optional<std::uint64_t> seed;   // overrides the plan's seed
+  // --network: automatic (kernel when namespaces can be made), kernel,
+  // proxy or loopback (chaos/network/network.hpp).
+  std::string network = "auto";
 };
 
 int run_drill(const RunOptions& options, std::ostream& out, std::ostream& err);

@@ -226,6 +226,8 @@ History history_from(const std::vector<Json>& events) {
       Fault f;
       f.index = get_int(ev, "fault").value_or(static_cast<std::int64_t>(h.faults.size()));
       f.kind = get_text(ev, "fault_kind");
+      f.effect = get_text(ev, "effect");
+      if (f.effect.empty()) f.effect = f.kind == "kill" ? "down" : f.kind == "pause" ? "frozen" : "";
       f.selector = get_text(ev, "selector");
       f.targets = get_targets(ev);
       f.applied = get_text(ev, "applied");

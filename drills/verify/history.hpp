@@ -57,6 +57,10 @@ struct MemberSample {
 struct Fault {
   std::int64_t index = 0;
   std::string kind;
+  // What it did to its targets (down, frozen, isolated, degraded): the
+  // checkers key on this, not on kind names. Journals written before the
+  // field existed: kill is down, pause is frozen.
+  std::string effect;
   std::string selector;
   std::vector<std::string> targets;
   std::string applied;

@@ -1,9 +1,12 @@
 // Time from the loss of a leader to a new leader known by a majority.
 //
-// A leader loss is a `kill` fault one of whose targets led when it was
-// killed: the fault's selector is `leader`, or the target's last answered
-// sample before the injection reports role leader. The killed leader's term
-// is the fault's `term`, else that last sample's term.
+// A leader loss is a fault whose effect takes its target out of the cluster
+// (down: killed; frozen: paused; isolated: cut off from its peers) and one
+// of whose targets led when it was injected: the fault's selector is
+// `leader`, or the target's last answered sample before the injection
+// reports role leader. The lost leader's term is the fault's `term`, else
+// that last sample's term. A degraded leader (latency, loss) is not lost:
+// whether it keeps leading is what such a drill measures.
 //
 // Each member's *view* is its latest sample: the leader it names (itself when
 // its role is leader) and the term. A member that did not answer, or was
@@ -70,7 +73,7 @@ void time_election(const History& h, LeaderLoss& loss) {
 
 void find_leader_losses(const History& h, ElectionStats& e) {
   for (const Fault& f : h.faults) {
-    if (f.kind != "kill") continue;
+    if (f.effect != "down" && f.effect != "frozen" && f.effect != "isolated") continue;
     for (const std::string& target : f.targets) {
       const MemberSample* before = last_answered_before(h, target, f.inject_ns);
       const bool was_leader = f.selector == "leader" || (before && before->role == "leader");

@@ -109,8 +109,8 @@ TEST(ReferenceCluster, EveryMemberKilledAtOnceRecoversCommittedWritesFromDisk) {
   for (int i = 0; i < 20; ++i) {
     ASSERT_EQ(cluster.put(*leader, "k" + std::to_string(i), "v" + std::to_string(i)).status, 200);
   }
-  for (const auto& m : cluster.cluster().members()) ASSERT_TRUE(cluster.kill(m.id));
-  for (const auto& m : cluster.cluster().members()) ASSERT_TRUE(cluster.restart(m.id)) << cluster.error();
+  for (const auto* m : cluster.coordinators()) ASSERT_TRUE(cluster.kill(m->id));
+  for (const auto* m : cluster.coordinators()) ASSERT_TRUE(cluster.restart(m->id)) << cluster.error();
 
   const auto again = cluster.wait_leader();
   ASSERT_TRUE(again.has_value());

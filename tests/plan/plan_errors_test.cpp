@@ -2,6 +2,9 @@
 // message, and all of them are collected.
 #include <gtest/gtest.h>
 
+#include "chaos/faults/spec.hpp"
+#include "drills/plan/suggest.hpp"
+
 #include "drills/plan/plan.hpp"
 #include "tests/plan/plan_test_util.hpp"
 
@@ -92,7 +95,7 @@ TEST(PlanErrors, TargetMustExistInTopology) {
             "(members: c1, c2, c3)");
   EXPECT_EQ(only_error(with(kBase, R"("target": "leader")", R"("target": "leadr")")),
             "p.json:6: $.faults[0].target: unknown target \"leadr\"; did you mean \"leader\"?; "
-            "allowed: leader, follower, c1..c3");
+            "allowed: leader, follower, followers, minority, majority, all, c1..c3");
   const LoadResult ok = parse_plan(with(kBase, R"("target": "leader")", R"("target": "c3")"), "p");
   EXPECT_TRUE(ok.plan) << joined(ok);
 }
@@ -116,20 +119,21 @@ TEST(PlanErrors, WorkersSessionsAndPauseAreCheckedAgainstTheTopology) {
   // Each fault kind names its own heal.
   EXPECT_EQ(only_error(with(kBase, R"("at_ms": 2500)", R"("at_ms": 2500, "resume_after_ms": 5)")),
             "p.json:6: $.faults[0].resume_after_ms: does not apply to a kill fault; use "
-            "restart_after_ms");
+            "heal_after_ms");
   const LoadResult pause = parse_plan(
       with(with(two_workers, R"("kind": "kill")", R"("kind": "pause")"), R"("target": "leader")",
            R"("target": "worker", "resume_after_ms": 1000)"),
       "p.json");
   ASSERT_TRUE(pause.plan) << joined(pause);
-  EXPECT_EQ(pause.plan->faults[0].kind, FaultKind::pause);
-  EXPECT_EQ(pause.plan->faults[0].restart_after_ms, 1000);
+  EXPECT_EQ(pause.plan->faults[0].kind, "pause");
+  EXPECT_EQ(pause.plan->faults[0].heal_after_ms, 1000);
   EXPECT_EQ(pause.plan->topology.workers, 2);
 }
 
 TEST(PlanErrors, EnumsListAllowedValues) {
   EXPECT_EQ(only_error(with(kBase, R"("kind": "kill")", R"("kind": "explode")")),
-            "p.json:6: $.faults[0].kind: unknown fault kind \"explode\"; allowed: kill, pause");
+            "p.json:6: $.faults[0].kind: unknown fault kind \"explode\"; allowed: " +
+                join(faults::kind_names()));
   EXPECT_EQ(only_error(with(kBase, R"("kind": "embedded")", R"("kind": "k8s")")),
             "p.json:3: $.topology.kind: unknown topology kind \"k8s\"; allowed: embedded");
 }
@@ -187,7 +191,7 @@ TEST(PlanErrors, CollectsAllErrorsInLineOrder) {
             "(workload.duration_ms = 1000), got 5000\n"
             "multi.json:8: $.faults[1].at_ms: must not be negative, got -1\n"
             "multi.json:9: $.faults[1].bogus: unknown field \"bogus\"; known fields: kind, "
-            "target, at_ms, restart_after_ms, resume_after_ms\n");
+            "target, at_ms, heal_after_ms, restart_after_ms\n");
 }
 
 TEST(PlanErrors, InvalidSectionDoesNotCascade) {

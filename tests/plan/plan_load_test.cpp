@@ -30,10 +30,10 @@ TEST(PlanLoad, BundledLeaderKillParses) {
   EXPECT_EQ(p.workload.duration_ms, 8000);
   EXPECT_EQ(p.steady_state.max_latency_ms, 500);
   ASSERT_EQ(p.faults.size(), 1u);
-  EXPECT_EQ(p.faults[0].kind, FaultKind::kill);
+  EXPECT_EQ(p.faults[0].kind, "kill");
   EXPECT_EQ(p.faults[0].target, "leader");
   EXPECT_EQ(p.faults[0].at_ms, 2500);
-  EXPECT_EQ(p.faults[0].restart_after_ms, 1500);
+  EXPECT_EQ(p.faults[0].heal_after_ms, 1500);  // written as restart_after_ms, its alias
   EXPECT_EQ(p.objectives.rto_ms, 3000.0);
   EXPECT_EQ(p.objectives.rpo_writes, 0);
   EXPECT_FALSE(r.text.empty());
@@ -57,7 +57,7 @@ TEST(PlanLoad, DefaultsAreFilledIn) {
   EXPECT_EQ(p.workload.read_ratio, 0.0);
   EXPECT_EQ(p.steady_state.stability_window_ms, 1000);
   EXPECT_EQ(p.steady_state.max_latency_ms, 1000);
-  EXPECT_FALSE(p.faults[0].restart_after_ms.has_value());
+  EXPECT_FALSE(p.faults[0].heal_after_ms.has_value());
   EXPECT_FALSE(p.objectives.rpo_writes.has_value());
 }
 

@@ -7,12 +7,86 @@
 
 #include <algorithm>
 
+#include "chaos/faults/spec.hpp"
+#include "chaos/faults/selector.hpp"
 #include "drills/plan/plan.hpp"
 
 namespace faultline::plan {
 namespace {
 
 using nlohmann::json;
+
+std::string random_selector(const std::vector<std::string>& voters, const std::vector<std::string>& workers) {
+  std::vector<std::string> all = faults::role_selectors();
+  all.insert(all.end(), voters.begin(), voters.end());
+  if (!workers.empty()) {
+    all.push_back("worker");
+    all.push_back("workers");
+    all.insert(all.end(), workers.begin(), workers.end());
+  }
+  return all[*rc::gen::inRange<std::size_t>(0, all.size())];
+}
+
+// A valid value of `p` as the validator writes it back (numbers as parsed).
+json random_param(const faults::ParamSpec& p, const std::vector<std::string>& voters,
+                  const std::vector<std::string>& workers) {
+  using faults::ParamType;
+  switch (p.type) {
+    case ParamType::integer:
+      return *rc::gen::inRange<std::int64_t>(static_cast<std::int64_t>(p.min),
+                                             static_cast<std::int64_t>(std::min(p.max, 1e9)) + 1);
+    case ParamType::number:
+      return p.min + (std::min(p.max, 1e6) - p.min) * (*rc::gen::inRange(0, 1001) / 1000.0);
+    case ParamType::boolean:
+      return *rc::gen::arbitrary<bool>();
+    case ParamType::choice:
+      return p.choices[*rc::gen::inRange<std::size_t>(0, p.choices.size())];
+    case ParamType::selector:
+      return random_selector(voters, workers);
+    case ParamType::groups: {
+      // Every member in one of two groups, each group non-empty.
+      const std::size_t split = *rc::gen::inRange<std::size_t>(1, std::max<std::size_t>(2, voters.size()));
+      json groups = json::array({json::array(), json::array()});
+      for (std::size_t i = 0; i < voters.size(); ++i) groups[i < split ? 0 : 1].push_back(voters[i]);
+      if (groups[1].empty()) groups[1].push_back(voters.front() == "c1" && voters.size() == 1 ? "c1" : voters.back());
+      return groups;
+    }
+  }
+  return nullptr;
+}
+
+FaultSpec random_fault(const std::vector<std::string>& voters, const std::vector<std::string>& workers,
+                       std::int64_t duration_ms) {
+  const auto& kinds = faults::catalogue();
+  const faults::KindSpec& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
+  FaultSpec f;
+  f.kind = kind.name;
+  f.target = random_selector(voters, workers);
+  f.at_ms = *rc::gen::inRange<std::int64_t>(0, duration_ms);
+  if (*rc::gen::arbitrary<bool>()) f.heal_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
+  // Parameters that others depend on first (as the validator reads them).
+  for (const bool dependent : {false, true}) {
+    for (const faults::ParamSpec& p : kind.params) {
+      if (p.when_param.empty() == dependent) continue;
+      if (!p.when_param.empty()) {
+        const auto it = f.params.find(p.when_param);
+        if (it == f.params.end() ||
+            std::find(p.when_values.begin(), p.when_values.end(), it->get<std::string>()) == p.when_values.end()) {
+          continue;
+        }
+      }
+      if (p.type == faults::ParamType::groups && voters.size() < 2) {
+        continue;  // no two groups of distinct members exist
+      }
+      if (p.required || !p.fallback || *rc::gen::arbitrary<bool>()) {
+        f.params[p.name] = random_param(p, voters, workers);
+      } else {
+        f.params[p.name] = *p.fallback;
+      }
+    }
+  }
+  return f;
+}
 
 rc::Gen<Plan> valid_plan() {
   return rc::gen::exec([] {
@@ -50,24 +124,11 @@ rc::Gen<Plan> valid_plan() {
     p.steady_state.stability_window_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
     p.steady_state.max_latency_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
 
+    std::vector<std::string> voters, workers;
+    for (int i = 0; i < t.coordinators; ++i) voters.push_back(member_id(i));
+    for (int i = 0; i < t.workers; ++i) workers.push_back("w" + std::to_string(i + 1));
     const int faults = *rc::gen::inRange(0, 5);
-    for (int i = 0; i < faults; ++i) {
-      FaultSpec f;
-      f.kind = *rc::gen::arbitrary<bool>() ? FaultKind::kill : FaultKind::pause;
-      const int pick = *rc::gen::inRange(0, t.coordinators + t.workers + 2);
-      if (pick < 2) {
-        f.target = pick == 0 ? "leader" : "follower";
-      } else if (pick < t.coordinators + 2) {
-        f.target = member_id(pick - 2);
-      } else {
-        f.target = "w" + std::to_string(pick - t.coordinators - 1);
-      }
-      f.at_ms = *rc::gen::inRange<std::int64_t>(0, w.duration_ms);
-      if (*rc::gen::arbitrary<bool>()) {
-        f.restart_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
-      }
-      p.faults.push_back(f);
-    }
+    for (int i = 0; i < faults; ++i) p.faults.push_back(random_fault(voters, workers, w.duration_ms));
     if (*rc::gen::arbitrary<bool>()) p.objectives.rto_ms = *rc::gen::inRange(0, 100000) / 4.0;
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.rpo_writes = *rc::gen::inRange<std::int64_t>(0, 1000);

@@ -13,15 +13,15 @@ constexpr long kRequestTimeoutMs = 3000;
 
 ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed, bool stale_reads,
                                int workers)
-    : dir_(scratch_dir("cluster")) {
-  runner::ClusterOptions options;
+    : dir_(scratch_dir("cluster")), network_(network::NetworkOptions{}) {
+  targets::EmbeddedOptions options;
   options.coordinators = coordinators;
   options.seed = seed;
   options.stale_reads = stale_reads;
   options.workers = workers;
   options.dir = dir_;
   options.binary = FAULTLINE_BINARY;
-  cluster_ = std::make_unique<runner::EmbeddedCluster>(options, supervisor_);
+  cluster_ = std::make_unique<targets::EmbeddedTarget>(options, supervisor_);
 }
 
 ClusterHarness::~ClusterHarness() {
@@ -32,7 +32,7 @@ ClusterHarness::~ClusterHarness() {
 }
 
 bool ClusterHarness::start() {
-  return cluster_->prepare(error_) &&
+  return cluster_->prepare(network_, error_) &&
          cluster_->start_all(std::chrono::steady_clock::now() + std::chrono::seconds(15), error_);
 }
 
@@ -60,7 +60,7 @@ bool ClusterHarness::resume(const std::string& id) {
 }
 
 bool ClusterHarness::wait_workers(std::chrono::milliseconds timeout) {
-  return cluster_->wait_workers_registered(std::chrono::steady_clock::now() + timeout, error_);
+  return cluster_->wait_ready(std::chrono::steady_clock::now() + timeout, error_);
 }
 
 bool ClusterHarness::restart(const std::string& id) {
@@ -73,16 +73,15 @@ bool ClusterHarness::wait_converged(std::chrono::milliseconds timeout) {
 }
 
 std::string ClusterHarness::other_than(const std::string& id) const {
-  for (const auto& m : cluster_->members()) {
-    if (m.id != id) return m.id;
+  for (const auto* m : cluster_->voters()) {
+    if (m->id != id) return m->id;
   }
   return {};
 }
 
-runner::MemberStatus ClusterHarness::status(const std::string& id) const {
+targets::MemberStatus ClusterHarness::status(const std::string& id) const {
   const auto* member = cluster_->member(id);
-  return member ? runner::EmbeddedCluster::status(member->url, kRequestTimeoutMs)
-                : runner::MemberStatus{};
+  return member ? cluster_->status(*member, kRequestTimeoutMs) : targets::MemberStatus{};
 }
 
 HttpResult ClusterHarness::request(const std::string& method, const std::string& id, const std::string& path,

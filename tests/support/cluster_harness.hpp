@@ -12,7 +12,8 @@
 #include <string>
 
 #include "chaos/process/supervisor.hpp"
-#include "drills/runner/embedded_cluster.hpp"
+#include "chaos/network/loopback.hpp"
+#include "drills/targets/embedded.hpp"
 
 namespace faultline::testing {
 
@@ -40,7 +41,7 @@ class ClusterHarness {
   bool restart(const std::string& id);
   bool wait_converged(std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
-  runner::MemberStatus status(const std::string& id) const;
+  targets::MemberStatus status(const std::string& id) const;
   HttpResult put(const std::string& id, const std::string& key, const std::string& value);
   HttpResult get(const std::string& id, const std::string& path);
   HttpResult post(const std::string& id, const std::string& path, const std::string& body);
@@ -51,14 +52,17 @@ class ClusterHarness {
   // Any other member than `id`.
   std::string other_than(const std::string& id) const;
 
-  const runner::EmbeddedCluster& cluster() const { return *cluster_; }
+  // The coordinators (not the workers), in id order.
+  std::vector<const targets::MemberInfo*> coordinators() const { return cluster_->voters(); }
+  targets::EmbeddedTarget& cluster() const { return *cluster_; }
   const std::string& error() const { return error_; }
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
   std::filesystem::path dir_;
   process::Supervisor supervisor_;
-  std::unique_ptr<runner::EmbeddedCluster> cluster_;
+  network::LoopbackNetwork network_;
+  std::unique_ptr<targets::EmbeddedTarget> cluster_;
   std::string error_;
 };
 

@@ -1,0 +1,90 @@
+// The list of kinds, the lookups over it, and the shared helpers of fault.hpp.
+#include <algorithm>
+#include <thread>
+
+#include "chaos/faults/kinds.hpp"
+
+namespace faultline::faults {
+
+const std::vector<const KindDef*>& kind_defs() {
+  static const std::vector<const KindDef*> defs{&kill_kind(), &pause_kind()};
+  return defs;
+}
+
+const KindDef* find_kind_def(std::string_view name) {
+  for (const KindDef* def : kind_defs()) {
+    if (def->spec.name == name) return def;
+  }
+  return nullptr;
+}
+
+const std::vector<KindSpec>& catalogue() {
+  static const std::vector<KindSpec> specs = [] {
+    std::vector<KindSpec> out;
+    for (const KindDef* def : kind_defs()) out.push_back(def->spec);
+    return out;
+  }();
+  return specs;
+}
+
+const KindSpec* find_kind(std::string_view name) {
+  for (const KindSpec& spec : catalogue()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> kind_names() {
+  std::vector<std::string> names;
+  for (const KindSpec& spec : catalogue()) names.push_back(spec.name);
+  return names;
+}
+
+const ParamSpec* KindSpec::param(std::string_view param_name) const {
+  for (const ParamSpec& p : params) {
+    if (p.name == param_name) return &p;
+  }
+  return nullptr;
+}
+
+std::string_view effect_name(Effect effect) {
+  switch (effect) {
+    case Effect::down:
+      return "down";
+    case Effect::frozen:
+      return "frozen";
+    case Effect::isolated:
+      return "isolated";
+    case Effect::degraded:
+      return "degraded";
+  }
+  return "unknown";
+}
+
+std::string fault_label(const FaultRequest& request) {
+  return "fault " + std::to_string(request.index) + " (" +
+         (request.spec ? request.spec->name : std::string("?")) + "): ";
+}
+
+std::string no_match(const FaultRequest& request) {
+  return fault_label(request) + "nothing matches target '" + request.target +
+         "' (no such member up, or none in that role within 5 s)";
+}
+
+Selection resolve_members(FaultEnvironment& env, const std::string& selector, Deadline deadline) {
+  // Every attempt draws from the same generator state, so the choice depends
+  // on what the members report, not on how many attempts it took.
+  const std::mt19937_64 start = env.rng();
+  while (true) {
+    std::mt19937_64 rng = start;
+    Selection chosen = select_members(selector, env.observe(), rng, env.busiest_worker());
+    if (!chosen.ids.empty()) {
+      env.rng() = rng;
+      return chosen;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return chosen;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace faultline::faults

@@ -1,0 +1,195 @@
+#include "drills/targets/embedded.hpp"
+
+#include <fstream>
+#include <thread>
+
+#include "cluster/http/client.hpp"
+#include "drills/targets/member_process.hpp"
+
+namespace faultline::targets {
+namespace {
+
+constexpr long kStatusTimeoutMs = 200;
+constexpr auto kPollInterval = std::chrono::milliseconds(20);
+
+std::string coordinator_id(int i) { return "c" + std::to_string(i + 1); }
+std::string worker_id(int i) { return "w" + std::to_string(i + 1); }
+std::string url_of(const Endpoint& e) { return "http://" + e.text(); }
+
+}  // namespace
+
+EmbeddedTarget::EmbeddedTarget(EmbeddedOptions options, process::ProcessControl& processes)
+    : options_(std::move(options)), processes_(processes) {}
+
+std::vector<std::pair<std::string, bool>> EmbeddedTarget::member_ids() const {
+  std::vector<std::pair<std::string, bool>> ids;
+  for (int i = 0; i < options_.coordinators; ++i) ids.emplace_back(coordinator_id(i), true);
+  for (int i = 0; i < options_.workers; ++i) ids.emplace_back(worker_id(i), false);
+  return ids;
+}
+
+bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
+  members_.clear();
+  for (const auto& [id, voter] : member_ids()) {
+    MemberInfo m;
+    m.id = id;
+    m.voter = voter;
+    m.program = voter ? "faultline coordinator" : "faultline worker";
+    m.host = placement.address(id);
+    m.ports["api"] = placement.port(id, "api");
+    if (m.ports["api"] <= 0) {
+      error = "no free port for " + id;
+      return false;
+    }
+    m.url = "http://" + m.host + ":" + std::to_string(m.ports["api"]);
+    m.dir = options_.dir / id;
+    m.log_file = m.dir / "log.txt";
+    std::error_code ec;
+    std::filesystem::create_directories(voter ? m.dir / "data" : m.dir, ec);
+    if (ec) {
+      error = "cannot create " + m.dir.string() + ": " + ec.message();
+      return false;
+    }
+    netns_[id] = placement.netns_fd(id);
+    members_.push_back(std::move(m));
+  }
+  for (const MemberInfo& m : members_) {
+    Json config;
+    if (m.voter) {
+      Json peers = Json::array();
+      std::uint32_t raft_id = 0;
+      for (const MemberInfo& peer : members_) {
+        if (!peer.voter) continue;
+        ++raft_id;
+        const Endpoint api = peer.id == m.id ? Endpoint{m.host, m.ports.at("api")}
+                                             : placement.dial(m.id, peer.id, "api");
+        peers.push_back(Json{{"id", raft_id}, {"name", peer.id}, {"url", url_of(api)}});
+      }
+      config = Json{{"id", std::stoul(m.id.substr(1))},
+                    {"name", m.id},
+                    {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},
+                    {"data_dir", (m.dir / "data").string()},
+                    {"members", peers},
+                    {"election_timeout_ms",
+                     Json::array({options_.election_timeout_min_ms, options_.election_timeout_max_ms})},
+                    {"heartbeat_ms", options_.heartbeat_ms},
+                    {"seed", options_.seed},
+                    {"stale_reads", options_.stale_reads},
+                    {"worker_timeout_ms", options_.worker_timeout_ms}};
+    } else {
+      Json coordinators = Json::array();
+      for (const MemberInfo& c : members_) {
+        if (c.voter) coordinators.push_back(url_of(placement.dial(m.id, c.id, "api")));
+      }
+      config = Json{{"name", m.id},
+                    {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},
+                    {"coordinators", coordinators},
+                    {"heartbeat_ms", options_.worker_heartbeat_ms}};
+    }
+    if (!write_config(m.dir / "config.json", config, error)) return false;
+  }
+  return true;
+}
+
+bool EmbeddedTarget::spawn(const MemberInfo& member, std::string& error) {
+  process::MemberSpec spec;
+  spec.id = member.id;
+  spec.argv = {options_.binary, member.voter ? "coordinator" : "worker", "--config",
+               (member.dir / "config.json").string()};
+  spec.log_file = member.log_file.string();
+  spec.netns_fd = netns_.count(member.id) ? netns_.at(member.id) : -1;
+  return spawn_member(processes_, spec, error);
+}
+
+bool EmbeddedTarget::wait_healthy(const MemberInfo& member, Deadline deadline, std::string& error) {
+  return wait_http_health(processes_, member, member.url + "/health", observer_address(), deadline, error);
+}
+
+bool EmbeddedTarget::start_all(Deadline deadline, std::string& error) {
+  // Coordinators first: workers register with them as they start.
+  for (const bool voters_now : {true, false}) {
+    for (const auto& m : members_) {
+      if (m.voter == voters_now && !spawn(m, error)) return false;
+    }
+    for (const auto& m : members_) {
+      if (m.voter == voters_now && !wait_healthy(m, deadline, error)) return false;
+    }
+  }
+  return true;
+}
+
+bool EmbeddedTarget::restart(const std::string& id, Deadline deadline, std::string& error) {
+  const MemberInfo* m = member(id);
+  if (m == nullptr) {
+    error = "no member " + id;
+    return false;
+  }
+  return spawn(*m, error) && wait_healthy(*m, deadline, error);
+}
+
+void EmbeddedTarget::stop_all() {
+  // Workers first, so none is left heartbeating to stopped coordinators.
+  for (const bool voters_now : {false, true}) {
+    for (const auto& m : members_) {
+      if (m.voter == voters_now && processes_.is_running(m.id)) {
+        processes_.stop(m.id, std::chrono::milliseconds(2000));
+      }
+    }
+  }
+}
+
+MemberStatus EmbeddedTarget::status(const MemberInfo& member, long timeout_ms) {
+  thread_local http::Client client;
+  client.set_source_address(observer_address());
+  MemberStatus status;
+  const auto response = client.get(member.url + "/api/raft/status", timeout_ms);
+  if (!response.ok() || response.status != 200) return status;
+  const Json body = Json::parse(response.body, nullptr, false);
+  if (!body.is_object()) return status;
+  status.up = true;
+  status.role = body.value("role", "");
+  status.term = body.value("term", std::uint64_t{0});
+  if (body.contains("leader") && body["leader"].is_string()) status.leader = body["leader"];
+  status.commit_index = body.value("commit_index", std::uint64_t{0});
+  status.applied_index = body.value("applied_index", std::uint64_t{0});
+  status.role_since_mono_ns = body.value("role_since_mono_ns", std::int64_t{0});
+  return status;
+}
+
+bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
+  const auto working = workers();
+  if (working.empty()) return true;
+  http::Client client;
+  client.set_source_address(observer_address());
+  std::size_t best = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const MemberInfo* m : voters()) {
+      const auto response = client.get(m->url + "/api/cluster/status", kStatusTimeoutMs);
+      if (!response.ok() || response.status != 200) continue;
+      const Json body = Json::parse(response.body, nullptr, false);
+      if (!body.is_object()) continue;
+      const Json stats = body.value("data", Json::object()).value("stats", Json::object());
+      const std::size_t active = stats.value("activeNodes", std::size_t{0});
+      best = std::max(best, active);
+      if (active >= working.size()) return true;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  error = "the coordinators' leader counted " + std::to_string(best) + " of " +
+          std::to_string(working.size()) + " workers as live in time; see the workers' logs";
+  return false;
+}
+
+std::vector<std::string> EmbeddedTarget::voter_urls() const {
+  std::vector<std::string> urls;
+  for (const MemberInfo* m : voters()) urls.push_back(m->url);
+  return urls;
+}
+
+std::vector<std::string> EmbeddedTarget::voter_ids() const {
+  std::vector<std::string> ids;
+  for (const MemberInfo* m : voters()) ids.push_back(m->id);
+  return ids;
+}
+
+}  // namespace faultline::targets

@@ -1,0 +1,59 @@
+// The embedded reference cluster as a target: N coordinator processes
+// (`faultline coordinator --config FILE`) and M worker processes
+// (`faultline worker --config FILE`), each with its own config, data folder
+// and log under the run folder, each on the address and ports its Placement
+// gives it.
+//
+// Thread-safety: as Target.
+#pragma once
+
+#include "chaos/process/process_control.hpp"
+#include "drills/targets/target.hpp"
+
+namespace faultline::targets {
+
+struct EmbeddedOptions {
+  int coordinators = 3;
+  std::int64_t election_timeout_min_ms = 300;
+  std::int64_t election_timeout_max_ms = 600;
+  std::int64_t heartbeat_ms = 50;
+  std::uint64_t seed = 1;
+  bool stale_reads = false;  // unsafe: members answer reads locally
+  int workers = 0;           // w1..wN
+  std::int64_t worker_timeout_ms = 500;
+  std::int64_t worker_heartbeat_ms = 100;
+  std::filesystem::path dir;  // members live in dir/<id>/
+  std::string binary;         // the faultline executable
+};
+
+class EmbeddedTarget final : public Target {
+ public:
+  EmbeddedTarget(EmbeddedOptions options, process::ProcessControl& processes);
+
+  std::string kind() const override { return "embedded"; }
+  std::vector<std::pair<std::string, bool>> member_ids() const override;
+  bool prepare(Placement& placement, std::string& error) override;
+  bool start_all(Deadline deadline, std::string& error) override;
+  bool restart(const std::string& id, Deadline deadline, std::string& error) override;
+  void stop_all() override;
+  const std::vector<MemberInfo>& members() const override { return members_; }
+  MemberStatus status(const MemberInfo& member, long timeout_ms) override;
+  // Waits until the coordinators' leader counts every worker as live.
+  bool wait_ready(Deadline deadline, std::string& error) override;
+  std::unique_ptr<KvClient> make_client(std::size_t index, const std::string& source_address) override;
+  std::vector<ReadBackValue> read_back(const std::vector<std::string>& keys, Deadline deadline,
+                                       std::string& error) override;
+
+ private:
+  bool spawn(const MemberInfo& member, std::string& error);
+  bool wait_healthy(const MemberInfo& member, Deadline deadline, std::string& error);
+  std::vector<std::string> voter_urls() const;
+  std::vector<std::string> voter_ids() const;
+
+  EmbeddedOptions options_;
+  process::ProcessControl& processes_;
+  std::vector<MemberInfo> members_;  // coordinators first, then workers
+  std::map<std::string, int> netns_;  // member -> namespace fd (-1: none)
+};
+
+}  // namespace faultline::targets

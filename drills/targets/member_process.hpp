@@ -1,0 +1,32 @@
+// What every target does with its members' processes and files: write a
+// config, spawn a member, wait until it answers its health check (or report
+// how it died, naming its log).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "chaos/process/process_control.hpp"
+#include "drills/targets/target.hpp"
+
+namespace faultline::targets {
+
+// Writes `config` as indented JSON; false with `error` naming the file.
+bool write_config(const std::filesystem::path& file, const Json& config, std::string& error);
+bool write_text(const std::filesystem::path& file, const std::string& text, std::string& error);
+
+bool spawn_member(process::ProcessControl& processes, const process::MemberSpec& spec, std::string& error);
+
+// Polls `healthy` every 20 ms until it holds (true) or the deadline passes
+// or the member's process exits (false, with `error` saying which and
+// naming its log).
+bool wait_member(process::ProcessControl& processes, const MemberInfo& member, Deadline deadline,
+                 const std::function<bool()>& healthy, const std::string& what, std::string& error);
+
+// wait_member with "GET url answers 200".
+bool wait_http_health(process::ProcessControl& processes, const MemberInfo& member,
+                      const std::string& url, const std::string& source_address, Deadline deadline,
+                      std::string& error);
+
+}  // namespace faultline::targets
