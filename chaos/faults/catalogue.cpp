@@ -7,7 +7,9 @@
 namespace faultline::faults {
 
 const std::vector<const KindDef*>& kind_defs() {
-  static const std::vector<const KindDef*> defs{&kill_kind(), &pause_kind()};
+  static const std::vector<const KindDef*> defs{
+      &kill_kind(),      &pause_kind(), &partition_kind(), &latency_kind(),    &loss_kind(),
+      &bandwidth_kind(), &reset_kind(), &blackhole_kind(), &slow_close_kind(), &timeout_kind()};
   return defs;
 }
 
@@ -38,6 +40,19 @@ std::vector<std::string> kind_names() {
   std::vector<std::string> names;
   for (const KindSpec& spec : catalogue()) names.push_back(spec.name);
   return names;
+}
+
+ParamSpec param(std::string name, ParamType type, std::string doc,
+                std::optional<nlohmann::json> fallback, bool required, double min, double max) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.doc = std::move(doc);
+  p.fallback = std::move(fallback);
+  p.required = required;
+  p.min = min;
+  p.max = max;
+  return p;
 }
 
 const ParamSpec* KindSpec::param(std::string_view param_name) const {

@@ -47,29 +47,38 @@ std::string catalogue_markdown() {
   out << "| kind | effect | what it does | healed by | backend |\n|---|---|---|---|---|\n";
   for (const KindSpec& k : catalogue()) {
     out << "| `" << k.name << "` | `" << effect_name(k.effect) << "` | " << k.summary << " | "
-        << k.heal << " | " << (k.needs_kernel ? "kernel" : k.targets == TargetKind::links ? "kernel or proxy" : "process")
+        << k.heal << " | "
+        << (k.needs_kernel                   ? "kernel"
+            : k.targets == TargetKind::links ? "kernel or proxy"
+                                             : "process")
         << " |\n";
   }
   for (const KindSpec& k : catalogue()) {
     out << "\n#### `" << k.name << "` parameters\n\n";
     out << "| field | type | range | default | meaning |\n|---|---|---|---|---|\n";
-    out << "| `target` | target selector | | " << (k.default_target.empty() ? "required" : "`" + k.default_target + "`")
+    out << "| `target` | target selector | | "
+        << (k.default_target.empty() ? "required" : "`" + k.default_target + "`")
         << " | which members, resolved when the fault fires |\n";
-    out << "| `at_ms` | integer | 0 .. end of the workload | required | when, from the workload's start |\n";
-    out << "| `heal_after_ms` | integer | 0 .. any | " << (k.healed_at_end ? "the end of the workload" : "never")
+    out << "| `at_ms` | integer | 0 .. end of the workload | required | when, from the workload's "
+           "start |\n";
+    out << "| `heal_after_ms` | integer | 0 .. any | "
+        << (k.healed_at_end ? "the end of the workload" : "never")
         << " | when it is healed, from its injection";
     for (const auto& alias : k.heal_aliases) out << "; `" << alias << "` is an alias";
     out << " |\n";
     for (const ParamSpec& p : k.params) {
-      std::string fallback = p.required ? "required" : p.fallback ? "`" + p.fallback->dump() + "`" : "none";
+      std::string fallback = p.required   ? "required"
+                             : p.fallback ? "`" + p.fallback->dump() + "`"
+                                          : "none";
       std::string meaning = p.doc;
       if (!p.when_param.empty()) {
         std::string values;
-        for (const auto& v : p.when_values) values += (values.empty() ? "" : ", ") + ("`" + v + "`");
+        for (const auto& v : p.when_values)
+          values += (values.empty() ? "" : ", ") + ("`" + v + "`");
         meaning += " (only with `" + p.when_param + "` " + values + ")";
       }
-      out << "| `" << p.name << "` | " << type_text(p) << " | " << range_text(p) << " | " << fallback
-          << " | " << meaning << " |\n";
+      out << "| `" << p.name << "` | " << type_text(p) << " | " << range_text(p) << " | "
+          << fallback << " | " << meaning << " |\n";
     }
   }
   return out.str();

@@ -41,7 +41,8 @@ class Kill final : public Fault {
     out.applied = applied;
     out.confirmed = confirmed;
     out.measured = Json{{"reaped", Json::array()}};
-    for (const auto& k : killed_) out.measured["reaped"].push_back(Json{{"member", k.id}, {"pid", k.pid}});
+    for (const auto& k : killed_)
+      out.measured["reaped"].push_back(Json{{"member", k.id}, {"pid", k.pid}});
     return std::nullopt;
   }
 
@@ -49,12 +50,11 @@ class Kill final : public Fault {
   void after_inject(FaultEnvironment& env) override {
     for (const auto& k : killed_) {
       const bool worker = env.is_worker(k.id);
-      env.record(worker ? "worker.exit" : "member.exit",
-                 Json{{worker ? "worker" : "member", k.id},
-                      {"pid", k.pid},
-                      {"signal", SIGKILL},
-                      {"code", nullptr},
-                      {"expected", true}});
+      env.record(worker ? "worker.exit" : "member.exit", Json{{worker ? "worker" : "member", k.id},
+                                                              {"pid", k.pid},
+                                                              {"signal", SIGKILL},
+                                                              {"code", nullptr},
+                                                              {"expected", true}});
     }
   }
 
@@ -98,7 +98,9 @@ const KindDef& kill_kind() {
           "",
           {},
       },
-      [](FaultRequest request) -> std::unique_ptr<Fault> { return std::make_unique<Kill>(std::move(request)); }};
+      [](FaultRequest request) -> std::unique_ptr<Fault> {
+        return std::make_unique<Kill>(std::move(request));
+      }};
   return def;
 }
 

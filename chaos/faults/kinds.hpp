@@ -8,6 +8,14 @@ namespace faultline::faults {
 
 const KindDef& kill_kind();
 const KindDef& pause_kind();
+const KindDef& partition_kind();
+const KindDef& latency_kind();
+const KindDef& loss_kind();
+const KindDef& bandwidth_kind();
+const KindDef& reset_kind();
+const KindDef& blackhole_kind();
+const KindDef& slow_close_kind();
+const KindDef& timeout_kind();
 
 // Every kind's definition, in the catalogue's order.
 const std::vector<const KindDef*>& kind_defs();

@@ -13,12 +13,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace faultline::faults {
 
@@ -89,6 +88,13 @@ class LinkControl {
   // Returns why, when the backend cannot do it (exit 3 for the run).
   virtual std::optional<std::string> set(int owner, const LinkEffects& effects) = 0;
   virtual std::optional<std::string> clear(int owner) = 0;
+  // Reads back that what `owner` asked for is in force (the rules in the
+  // members' namespaces, the toxics of the link proxies); the error says
+  // what is missing.
+  virtual std::optional<std::string> verify(int owner) = 0;
+  // What the backend counted on `owner`'s links since set(): packets seen
+  // and dropped (nftables counters), bytes and seconds (link proxies).
+  virtual nlohmann::json counters(int owner) = 0;
   // Whether `a` can open a TCP connection to `b` now, for every ordered pair
   // of `members` (a != b), measured concurrently from inside each member's host.
   virtual std::vector<ReachProbe> reachability(const std::vector<std::string>& members) = 0;

@@ -23,7 +23,8 @@ class Pause final : public Fault {
     out.signal_t_ns = env.now_ns();
     for (const std::string& id : chosen.ids) {
       const int pid = env.processes().pid(id).value_or(-1);
-      const auto paused = env.processes().pause(id, std::chrono::steady_clock::now() + kSignalDeadline);
+      const auto paused =
+          env.processes().pause(id, std::chrono::steady_clock::now() + kSignalDeadline);
       if (!paused.ok()) {
         heal_paused(env);
         return fault_label(request_) + "SIGSTOP of " + id + " was not confirmed: " + paused.error;
@@ -41,7 +42,8 @@ class Pause final : public Fault {
   std::optional<std::string> heal(FaultEnvironment& env, Healing& out) override {
     for (const std::string& id : paused_) {
       const int pid = env.processes().pid(id).value_or(-1);
-      const auto resumed = env.processes().resume(id, std::chrono::steady_clock::now() + kSignalDeadline);
+      const auto resumed =
+          env.processes().resume(id, std::chrono::steady_clock::now() + kSignalDeadline);
       if (!resumed.ok()) {
         return fault_label(request_) + "SIGCONT of " + id + " was not confirmed: " + resumed.error;
       }
@@ -79,7 +81,9 @@ const KindDef& pause_kind() {
           "",
           {},
       },
-      [](FaultRequest request) -> std::unique_ptr<Fault> { return std::make_unique<Pause>(std::move(request)); }};
+      [](FaultRequest request) -> std::unique_ptr<Fault> {
+        return std::make_unique<Pause>(std::move(request));
+      }};
   return def;
 }
 

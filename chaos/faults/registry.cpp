@@ -4,7 +4,9 @@
 
 namespace faultline::faults {
 
-FaultRegistry::~FaultRegistry() { heal_all("end of run"); }
+FaultRegistry::~FaultRegistry() {
+  heal_all("end of run");
+}
 
 std::optional<std::string> FaultRegistry::inject(const FaultRequest& request) {
   const KindDef* def = request.spec ? find_kind_def(request.spec->name) : nullptr;
@@ -32,7 +34,8 @@ std::optional<std::string> FaultRegistry::inject(const FaultRequest& request) {
   return std::nullopt;
 }
 
-std::optional<std::string> FaultRegistry::heal_active(std::size_t position, const std::string& why) {
+std::optional<std::string> FaultRegistry::heal_active(std::size_t position,
+                                                      const std::string& why) {
   Active active = std::move(active_[position]);
   active_.erase(active_.begin() + static_cast<std::ptrdiff_t>(position));
   const FaultRequest& request = active.fault->request();

@@ -118,11 +118,13 @@ std::optional<std::string> check_selector(const std::string& selector,
     return text.empty() ? std::string("none") : text;
   };
   if (!selector.empty() && (selector[0] == 'c' || selector[0] == 'w') && selector.size() > 1 &&
-      std::all_of(selector.begin() + 1, selector.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      std::all_of(selector.begin() + 1, selector.end(),
+                  [](char c) { return c >= '0' && c <= '9'; })) {
     const bool worker = selector[0] == 'w';
     return "target \"" + selector + "\" is not a " + (worker ? "worker" : "member") +
            " of the topology (" + (worker ? "workers: " : "members: ") +
-           (worker ? (workers.empty() ? "none; set topology.workers" : join(workers)) : join(voters)) +
+           (worker ? (workers.empty() ? "none; set topology.workers" : join(workers))
+                   : join(voters)) +
            ")";
   }
   std::string allowed = join(roles);

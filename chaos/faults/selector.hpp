@@ -32,9 +32,9 @@ namespace faultline::faults {
 // One member as the selector sees it at the moment the fault fires.
 struct MemberView {
   std::string id;
-  bool voter = true;     // false: a worker (no Raft role)
-  bool up = false;       // voters: answered its status; workers: process running
-  std::string role;      // leader | follower | candidate | "" (down, or a worker)
+  bool voter = true;  // false: a worker (no Raft role)
+  bool up = false;    // voters: answered its status; workers: process running
+  std::string role;   // leader | follower | candidate | "" (down, or a worker)
   std::uint64_t term = 0;
 };
 

@@ -11,12 +11,11 @@
 // Thread-safety: immutable data built once; safe to read from any thread.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace faultline::faults {
 
@@ -30,8 +29,8 @@ enum class Effect {
 std::string_view effect_name(Effect effect);
 
 enum class ParamType {
-  integer,   // a JSON integer within [min, max]
-  number,    // a JSON number within [min, max]
+  integer,  // a JSON integer within [min, max]
+  number,   // a JSON number within [min, max]
   boolean,
   choice,    // a string among `choices`
   selector,  // a target selector (see selector.hpp)
@@ -54,6 +53,11 @@ struct ParamSpec {
   std::string when_param;
   std::vector<std::string> when_values;
 };
+
+// A parameter without choices or conditions (add them after).
+ParamSpec param(std::string name, ParamType type, std::string doc,
+                std::optional<nlohmann::json> fallback, bool required = false, double min = 0,
+                double max = 1e15);
 
 // Where a kind's targets live.
 enum class TargetKind {
