@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "chaos/faults/spec.hpp"
 #include "chaos/process/termination.hpp"
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/worker/worker.hpp"
@@ -64,6 +65,12 @@ int main(int argc, char** argv) {
   std::string worker_config_file;
   auto* worker = app.add_subcommand("worker", "Run one worker node of the reference cluster");
   worker->add_option("--config", worker_config_file, "Worker config (JSON)")->required();
+
+  bool kinds_markdown = false;
+  auto* fault = app.add_subcommand("fault", "The fault catalogue");
+  fault->require_subcommand(1);
+  auto* fault_kinds = fault->add_subcommand("kinds", "List every fault kind with its parameters");
+  fault_kinds->add_flag("--markdown", kinds_markdown, "The tables of docs/faults.md");
 
   std::string history_file;
   std::string model = "kv";
@@ -140,6 +147,16 @@ int main(int argc, char** argv) {
   if (*validate) {
     return faultline::runner::validate_plan(validate_file, validate_overrides, std::cout,
                                             std::cerr);
+  }
+  if (*fault_kinds) {
+    if (kinds_markdown) {
+      std::cout << faultline::faults::catalogue_markdown();
+    } else {
+      for (const auto& k : faultline::faults::catalogue()) {
+        std::cout << k.name << " (" << faultline::faults::effect_name(k.effect) << "): " << k.summary << "\n";
+      }
+    }
+    return 0;
   }
   if (*report) return faultline::runner::report_journal(journal_file, std::cout, std::cerr);
   if (*check_history) {
