@@ -43,18 +43,21 @@ TEST(LeaderKillDrill, PassesWithMeasuredRtoAndNoLostWrite) {
   const auto events = journal_events(out / "run" / "journal.jsonl");
   int injected = 0, acknowledged = 0;
   for (const auto& e : events) {
-    if (e["kind"] == "fault.inject") ++injected;
-    if (e["kind"] == "op.complete" && e["result"] == "ok") ++acknowledged;
-    if (e["kind"] == "check" && e["objective"] == "rto_ms") {
-      EXPECT_TRUE(e["measured"].is_number());
-      EXPECT_GT(e["measured"].get<double>(), 0.0);
-    }
-    if (e["kind"] == "check" && e["objective"] == "rpo_writes") {
-      EXPECT_EQ(e["measured"], 0);
-    }
+    const std::string kind = e.value("kind", "");
+    if (kind == "fault.inject") ++injected;
+    if (kind == "op.complete" && e.value("result", "") == "ok") ++acknowledged;
   }
   EXPECT_EQ(injected, 1);
   EXPECT_GT(acknowledged, 100);
+  // The plan declares both objectives, so the journal must hold both checks.
+  const Json rto = check_event(events, "rto_ms");
+  ASSERT_TRUE(rto.is_object()) << "the journal has no rto_ms check";
+  ASSERT_TRUE(rto.value("measured", Json()).is_number()) << rto.dump();
+  EXPECT_GT(rto.at("measured").get<double>(), 0.0);
+  EXPECT_EQ(rto.value("pass", false), true) << rto.dump();
+  const Json rpo = check_event(events, "rpo_writes");
+  ASSERT_TRUE(rpo.is_object()) << "the journal has no rpo_writes check";
+  EXPECT_EQ(rpo.value("measured", Json()), 0) << rpo.dump();
   const auto html = read_file(out / "run" / "report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(read_file(out / "run" / "junit.xml").find("<testsuite"), std::string::npos);

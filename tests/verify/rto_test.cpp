@@ -182,6 +182,8 @@ TEST(RtoFromHeal, NeverHealedIsNotMeasuredAndFails) {
   EXPECT_TRUE(v.rto.rto_ms.has_value());
   EXPECT_FALSE(v.rto.heal_ns.has_value());
   EXPECT_FALSE(v.rto.from_heal_ms.has_value());
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_EQ(v.checks[0].objective, "rto_from_heal_ms");
   EXPECT_FALSE(v.checks[0].pass);
   EXPECT_EQ(v.checks[0].detail, "the fault was never healed");
 }
