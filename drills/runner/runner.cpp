@@ -46,17 +46,6 @@ std::string utc_now(const char* format) {
   return text.str();
 }
 
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  std::ostringstream out;
-  out << std::hex << std::setw(16) << std::setfill('0') << hash;
-  return out.str();
-}
-
 std::string hostname() {
   char name[256] = {};
   ::gethostname(name, sizeof(name) - 1);
@@ -171,7 +160,7 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
   journal::JournalWriter journal(journal_file, journal::monotonic_ns());
   journal.write("run", Json{{"plan_name", plan.name},
                             {"plan_file", options.plan_file.string()},
-                            {"plan_hash", fnv1a_hex(loaded.text)},
+                            {"plan_hash", plan::plan_hash(loaded.text)},
                             {"seed", seed},
                             {"version", kVersion},
                             {"host", hostname()},

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "drills/plan/plan.hpp"
 #include "tests/support/cli_process.hpp"
 
 namespace faultline::testing {
@@ -42,13 +43,17 @@ TEST(LeaderKillDrill, PassesWithMeasuredRtoAndNoLostWrite) {
 
   const auto events = journal_events(out / "run" / "journal.jsonl");
   int injected = 0, acknowledged = 0;
+  std::string plan_hash;
   for (const auto& e : events) {
     const std::string kind = e.value("kind", "");
+    if (kind == "run") plan_hash = e.value("plan_hash", "");
     if (kind == "fault.inject") ++injected;
     if (kind == "op.complete" && e.value("result", "") == "ok") ++acknowledged;
   }
   EXPECT_EQ(injected, 1);
   EXPECT_GT(acknowledged, 100);
+  // FNV-1a 64 of the plan file (tests/plan/plan_hash_test.cpp checks the hash).
+  EXPECT_EQ(plan_hash, plan::plan_hash(read_file(kPlan)));
   // The plan declares both objectives, so the journal must hold both checks.
   const Json rto = check_event(events, "rto_ms");
   ASSERT_TRUE(rto.is_object()) << "the journal has no rto_ms check";
