@@ -14,6 +14,7 @@
 #include "cluster/sim/sim_cli.hpp"
 #include "drills/runner/runner.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
+#include "faultline/version.hpp"
 
 namespace {
 
@@ -28,7 +29,7 @@ std::string self_executable(const char* argv0) {
 int main(int argc, char** argv) {
   CLI::App app{"faultline: chaos and disaster-recovery drills with measured RTO, RPO and safety"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "faultline 0.1.0");
+  app.set_version_flag("--version", std::string("faultline ") + faultline::kVersion);
 
   faultline::runner::RunOptions run_options;
   run_options.binary = self_executable(argv[0]);

@@ -22,6 +22,7 @@
 #include "drills/runner/workload.hpp"
 #include "drills/verify/history.hpp"
 #include "drills/verify/objectives.hpp"
+#include "faultline/version.hpp"
 #include "reports/reports.hpp"
 
 namespace faultline::runner {
@@ -31,7 +32,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
 constexpr auto kStartTimeout = std::chrono::seconds(15);
 constexpr auto kLeaderTimeout = std::chrono::seconds(15);
 constexpr auto kConvergeTimeout = std::chrono::seconds(15);
@@ -162,7 +162,7 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
                             {"plan_file", options.plan_file.string()},
                             {"plan_hash", plan::plan_hash(loaded.text)},
                             {"seed", seed},
-                            {"version", kVersion},
+                            {"version", faultline::kVersion},
                             {"host", hostname()},
                             {"started_at", utc_now("%Y-%m-%dT%H:%M:%SZ")},
                             {"plan", plan::to_json(plan)}});

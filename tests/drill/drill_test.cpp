@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drills/plan/plan.hpp"
+#include "faultline/version.hpp"
 #include "tests/support/cli_process.hpp"
 
 namespace faultline::testing {
@@ -43,10 +44,13 @@ TEST(LeaderKillDrill, PassesWithMeasuredRtoAndNoLostWrite) {
 
   const auto events = journal_events(out / "run" / "journal.jsonl");
   int injected = 0, acknowledged = 0;
-  std::string plan_hash;
+  std::string plan_hash, version;
   for (const auto& e : events) {
     const std::string kind = e.value("kind", "");
-    if (kind == "run") plan_hash = e.value("plan_hash", "");
+    if (kind == "run") {
+      plan_hash = e.value("plan_hash", "");
+      version = e.value("version", "");
+    }
     if (kind == "fault.inject") ++injected;
     if (kind == "op.complete" && e.value("result", "") == "ok") ++acknowledged;
   }
@@ -54,6 +58,7 @@ TEST(LeaderKillDrill, PassesWithMeasuredRtoAndNoLostWrite) {
   EXPECT_GT(acknowledged, 100);
   // FNV-1a 64 of the plan file (tests/plan/plan_hash_test.cpp checks the hash).
   EXPECT_EQ(plan_hash, plan::plan_hash(read_file(kPlan)));
+  EXPECT_EQ(version, faultline::kVersion);
   // The plan declares both objectives, so the journal must hold both checks.
   const Json rto = check_event(events, "rto_ms");
   ASSERT_TRUE(rto.is_object()) << "the journal has no rto_ms check";
@@ -81,6 +86,12 @@ TEST(LeaderKillDrill, UnmeetableObjectiveExitsOneAndSaysByHowMuch) {
   EXPECT_NE(junit.find("<failure"), std::string::npos);
   EXPECT_NE(read_file(out / "run" / "report.html").find("rto_ms"), std::string::npos);
   std::filesystem::remove_all(out);
+}
+
+TEST(Cli, VersionIsTheProjectVersionFromCMake) {
+  const auto result = run_cli({"--version"}, 30s);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, std::string("faultline ") + faultline::kVersion + "\n");
 }
 
 struct BadPlan {
