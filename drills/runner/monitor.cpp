@@ -24,24 +24,6 @@ void Monitor::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::map<std::string, MemberStatus> Monitor::latest() const {
-  std::lock_guard lock(mu_);
-  return latest_;
-}
-
-std::optional<std::string> Monitor::leader() const {
-  std::lock_guard lock(mu_);
-  std::optional<std::string> best;
-  std::uint64_t best_term = 0;
-  for (const auto& [id, s] : latest_) {
-    if (s.up && s.role == "leader" && (!best || s.term > best_term)) {
-      best = id;
-      best_term = s.term;
-    }
-  }
-  return best;
-}
-
 void Monitor::loop() {
   while (!stopping_) {
     const auto next = std::chrono::steady_clock::now() + interval_;
@@ -52,13 +34,9 @@ void Monitor::loop() {
 
 void Monitor::sample(const MemberInfo& member) {
   const MemberStatus now = EmbeddedCluster::status(member.url, kStatusTimeoutMs);
-  bool changed = true;
-  {
-    std::lock_guard lock(mu_);
-    auto it = latest_.find(member.id);
-    changed = it == latest_.end() || !same_view(it->second, now);
-    latest_[member.id] = now;
-  }
+  auto it = latest_.find(member.id);
+  const bool changed = it == latest_.end() || !same_view(it->second, now);
+  latest_[member.id] = now;
   const std::int64_t t = journal_.now_ns();
   auto logged = last_logged_.find(member.id);
   if (!changed && logged != last_logged_.end() && t - logged->second < kHeartbeatNs) return;

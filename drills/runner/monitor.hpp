@@ -2,14 +2,13 @@
 // thread and journals a `member` event whenever what a member reports changes
 // (up, role, term, leader) and at least every `heartbeat` otherwise.
 //
-// Thread-safety: latest() and leader() may be called from any thread.
+// Thread-safety: start() and stop() from one thread; the samples live on the
+// monitor thread alone.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <map>
-#include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,10 +29,6 @@ class Monitor {
   void start();
   void stop();
 
-  std::map<std::string, MemberStatus> latest() const;
-  // The member that names itself leader in the highest term seen, if any.
-  std::optional<std::string> leader() const;
-
  private:
   void loop();
   void sample(const MemberInfo& member);
@@ -43,9 +38,9 @@ class Monitor {
   journal::JournalWriter& journal_;
   const std::chrono::milliseconds interval_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, MemberStatus> latest_;        // guarded by mu_
-  std::map<std::string, std::int64_t> last_logged_;   // monitor thread only
+  // Monitor thread only.
+  std::map<std::string, MemberStatus> latest_;
+  std::map<std::string, std::int64_t> last_logged_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -51,11 +51,6 @@ std::vector<std::string> Workload::acknowledged_keys() const {
   return {unique.begin(), unique.end()};
 }
 
-WorkloadCounts Workload::counts() const {
-  std::lock_guard lock(mu_);
-  return counts_;
-}
-
 Workload::Attempt Workload::send(http::Client& http, const std::string& method,
                                  const std::string& path, const std::string& body,
                                  std::size_t& at, SteadyClock::time_point deadline,
@@ -128,15 +123,9 @@ void Workload::routed_call(http::Client& http, int client, std::int64_t op,
   if (outcome.result != "ok") complete["error"] = outcome.error;
   journal_.write("call.complete", complete);
 
+  if (worker.empty()) return;
   std::lock_guard lock(mu_);
-  if (!worker.empty()) session_worker_[session] = worker;
-  if (outcome.result == "ok") {
-    ++calls_.ok;
-  } else if (outcome.result == "fail") {
-    ++calls_.fail;
-  } else {
-    ++calls_.unknown;
-  }
+  session_worker_[session] = worker;
 }
 
 void Workload::kv_operation(http::Client& http, int client, std::int64_t op, std::mt19937_64& rng,
@@ -171,15 +160,9 @@ void Workload::kv_operation(http::Client& http, int client, std::int64_t op, std
   if (outcome.result != "ok") complete["error"] = outcome.error;
   journal_.write("op.complete", complete);
 
+  if (outcome.result != "ok" || is_read) return;
   std::lock_guard lock(mu_);
-  if (outcome.result == "ok") {
-    ++counts_.ok;
-    if (!is_read) acknowledged_keys_.push_back(key);
-  } else if (outcome.result == "fail") {
-    ++counts_.fail;
-  } else {
-    ++counts_.unknown;
-  }
+  acknowledged_keys_.push_back(key);
 }
 
 void Workload::client_loop(int client) {
@@ -232,11 +215,6 @@ std::optional<std::string> Workload::busiest_worker() const {
     }
   }
   return best;
-}
-
-WorkloadCounts Workload::call_counts() const {
-  std::lock_guard lock(mu_);
-  return calls_;
 }
 
 }  // namespace faultline::runner

@@ -56,10 +56,6 @@ struct WorkloadOptions {
   double call_ratio = 1;      // share of operations that are routed calls
 };
 
-struct WorkloadCounts {
-  std::int64_t ok = 0, fail = 0, unknown = 0;
-};
-
 class Workload {
  public:
   Workload(WorkloadOptions options, std::vector<std::string> member_urls,
@@ -73,8 +69,6 @@ class Workload {
 
   // Keys with at least one acknowledged put (valid after join()).
   std::vector<std::string> acknowledged_keys() const;
-  WorkloadCounts counts() const;       // key-value operations
-  WorkloadCounts call_counts() const;  // routed calls
   // The worker that served the last ok call of the most sessions: the one
   // whose failure moves the most sessions. Nullopt before any call succeeded.
   std::optional<std::string> busiest_worker() const;
@@ -112,8 +106,6 @@ class Workload {
 
   mutable std::mutex mu_;
   std::vector<std::string> acknowledged_keys_;  // guarded by mu_
-  WorkloadCounts counts_;                       // guarded by mu_
-  WorkloadCounts calls_;                        // guarded by mu_
   std::map<std::string, std::string> session_worker_;  // guarded by mu_
 };
 
