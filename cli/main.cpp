@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "chaos/process/termination.hpp"
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/worker/worker.hpp"
 #include "cluster/sim/sim_cli.hpp"
@@ -125,6 +126,14 @@ int main(int argc, char** argv) {
   if (*run) {
     if (!out_dir.empty()) run_options.out_dir = out_dir;
     if (*seed_option) run_options.seed = seed;
+    // Signal dispositions belong to the process, so the composition root
+    // sets them: Ctrl-C or SIGTERM becomes a request the runner polls, and it
+    // stops every member before it exits (runner.hpp).
+    if (const std::string error = faultline::process::install_termination_handlers(); !error.empty()) {
+      std::cerr << "error: the run could not be carried out: cannot install the SIGINT/SIGTERM handlers: "
+                << error << "; nothing was started\n";
+      return 3;
+    }
     return faultline::runner::run_drill(run_options, std::cout, std::cerr);
   }
   if (*validate) {

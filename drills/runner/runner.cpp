@@ -168,7 +168,6 @@ int run_drill_unguarded(const RunOptions& options, std::ostream& out, std::ostre
                             {"plan", plan::to_json(plan)}});
   out << "drill " << plan.name << ": seed " << seed << ", run folder " << dir.string() << "\n";
 
-  process::install_termination_handlers();
   process::Supervisor supervisor;
   ClusterOptions cluster_options;
   cluster_options.coordinators = plan.topology.coordinators;
