@@ -16,6 +16,7 @@
 #include "cluster/sim/sim_cli.hpp"
 #include "drills/runner/runner.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
+#include "faultline/version.hpp"
 
 namespace {
 
@@ -30,7 +31,7 @@ std::string self_executable(const char* argv0) {
 int main(int argc, char** argv) {
   CLI::App app{"faultline: chaos and disaster-recovery drills with measured RTO, RPO and safety"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "faultline 0.1.0");
+  app.set_version_flag("--version", std::string("faultline ") + faultline::kVersion);
 
   faultline::runner::RunOptions run_options;
   run_options.binary = self_executable(argv[0]);
@@ -136,10 +137,12 @@ int main(int argc, char** argv) {
   if (*run) {
     if (!out_dir.empty()) run_options.out_dir = out_dir;
     if (*seed_option) run_options.seed = seed;
-    // Process-wide signal state belongs to this composition root: SIGINT and
-    // SIGTERM become a request the run polls, so it can stop what it started.
-    if (auto problem = faultline::process::install_termination_handlers(); !problem.empty()) {
-      std::cerr << "error: " << problem << "\n";
+    // Signal dispositions belong to the process, so the composition root
+    // sets them: Ctrl-C or SIGTERM becomes a request the runner polls, and it
+    // stops every member before it exits (runner.hpp).
+    if (const std::string error = faultline::process::install_termination_handlers(); !error.empty()) {
+      std::cerr << "error: the run could not be carried out: cannot install the SIGINT/SIGTERM handlers: "
+                << error << "; nothing was started\n";
       return 3;
     }
     return faultline::runner::run_drill(run_options, std::cout, std::cerr);

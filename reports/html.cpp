@@ -81,6 +81,7 @@ std::string checks_section(const Verdict& v) {
 }
 
 std::string rto_section(const Verdict& v) {
+  if (!v.rto.applicable) return "<h2>Recovery (RTO)</h2><p>RTO: " + html_escape(v.rto.detail) + "</p>";
   const auto& p = v.rto.parts;
   std::string s = "<h2>Recovery (RTO parts)</h2><table>" + header_row({"part", "from t_f", "what it is"});
   s += "<tr>" + html_cell("detect") + html_cell(ms_text(p.detect_ms), "num") +
@@ -88,7 +89,7 @@ std::string rto_section(const Verdict& v) {
   s += "<tr>" + html_cell("new leader") + html_cell(ms_text(p.new_leader_ms), "num") +
        html_cell("a member becomes leader in a term above the fault's") + "</tr>";
   s += "<tr>" + html_cell("first ack") + html_cell(ms_text(p.first_ack_ms), "num") +
-       html_cell("first acknowledged write invoked at or after t_f completes") + "</tr>";
+       html_cell("first acknowledged write completes at or after t_f (whatever its invoke time)") + "</tr>";
   s += "<tr>" + html_cell("stable (RTO)") + html_cell(ms_text(p.stable_ms), "num") +
        html_cell("steady state holds for the stability window") + "</tr>";
   if (v.rto.heal_ns) {

@@ -35,8 +35,12 @@ std::string render_markdown(const History& h, const Verdict& v) {
          md_cell(c.detail) + " |\n";
   }
   const auto& p = v.rto.parts;
-  s += "\nRTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
-       ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + ".\n";
+  if (v.rto.applicable) {
+    s += "\nRTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
+         ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + ".\n";
+  } else {
+    s += "\nRTO: " + md_cell(v.rto.detail) + ".\n";
+  }
   if (v.rto.heal_ns) s += "RTO from the heal: " + from_heal(v.rto) + ".\n";
   if (v.rpo.measured) {
     s += "Lost acknowledged writes: " + std::to_string(v.rpo.lost.size()) + " of " +
@@ -78,8 +82,12 @@ std::string console_summary(const History& h, const Verdict& v) {
     s += "\n";
   }
   const auto& p = v.rto.parts;
-  s += "  RTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
-       ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + "\n";
+  if (v.rto.applicable) {
+    s += "  RTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
+         ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + "\n";
+  } else {
+    s += "  RTO: " + v.rto.detail + "\n";
+  }
   if (v.rto.heal_ns) s += "  RTO from the heal: " + from_heal(v.rto) + "\n";
   if (v.rpo.measured) {
     s += "  RPO: " + std::to_string(v.rpo.lost.size()) + " of " + std::to_string(v.rpo.acknowledged) +

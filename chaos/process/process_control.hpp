@@ -1,8 +1,10 @@
 // ProcessControl: the seam through which the drill runner starts, signals and
 // observes the members of a cluster, each of which is a separate OS process.
 //
-// `Supervisor` (supervisor.hpp) is the production implementation; tests of the
-// runner substitute a fake that records calls and scripts exits.
+// `Supervisor` (supervisor.hpp) is the one implementation. The runner's
+// EmbeddedCluster takes this interface, not the Supervisor, so that a fake
+// could record calls and script exits; none exists yet: the runner's and the
+// cluster's tests drive real processes through a Supervisor.
 //
 // Conventions for every implementation:
 //  - Members are named by the caller's id ("c1", "n2"); an id is bound to at

@@ -26,6 +26,7 @@
 
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/http/client.hpp"
+#include "cluster/util/fnv1a64.hpp"
 
 namespace faultline::coordinator {
 
@@ -39,18 +40,10 @@ constexpr auto kPinTimeout = std::chrono::milliseconds(1000);
 
 using http::json_response;
 
+// FNV-1a 64 of "<session>\n<worker>": the worker with the highest rank for
+// a session gets it.
 std::uint64_t rendezvous(const std::string& session, const std::string& worker) {
-  std::uint64_t hash = 14695981039346656037ull;
-  auto mix = [&](const std::string& text) {
-    for (const char c : text) {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= 1099511628211ull;
-    }
-  };
-  mix(session);
-  mix("\n");
-  mix(worker);
-  return hash;
+  return util::fnv1a64_extend(util::fnv1a64_extend(util::fnv1a64(session), "\n"), worker);
 }
 
 }  // namespace

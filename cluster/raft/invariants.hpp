@@ -1,11 +1,18 @@
-// Raft safety properties, written once and checked by the unit tests, the
-// property tests, the simulator and the journal checkers.
+// Raft safety properties, written once and checked by the Raft unit and
+// property tests (tests/raft) and by the simulator while it runs (after a
+// change of state, at most every check_every_ms; cluster/sim/config.hpp).
+//
+// The journal checkers do not use this file: drills/verify depends on the
+// journal alone, never on the Raft core, and a journal's `member` samples
+// carry no logs. They check the journal-visible properties (one leader per
+// term, terms and commit indexes never going back) on their own, in
+// drills/verify/elections.hpp.
 //
 // Every check returns a list of human-readable violations (empty when the
 // property holds); each names the property, the members, terms and indexes.
-// A snapshot may carry no log (a journal's `member` sample knows only role,
-// term and commit index); log properties are then checked only over the
-// entries that are present.
+// A snapshot may carry no log (an observer that knows only role, term and
+// commit index); log properties are then checked only over the entries that
+// are present.
 //
 // Thread-safety: free functions are pure; a SafetyMonitor is a plain object.
 #pragma once

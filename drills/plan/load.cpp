@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <system_error>
 
+#include "cluster/util/fnv1a64.hpp"
 #include "drills/plan/locate.hpp"
 #include "drills/plan/overrides.hpp"
 #include "drills/plan/plan.hpp"
@@ -184,5 +185,7 @@ LoadResult load_plan(const std::filesystem::path& file, const std::vector<std::s
   if (read_error) return fail("cannot read plan: " + std::generic_category().message(read_errno));
   return parse_plan(text, label, overrides);
 }
+
+std::string plan_hash(std::string_view text) { return util::fnv1a64_hex(text); }
 
 }  // namespace faultline::plan

@@ -38,6 +38,10 @@ LoadResult load_plan(const std::filesystem::path& file,
 LoadResult parse_plan(std::string_view text, std::string file_label,
                       const std::vector<std::string>& overrides = {});
 
+// The journal's `plan_hash` of a plan: FNV-1a 64 of its raw text as read
+// (LoadResult::text, before any --set override), as 16 lowercase hex digits.
+std::string plan_hash(std::string_view text);
+
 // The plan as JSON with every default written out; an absent seed,
 // restart_after_ms or objective is left out. parse_plan(to_json(p).dump())
 // gives back p.

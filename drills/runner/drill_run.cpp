@@ -23,6 +23,7 @@
 #include "drills/runner/verdict.hpp"
 #include "drills/runner/workload.hpp"
 #include "drills/targets/factory.hpp"
+#include "faultline/version.hpp"
 
 namespace faultline::runner {
 
@@ -31,7 +32,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
 constexpr auto kStartTimeout = std::chrono::seconds(15);
 constexpr auto kLeaderTimeout = std::chrono::seconds(15);
 constexpr auto kConvergeTimeout = std::chrono::seconds(15);
@@ -44,17 +44,6 @@ std::string utc_now(const char* format) {
   std::ostringstream text;
   text << std::put_time(&tm, format);
   return text.str();
-}
-
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  std::ostringstream out;
-  out << std::hex << std::setw(16) << std::setfill('0') << hash;
-  return out.str();
 }
 
 std::string hostname() {
@@ -116,9 +105,9 @@ int DrillRun::run() {
   journal::JournalWriter journal(journal_file, journal::monotonic_ns());
   journal.write("run", Json{{"plan_name", plan.name},
                             {"plan_file", options_.plan_file.string()},
-                            {"plan_hash", fnv1a_hex(loaded.text)},
+                            {"plan_hash", plan::plan_hash(loaded.text)},
                             {"seed", seed},
-                            {"version", kVersion},
+                            {"version", faultline::kVersion},
                             {"host", hostname()},
                             {"started_at", utc_now("%Y-%m-%dT%H:%M:%SZ")},
                             {"plan", plan::to_json(plan)}});

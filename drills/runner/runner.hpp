@@ -9,6 +9,15 @@
 //
 // Must be called from the process's main thread: members are spawned from it
 // (their parent-death signal is tied to the spawning thread).
+//
+// The caller owns process-wide signal state: nothing here installs a signal
+// handler. run_drill polls process::termination_requested() and, once it is
+// set, stops every member and returns 3 ("interrupted"). A caller that wants
+// SIGINT and SIGTERM to end a run that way calls
+// process::install_termination_handlers() (chaos/process/termination.hpp)
+// before run_drill, as cli/main.cpp does for `faultline run`; without it the
+// signals keep their default action, the runner dies at once, and its
+// members die with it through their parent-death signal.
 #pragma once
 
 #include <cstdint>

@@ -10,8 +10,9 @@ namespace {
 
 std::int64_t ms_to_ns(double ms) { return static_cast<std::int64_t>(std::llround(ms * 1e6)); }
 
-std::optional<std::int64_t> fault_term_of(const History& h, std::int64_t t_f) {
-  if (const Fault* f = h.first_fault(); f != nullptr && f->term) return f->term;
+std::optional<std::int64_t> fault_term_of(const History& h, const Fault& f) {
+  if (f.term) return f.term;
+  const std::int64_t t_f = f.inject_ns;
   std::optional<std::int64_t> best;
   for (const MemberSample& s : h.samples) {
     if (s.t_ns >= t_f) break;
@@ -63,7 +64,31 @@ std::optional<std::int64_t> find_recovery(const History& h, std::int64_t t_f) {
   return std::nullopt;
 }
 
+// Why RTO does not apply when every fault hit workers only.
+std::string worker_only_detail(const History& h) {
+  std::vector<std::string> workers;
+  for (const Fault& f : h.faults) {
+    for (const std::string& t : f.targets) {
+      if (std::find(workers.begin(), workers.end(), t) == workers.end()) workers.push_back(t);
+    }
+  }
+  std::string names;
+  for (const std::string& w : workers) names += (names.empty() ? "" : ", ") + w;
+  return "not applicable: the faults hit only workers (" + names +
+         "), no coordinator, so the key-value path was never faulted; failover_ms measures the routed calls";
+}
+
 }  // namespace
+
+const Fault* key_value_fault(const History& h) {
+  for (const Fault& f : h.faults) {
+    if (f.targets.empty()) return &f;  // unknown targets: assume the path was hit
+    for (const std::string& t : f.targets) {
+      if (!h.is_worker(t)) return &f;
+    }
+  }
+  return nullptr;
+}
 
 bool is_bad_write(const Op& op, double max_latency_ms) {
   return op.result != OpResult::ok || op.latency_ms() > max_latency_ms;
@@ -71,14 +96,21 @@ bool is_bad_write(const Op& op, double max_latency_ms) {
 
 RtoResult measure_rto(const History& h) {
   RtoResult r;
-  r.fault_ns = h.fault_ns();
-  if (!r.fault_ns) {
+  if (h.faults.empty()) {
     r.detail = "no fault was injected, so there is nothing to recover from";
     r.from_heal_detail = r.detail;
     return r;
   }
-  const std::int64_t t_f = *r.fault_ns;
-  r.fault_term = fault_term_of(h, t_f);
+  const Fault* fault = key_value_fault(h);
+  if (fault == nullptr) {
+    r.applicable = false;
+    r.detail = worker_only_detail(h);
+    r.from_heal_detail = r.detail;
+    return r;
+  }
+  const std::int64_t t_f = fault->inject_ns;
+  r.fault_ns = t_f;
+  r.fault_term = fault_term_of(h, *fault);
 
   std::optional<std::int64_t> detect;
   std::optional<std::int64_t> new_leader;
@@ -92,9 +124,12 @@ RtoResult measure_rto(const History& h) {
   if (detect) r.parts.detect_ms = ms_between(t_f, *detect);
   if (new_leader) r.parts.new_leader_ms = ms_between(t_f, *new_leader);
 
+  // Whatever its invoke time: a write in flight across t_f that is
+  // acknowledged after it shows the path working as much as a later one, and
+  // t_r may be such a write's completion, so first ack <= stable.
   std::optional<std::int64_t> first_ack;
   for (const Op& op : h.ops) {
-    if (op.is_put() && op.result == OpResult::ok && op.invoke_ns >= t_f &&
+    if (op.is_put() && op.result == OpResult::ok && op.complete_ns >= t_f &&
         (!first_ack || op.complete_ns < *first_ack)) {
       first_ack = op.complete_ns;
     }
@@ -109,7 +144,7 @@ RtoResult measure_rto(const History& h) {
     r.detail = "did not recover within the run";
   }
 
-  r.heal_ns = h.first_fault()->heal_ns;
+  r.heal_ns = fault->heal_ns;
   if (!r.heal_ns) {
     r.from_heal_detail = "the fault was never healed";
   } else if (!r.recovery_ns) {

@@ -12,23 +12,32 @@
 
 namespace faultline::verify {
 
+// Measured from t_f, in ms. first_ack <= stable whenever both are set: t_r
+// is itself the completion of an acknowledged write at or after t_f.
 struct RtoParts {
   std::optional<double> detect_ms;      // t_f -> first sign of a new term or a candidate
   std::optional<double> new_leader_ms;  // t_f -> a leader in a term above the fault's
-  std::optional<double> first_ack_ms;   // t_f -> first ok write invoked at or after t_f
+  std::optional<double> first_ack_ms;   // t_f -> first ok write completing at or after t_f
   std::optional<double> stable_ms;      // t_f -> t_r (= RTO)
 };
 
 struct RtoResult {
-  std::optional<std::int64_t> fault_ns;     // t_f; none when no fault was injected
+  // False when faults were injected but none reached the key-value path
+  // (every target of every fault is a worker): RTO of that path does not
+  // apply, every figure below is null and `detail` says why.
+  bool applicable = true;
+  // t_f of the key-value fault: the first fault with a coordinator among its
+  // targets (or no known targets). None when no fault was injected or none
+  // reached the key-value path.
+  std::optional<std::int64_t> fault_ns;
   std::optional<std::int64_t> recovery_ns;  // t_r; none when the run never recovered
   std::optional<double> rto_ms;             // t_r - t_f
   RtoParts parts;
-  // The fault term the parts compare against: the fault's own `term`, else
-  // the highest term sampled before t_f, else none.
+  // The fault term the parts compare against: the key-value fault's own
+  // `term`, else the highest term sampled before t_f, else none.
   std::optional<std::int64_t> fault_term;
   std::string detail;  // why rto_ms is null, when it is
-  // Recovery counted from the heal of the fault that set t_f: t_r - t_heal,
+  // Recovery counted from the heal of the key-value fault: t_r - t_heal,
   // or 0 when the run recovered before the heal. Null when the fault was not
   // healed or the run did not recover; from_heal_detail then says which.
   std::optional<std::int64_t> heal_ns;  // t_heal; none when never healed
@@ -39,6 +48,10 @@ struct RtoResult {
 // A write (put) is bad for the steady state if it did not succeed or took
 // longer than the plan's max_latency_ms.
 bool is_bad_write(const Op& op, double max_latency_ms);
+
+// The first fault that reaches the key-value path: one with a target that is
+// not a worker, or with no targets recorded. Null when there is none.
+const Fault* key_value_fault(const History& history);
 
 RtoResult measure_rto(const History& history);
 

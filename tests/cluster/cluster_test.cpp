@@ -2,6 +2,8 @@
 // API, and durability across SIGKILL and restart.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_process.hpp"
@@ -21,10 +23,28 @@ TEST(ReferenceCluster, ElectsExactlyOneLeaderThatEveryMemberNames) {
 
   const auto leader_status = cluster.status(*leader);
   EXPECT_EQ(leader_status.role, "leader");
+  // A follower learns who leads from the leader's first append: wait until
+  // every member names it, then require that they all do.
+  std::map<std::string, std::string> named;
+  const bool all_name_it = wait_until(
+      [&] {
+        named.clear();
+        for (const auto& m : cluster.cluster().members()) {
+          named[m.id] = cluster.status(m.id).leader.value_or("(none)");
+        }
+        return std::all_of(named.begin(), named.end(), [&](const auto& n) { return n.second == *leader; });
+      },
+      10s);
+  ASSERT_EQ(named.size(), 3u);
+  for (const auto& [member, names] : named) {
+    EXPECT_EQ(names, *leader) << member << " names " << names << " as leader, not " << *leader;
+  }
+  EXPECT_TRUE(all_name_it);
   int leaders = 0;
   for (const auto& m : cluster.cluster().members()) {
     const auto s = cluster.status(m.id);
     ASSERT_TRUE(s.up) << m.id;
+    EXPECT_EQ(s.term, leader_status.term) << m.id << " is in another term";
     if (s.role == "leader" && s.term == leader_status.term) ++leaders;
   }
   EXPECT_EQ(leaders, 1);

@@ -93,11 +93,25 @@ TEST(Routing, APausedWorkerLosesItsSessionsAfterTheWorkerTimeout) {
   ASSERT_EQ(first.status, 200);
 
   ASSERT_TRUE(cluster.pause(first.worker)) << cluster.error();
+  const auto paused_at = std::chrono::steady_clock::now();
   const Call moved = call(cluster, *leader, "s9");
+  const auto moved_after = std::chrono::steady_clock::now() - paused_at;
+  ASSERT_TRUE(cluster.resume(first.worker)) << cluster.error();
   ASSERT_EQ(moved.status, 200);
   EXPECT_NE(moved.worker, first.worker);
   EXPECT_EQ(moved.moved_from, first.worker);
-  ASSERT_TRUE(cluster.resume(first.worker)) << cluster.error();
+  EXPECT_NE(moved.cause.find(first.worker), std::string::npos) << moved.cause;
+  // A stopped worker still accepts connections, so the router learns of the
+  // pause only when the call to it times out (worker_timeout_ms) or its
+  // heartbeats lapse (worker_timeout_ms after the last one, which arrived at
+  // most worker_heartbeat_ms before the pause). No upper bound is asserted
+  // here: the harness's request timeout already bounds the call.
+  const targets::EmbeddedOptions defaults;
+  const auto earliest = std::chrono::milliseconds(defaults.worker_timeout_ms - defaults.worker_heartbeat_ms);
+  EXPECT_GE(moved_after, earliest)
+      << "the session moved "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(moved_after).count()
+      << " ms after the pause, before the worker timeout could have expired";
 }
 
 TEST(Routing, PinsSurviveAChangeOfCoordinatorLeader) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "drills/plan/plan.hpp"
+#include "faultline/version.hpp"
 #include "tests/support/cli_process.hpp"
 
 namespace faultline::testing {
@@ -42,19 +44,30 @@ TEST(LeaderKillDrill, PassesWithMeasuredRtoAndNoLostWrite) {
 
   const auto events = journal_events(out / "run" / "journal.jsonl");
   int injected = 0, acknowledged = 0;
+  std::string plan_hash, version;
   for (const auto& e : events) {
-    if (e["kind"] == "fault.inject") ++injected;
-    if (e["kind"] == "op.complete" && e["result"] == "ok") ++acknowledged;
-    if (e["kind"] == "check" && e["objective"] == "rto_ms") {
-      EXPECT_TRUE(e["measured"].is_number());
-      EXPECT_GT(e["measured"].get<double>(), 0.0);
+    const std::string kind = e.value("kind", "");
+    if (kind == "run") {
+      plan_hash = e.value("plan_hash", "");
+      version = e.value("version", "");
     }
-    if (e["kind"] == "check" && e["objective"] == "rpo_writes") {
-      EXPECT_EQ(e["measured"], 0);
-    }
+    if (kind == "fault.inject") ++injected;
+    if (kind == "op.complete" && e.value("result", "") == "ok") ++acknowledged;
   }
   EXPECT_EQ(injected, 1);
   EXPECT_GT(acknowledged, 100);
+  // FNV-1a 64 of the plan file (tests/plan/plan_hash_test.cpp checks the hash).
+  EXPECT_EQ(plan_hash, plan::plan_hash(read_file(kPlan)));
+  EXPECT_EQ(version, faultline::kVersion);
+  // The plan declares both objectives, so the journal must hold both checks.
+  const Json rto = check_event(events, "rto_ms");
+  ASSERT_TRUE(rto.is_object()) << "the journal has no rto_ms check";
+  ASSERT_TRUE(rto.value("measured", Json()).is_number()) << rto.dump();
+  EXPECT_GT(rto.at("measured").get<double>(), 0.0);
+  EXPECT_EQ(rto.value("pass", false), true) << rto.dump();
+  const Json rpo = check_event(events, "rpo_writes");
+  ASSERT_TRUE(rpo.is_object()) << "the journal has no rpo_writes check";
+  EXPECT_EQ(rpo.value("measured", Json()), 0) << rpo.dump();
   const auto html = read_file(out / "run" / "report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(read_file(out / "run" / "junit.xml").find("<testsuite"), std::string::npos);
@@ -73,6 +86,12 @@ TEST(LeaderKillDrill, UnmeetableObjectiveExitsOneAndSaysByHowMuch) {
   EXPECT_NE(junit.find("<failure"), std::string::npos);
   EXPECT_NE(read_file(out / "run" / "report.html").find("rto_ms"), std::string::npos);
   std::filesystem::remove_all(out);
+}
+
+TEST(Cli, VersionIsTheProjectVersionFromCMake) {
+  const auto result = run_cli({"--version"}, 30s);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, std::string("faultline ") + faultline::kVersion + "\n");
 }
 
 struct BadPlan {

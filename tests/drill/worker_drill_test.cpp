@@ -23,20 +23,25 @@ TEST(WorkerFailoverDrill, KilledWorkerSessionsFailOverWithNoLostCall) {
   EXPECT_NE(result.out.find("Failover:"), std::string::npos) << result.out;
 
   const auto events = journal_events(out / "run" / "journal.jsonl");
-  int calls_ok = 0, worker_exits = 0;
-  std::string killed;
+  int calls_ok = 0;
+  std::vector<std::string> killed, exited;
   for (const auto& e : events) {
-    if (e["kind"] == "call.complete" && e["result"] == "ok") ++calls_ok;
-    if (e["kind"] == "worker.exit") ++worker_exits;
-    if (e["kind"] == "fault.inject") killed = e["targets"][0].get<std::string>();
+    const std::string kind = e.value("kind", "");
+    if (kind == "call.complete" && e.value("result", "") == "ok") ++calls_ok;
+    if (kind == "worker.exit") exited.push_back(e.value("worker", ""));
+    if (kind == "fault.inject") {
+      for (const auto& target : e.value("targets", Json::array())) killed.push_back(target.get<std::string>());
+    }
   }
   EXPECT_GT(calls_ok, 100);
-  EXPECT_EQ(worker_exits, 1);
-  EXPECT_EQ(killed.front(), 'w');
+  // One worker of the topology was killed, and it is the one that exited.
+  ASSERT_EQ(killed.size(), 1u) << "expected one fault target in the journal";
+  EXPECT_TRUE(killed[0] == "w1" || killed[0] == "w2" || killed[0] == "w3") << killed[0];
+  EXPECT_EQ(exited, killed);
   const Json failover = check_event(events, "failover_ms");
-  ASSERT_TRUE(failover.is_object());
-  ASSERT_TRUE(failover["measured"].is_number()) << failover.dump();
-  EXPECT_GT(failover["measured"].get<double>(), 0.0);
+  ASSERT_TRUE(failover.is_object()) << "the journal has no failover_ms check";
+  ASSERT_TRUE(failover.value("measured", Json()).is_number()) << failover.dump();
+  EXPECT_GT(failover.at("measured").get<double>(), 0.0);
   EXPECT_EQ(check_event(events, "calls_lost")["measured"], 0);
   EXPECT_EQ(check_event(events, "sessions_moved_without_cause")["measured"], 0);
   EXPECT_NE(read_file(out / "run" / "report.html").find("Failover"), std::string::npos);
@@ -56,13 +61,14 @@ TEST(WorkerFailoverDrill, PausedWorkerSessionsMoveOnlyAfterTheWorkerTimeout) {
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const auto events = journal_events(dir / "run" / "journal.jsonl");
   const Json failover = check_event(events, "failover_ms");
-  ASSERT_TRUE(failover["measured"].is_number()) << failover.dump();
+  ASSERT_TRUE(failover.is_object()) << "the journal has no failover_ms check";
+  ASSERT_TRUE(failover.value("measured", Json()).is_number()) << failover.dump();
   // A paused worker still accepts connections: a call to it fails only after
   // worker_timeout_ms (500), so no session can have moved much sooner.
-  EXPECT_GE(failover["measured"].get<double>(), 400.0);
+  EXPECT_GE(failover.at("measured").get<double>(), 400.0);
   bool paused = false;
   for (const auto& e : events) {
-    if (e["kind"] == "fault.inject") paused = e["fault_kind"] == "pause";
+    if (e.value("kind", "") == "fault.inject") paused = e.value("fault_kind", "") == "pause";
     EXPECT_NE(e.value("kind", ""), "worker.exit") << "a paused worker must not exit";
   }
   EXPECT_TRUE(paused);
@@ -80,22 +86,26 @@ TEST(LeaderPauseDrill, APausedLeaderIsReplacedAndRejoinsWithoutLosingWrites) {
   const auto result = run_cli({"run", plan_file.string(), "--out", (dir / "run").string()}, 150s);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const auto events = journal_events(dir / "run" / "journal.jsonl");
-  std::string paused;
+  std::vector<std::string> paused;
   bool healed = false;
   for (const auto& e : events) {
-    if (e["kind"] == "fault.inject") {
-      EXPECT_EQ(e["fault_kind"], "pause");
-      EXPECT_NE(e["confirmed"].get<std::string>().find("state T"), std::string::npos) << e.dump();
-      paused = e["targets"][0].get<std::string>();
+    const std::string kind = e.value("kind", "");
+    if (kind == "fault.inject") {
+      EXPECT_EQ(e.value("fault_kind", ""), "pause");
+      EXPECT_NE(e.value("confirmed", "").find("state T"), std::string::npos) << e.dump();
+      for (const auto& target : e.value("targets", Json::array())) paused.push_back(target.get<std::string>());
     }
-    if (e["kind"] == "fault.heal") healed = true;
-    EXPECT_NE(e.value("kind", ""), "member.exit") << "a paused member must not exit";
+    if (kind == "fault.heal") healed = true;
+    EXPECT_NE(kind, "member.exit") << "a paused member must not exit";
   }
-  EXPECT_EQ(paused.front(), 'c');
+  // The leader is a coordinator of the topology (c1..c3), never a worker.
+  ASSERT_EQ(paused.size(), 1u) << "expected one fault target in the journal";
+  EXPECT_TRUE(paused[0] == "c1" || paused[0] == "c2" || paused[0] == "c3") << paused[0];
   EXPECT_TRUE(healed);
   // The others elected a new leader while it was stopped: RTO was measured.
   const Json rto = check_event(events, "rto_ms");
-  ASSERT_TRUE(rto["measured"].is_number()) << rto.dump();
+  ASSERT_TRUE(rto.is_object()) << "the journal has no rto_ms check";
+  ASSERT_TRUE(rto.value("measured", Json()).is_number()) << rto.dump();
   EXPECT_EQ(check_event(events, "rpo_writes")["measured"], 0);
   EXPECT_EQ(check_event(events, "term_monotonic")["measured"], 0);
   std::filesystem::remove_all(dir);

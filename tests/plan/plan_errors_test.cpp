@@ -125,6 +125,7 @@ TEST(PlanErrors, WorkersSessionsAndPauseAreCheckedAgainstTheTopology) {
            R"("target": "worker", "resume_after_ms": 1000)"),
       "p.json");
   ASSERT_TRUE(pause.plan) << joined(pause);
+  ASSERT_EQ(pause.plan->faults.size(), 1u);
   EXPECT_EQ(pause.plan->faults[0].kind, "pause");
   EXPECT_EQ(pause.plan->faults[0].heal_after_ms, 1000);
   EXPECT_EQ(pause.plan->topology.workers, 2);

@@ -57,6 +57,7 @@ TEST(PlanLoad, DefaultsAreFilledIn) {
   EXPECT_EQ(p.workload.read_ratio, 0.0);
   EXPECT_EQ(p.steady_state.stability_window_ms, 1000);
   EXPECT_EQ(p.steady_state.max_latency_ms, 1000);
+  ASSERT_EQ(p.faults.size(), 1u);
   EXPECT_FALSE(p.faults[0].heal_after_ms.has_value());
   EXPECT_FALSE(p.objectives.rpo_writes.has_value());
 }
@@ -91,6 +92,7 @@ TEST(PlanLoad, RoundTripsThroughToJson) {
   ASSERT_TRUE(base.plan);
   const nlohmann::json bj = to_json(*base.plan);
   EXPECT_FALSE(bj.contains("seed"));
+  ASSERT_EQ(bj.at("faults").size(), 1u);
   EXPECT_FALSE(bj["faults"][0].contains("restart_after_ms"));
   EXPECT_EQ(bj["workload"]["clients"], 4);
   const LoadResult again = parse_plan(bj.dump(), "again.json");

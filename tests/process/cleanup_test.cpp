@@ -86,7 +86,9 @@ TEST(SupervisorCleanup, ShutdownAllIsCompleteAndIdempotent) {
   EXPECT_FALSE(sup.is_running("c2"));
   EXPECT_FALSE(proc_state(a.pid).has_value());
   EXPECT_FALSE(proc_state(b.pid).has_value());
-  EXPECT_TRUE(sup.wait_exit("c1", soon()).exit->killed_by(SIGKILL));
+  const ExitResult c1 = sup.wait_exit("c1", soon());
+  ASSERT_TRUE(c1.exit.has_value()) << c1.error;
+  EXPECT_TRUE(c1.exit->killed_by(SIGKILL));
   EXPECT_TRUE(sup.shutdown_all().empty());
 }
 

@@ -17,6 +17,9 @@ using test::eventually;
 using test::in_ms;
 using test::soon;
 
+// False (not undefined behaviour) when the wait ended without an exit.
+bool exited_with(const ExitResult& r, int code) { return r.exit.has_value() && r.exit->exited_with(code); }
+
 TEST(Supervisor, SpawnStartsTheProcess) {
   Supervisor sup;
   const SpawnResult r = sup.spawn(test::sleeper("c1"));
@@ -67,7 +70,7 @@ TEST(Supervisor, WaitExitReportsCodeAndTimesOut) {
   ASSERT_TRUE(w.ok()) << w.confirmation();
   EXPECT_TRUE(w.exit->exited_with(3));
   // Already reaped: the recorded status comes back at once.
-  EXPECT_TRUE(sup.wait_exit("c1", Clock::now()).exit->exited_with(3));
+  EXPECT_TRUE(exited_with(sup.wait_exit("c1", Clock::now()), 3));
 
   ASSERT_TRUE(sup.spawn(test::sleeper("c2")).ok());
   const auto start = Clock::now();
@@ -158,11 +161,11 @@ TEST(Supervisor, LogFileGetsStdoutAndStderrAndIsAppendedOnRestart) {
   MemberSpec spec = test::shell("c1", "echo out-$GREETING; echo err-line >&2", log);
   spec.env = {{"GREETING", "hello"}};
   ASSERT_TRUE(sup.spawn(spec).ok());
-  ASSERT_TRUE(sup.wait_exit("c1", soon()).exit->exited_with(0));
+  ASSERT_TRUE(exited_with(sup.wait_exit("c1", soon()), 0));
   EXPECT_EQ(test::read_file(log), "out-hello\nerr-line\n");
 
   ASSERT_TRUE(sup.restart("c1", 5s).ok());
-  ASSERT_TRUE(sup.wait_exit("c1", soon()).exit->exited_with(0));
+  ASSERT_TRUE(exited_with(sup.wait_exit("c1", soon()), 0));
   EXPECT_EQ(test::read_file(log), "out-hello\nerr-line\nout-hello\nerr-line\n");
   std::filesystem::remove_all(dir);
 }
@@ -174,7 +177,7 @@ TEST(Supervisor, WorkingDirIsApplied) {
   MemberSpec spec = test::shell("c1", "pwd", dir + "/pwd.log");
   spec.working_dir = dir;
   ASSERT_TRUE(sup.spawn(spec).ok());
-  ASSERT_TRUE(sup.wait_exit("c1", soon()).exit->exited_with(0));
+  ASSERT_TRUE(exited_with(sup.wait_exit("c1", soon()), 0));
   EXPECT_EQ(test::read_file(dir + "/pwd.log"), std::filesystem::canonical(dir).string() + "\n");
   std::filesystem::remove_all(dir);
 }

@@ -126,7 +126,7 @@ TEST(RaftElection, FiveNodesSurviveTwoDown) {
   ASSERT_TRUE(fresh);
   auto entry = c.propose(*fresh, "x");
   ASSERT_TRUE(entry);
-  EXPECT_TRUE(c.advance_until(
+  ASSERT_TRUE(c.advance_until(
       [&] { return c.member(*fresh).applied.size() >= entry->index; }, 1000));
   EXPECT_EQ(c.member(*fresh).applied.back(), *entry);
   EXPECT_TRUE(c.violations().empty()) << c.violations().front();

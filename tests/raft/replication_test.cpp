@@ -146,6 +146,7 @@ TEST(RaftReplication, RejectCarriesConflictHintForFastBackoff) {
   EXPECT_EQ(resp.conflict_hint, 2u);  // first index of the conflicting term 2
   n.step(Message{1, 2, 3, AppendRequest{9, 3, {}, 1}}, 11);  // past our end
   r = n.take_ready();
+  ASSERT_EQ(r.messages.size(), 1u);
   EXPECT_EQ(std::get<AppendResponse>(r.messages[0].body).conflict_hint, 5u);
 }
 

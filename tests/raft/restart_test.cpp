@@ -43,6 +43,7 @@ TEST(RaftRestart, NodeFromHardStateRefusesSecondVoteButRepeatsItsOwn) {
   EXPECT_FALSE(std::get<VoteResponse>(r.messages[0].body).granted);
   n.step(Message{2, 1, 5, VoteRequest{0, 0}}, 2);  // a retried request from the same candidate
   r = n.take_ready();
+  ASSERT_EQ(r.messages.size(), 1u);
   EXPECT_TRUE(std::get<VoteResponse>(r.messages[0].body).granted);
 }
 
@@ -84,7 +85,7 @@ TEST(RaftRestart, WholeClusterRestartKeepsCommittedEntries) {
   EXPECT_EQ(c.member(*leader).applied[entry->index - 1], *entry);
   auto fresh = c.wait_for_leader(3000);
   ASSERT_TRUE(fresh);
-  EXPECT_GE(c.node(*fresh).log().size(), entry->index);
+  ASSERT_GE(c.node(*fresh).log().size(), entry->index);
   EXPECT_EQ(c.node(*fresh).log()[entry->index - 1], *entry);
   EXPECT_TRUE(c.violations().empty()) << c.violations().front();
 }

@@ -135,6 +135,7 @@ TEST(RaftSnapshot, InstallSnapshotKeepsAMatchingSuffixAndDropsAConflictingOne) {
   EXPECT_EQ(*r.snapshot, (Snapshot{2, 1, "snap"}));
   EXPECT_FALSE(r.truncate_from);
   EXPECT_EQ(keep.last_index(), 4u);
+  ASSERT_FALSE(keep.log().empty());
   EXPECT_EQ(keep.log().front().index, 3u);
 
   Node drop(config, HardState{1, std::nullopt, 0}, log, 0);

@@ -113,7 +113,15 @@ TEST(Console, ListsVerdictChecksPartsAndLostWrites) {
   EXPECT_NE(text.find("rto_ms"), std::string::npos);
   EXPECT_NE(text.find("declared <= 1 ms"), std::string::npos);
   EXPECT_NE(text.find("measured 510 ms"), std::string::npos);
-  EXPECT_NE(text.find("RTO parts: detect "), std::string::npos);
+  // Every part, in order, then the lost writes.
+  const auto parts = text.find("RTO parts: detect ");
+  ASSERT_NE(parts, std::string::npos) << text;
+  const auto new_leader = text.find(", new leader ", parts);
+  const auto first_ack = text.find(", first ack ", parts);
+  const auto stable = text.find(", stable ", parts);
+  EXPECT_LT(new_leader, first_ack) << text;
+  EXPECT_LT(first_ack, stable) << text;
+  EXPECT_NE(stable, std::string::npos) << text;
   EXPECT_NE(text.find("RPO: 1 of"), std::string::npos) << text;
 }
 

@@ -41,7 +41,7 @@ TEST(SimNetwork, SameDelayDeliversInSendOrderAcrossManySends) {
   for (raft::Term t = 1; t <= 50; ++t) want.push_back(t);
   EXPECT_EQ(tags(out), want);
   net.deliver_due(4, lost, out);
-  EXPECT_EQ(out.size(), 10u);
+  ASSERT_EQ(out.size(), 10u);
   EXPECT_EQ(out.front().term, 51u);
   EXPECT_EQ(net.in_flight(), 0u);
   EXPECT_EQ(lost, 0u);

@@ -37,7 +37,9 @@ TEST(SimStorage, CrashUndoesUnsyncedTruncates) {
   ASSERT_FALSE(s.truncate_from(5));
   ASSERT_FALSE(s.truncate_from(3));
   ASSERT_FALSE(s.append(entries(3, 4, 2)));
-  EXPECT_EQ(loaded(s).back().term, 2u);
+  const auto visible = loaded(s);
+  ASSERT_EQ(visible.size(), 4u);
+  EXPECT_EQ(visible.back().term, 2u);
   s.crash();
   EXPECT_EQ(loaded(s), entries(1, 6, 1));
 }

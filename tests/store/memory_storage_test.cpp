@@ -26,9 +26,12 @@ TEST(MemoryStorage, UnsyncedTruncationIsUndoneByCrash) {
   ASSERT_FALSE(s.sync());
   ASSERT_FALSE(s.truncate_from(2));
   ASSERT_FALSE(s.append({{2, 2, "c"}}));
+  ASSERT_EQ(s.visible_log().size(), 2u);
   EXPECT_EQ(s.visible_log().back().command, "c");
   s.crash();
-  EXPECT_EQ(s.load().log.back().command, "b");
+  const auto log = s.load().log;
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.back().command, "b");
 }
 
 TEST(MemoryStorage, InjectedFailuresChangeNothing) {

@@ -55,6 +55,24 @@ TEST(FailoverReport, ConsoleAndMarkdownCarryTheSummaryLine) {
   EXPECT_NE(reports::render_markdown(h, v).find(line + ".\n"), std::string::npos);
 }
 
+TEST(FailoverReport, RtoOfAWorkerOnlyFaultIsShownAsNotApplicable) {
+  const History h = routed_history();  // the one fault hits <w1>, a worker
+  const Verdict v = evaluate(h);
+  ASSERT_FALSE(v.rto.applicable);
+  const std::string text = reports::console_summary(h, v);
+  EXPECT_NE(text.find("  RTO: not applicable: the faults hit only workers (<w1>), no coordinator"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("RTO parts"), std::string::npos) << text;
+  const std::string md = reports::render_markdown(h, v);
+  EXPECT_NE(md.find("RTO: not applicable: "), std::string::npos) << md;
+  EXPECT_EQ(md.find("RTO parts"), std::string::npos) << md;
+  const std::string html = reports::render_html(h, v);
+  EXPECT_NE(html.find("<h2>Recovery (RTO)</h2><p>RTO: not applicable: the faults hit only workers (&lt;w1&gt;)"),
+            std::string::npos);
+  EXPECT_EQ(html.find("RTO parts"), std::string::npos);
+  EXPECT_EQ(html.find(">t_f</text>"), std::string::npos);  // RTO counts from no instant
+}
+
 TEST(FailoverReport, JournalWithoutCallsRendersAsBefore) {
   JournalBuilder b;
   b.run(1000.0, std::nullopt).puts(0, 3000, 100, 10).fault(1000, 1);

@@ -69,6 +69,7 @@ TEST(Failover, KilledWorkerSessionMovesInExactTime) {
   EXPECT_EQ(f.moves_without_cause, 0u);
 
   const Verdict v = evaluate(h);
+  ASSERT_FALSE(v.checks.empty());
   EXPECT_TRUE(v.pass) << v.checks[0].detail;
   const CheckResult* c = find_check(v, "failover_ms");
   ASSERT_NE(c, nullptr);
@@ -134,6 +135,7 @@ TEST(Failover, RecoveryOnTheSameWorkerIsCountedApart) {
   EXPECT_EQ(f.faults[0].heal_ns, testing::ms_ns(1300));
   const SessionFailover& s = f.faults[0].sessions.at(0);
   EXPECT_EQ(s.outcome, FailoverOutcome::same_worker);
+  ASSERT_TRUE(s.ms.has_value());
   EXPECT_DOUBLE_EQ(*s.ms, 310.0);
   EXPECT_EQ(f.overall.same_worker, 1u);
   EXPECT_EQ(f.overall.failed_over, 0u);
@@ -305,6 +307,7 @@ TEST(Failover, MovingBackToARestartedWorkerHasNoCause) {
   EXPECT_EQ(f.faults.at(0).sessions.at(0).outcome, FailoverOutcome::failed_over);
   // s1 made no call from the kill until 1100 ms: failover counts from its
   // first call after the fault (1100) to that call's success on w2 (1110).
+  ASSERT_TRUE(f.faults.at(0).sessions.at(0).ms.has_value());
   EXPECT_DOUBLE_EQ(*f.faults.at(0).sessions.at(0).ms, 10.0);
 }
 

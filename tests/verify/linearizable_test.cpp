@@ -65,6 +65,7 @@ TEST(Linearizable, OverlappingReadOfEitherValueIsOk) {
   EXPECT_EQ(r.keys, 2u);
 
   const Verdict v = evaluate(history_from(b.events()), r);
+  ASSERT_FALSE(v.checks.empty());
   EXPECT_EQ(v.checks.front().objective, "linearizable");
   EXPECT_TRUE(v.checks.front().pass);
   EXPECT_EQ(v.checks.front().measured, 0.0);

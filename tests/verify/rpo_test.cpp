@@ -97,9 +97,12 @@ TEST(Rpo, NoReadbackIsNotMeasuredAndFails) {
   const Verdict v = evaluate(history_from(b.events()));
   EXPECT_FALSE(v.rpo.measured);
   EXPECT_FALSE(v.rpo.lost_count().has_value());
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_EQ(v.checks[0].objective, "rpo_writes");
   EXPECT_FALSE(v.checks[0].pass);
   EXPECT_FALSE(v.checks[0].measured.has_value());
   EXPECT_NE(v.checks[0].detail.find("no readback"), std::string::npos);
+  EXPECT_FALSE(v.pass);
 }
 
 TEST(Rpo, NothingLostPassesWithZeroWindow) {

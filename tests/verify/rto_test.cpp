@@ -48,6 +48,92 @@ TEST(Rto, CleanRecoveryMeasuresExactlyWithParts) {
   EXPECT_EQ(v.exit_code, 0);
 }
 
+TEST(Rto, FirstAckNeverComesAfterStableWhenAWriteSpansTheFault) {
+  // Follower c3 killed at 2005 ms while the write invoked at 2000 is in
+  // flight; it is acknowledged at 2010 and the steady state holds from
+  // there. t_r is that completion (5 ms), so the first acknowledgement
+  // after t_f is the same write: counting only writes invoked after t_f
+  // made it the write acknowledged at 2110 (105 ms), after "stable".
+  JournalBuilder b;
+  b.run(1000.0, std::nullopt).puts(0, 5000, 100, 10).fault(2005, 1, "c3").event(6000, "phase", {{"phase", "done"}});
+  const RtoResult r = measure_rto(history_from(b.events()));
+  ASSERT_TRUE(r.applicable);
+  ASSERT_TRUE(r.parts.first_ack_ms && r.parts.stable_ms);
+  EXPECT_DOUBLE_EQ(*r.parts.stable_ms, 5.0);
+  EXPECT_DOUBLE_EQ(*r.parts.first_ack_ms, 5.0);
+  EXPECT_LE(*r.parts.first_ack_ms, *r.parts.stable_ms);
+}
+
+TEST(Rto, FirstAckIsTheEarliestAcknowledgementAfterTheFaultWhateverItsInvoke) {
+  JournalBuilder b = clean_recovery();
+  // Invoked before the kill at 2000 and acknowledged at 2100, while the
+  // writes invoked from 2000 to 2400 still fail: the path answered once,
+  // but the steady state holds only from 2510.
+  b.put("across", "ka", "va", 1990, 2100.0);
+  const RtoResult r = measure_rto(history_from(b.events()));
+  ASSERT_TRUE(r.parts.first_ack_ms && r.parts.stable_ms);
+  EXPECT_DOUBLE_EQ(*r.parts.first_ack_ms, 100.0);
+  EXPECT_DOUBLE_EQ(*r.parts.stable_ms, 510.0);
+}
+
+// Workers w1 and w2; puts every 100 ms taking 10 ms, all acknowledged; w1
+// killed at 2000 ms and restarted at 3000 ms.
+JournalBuilder worker_kill(const Json& objectives) {
+  JournalBuilder b;
+  b.run_with(objectives).worker_start(0, "w1").worker_start(0, "w2").puts(0, 5000, 100, 10);
+  b.fault_on(2000, 0, "kill", "w1").worker_exit(2000, "w1").heal_of(3000, 0, "kill", "w1");
+  b.worker_start(3000, "w1", true).event(6000, "phase", {{"phase", "done"}});
+  return b;
+}
+
+TEST(Rto, AFaultOnWorkersOnlyIsNotApplicableAndFailsAnRtoObjectiveSayingSo) {
+  const History h = history_from(worker_kill({{"rto_ms", 1000}, {"rto_from_heal_ms", 1000}}).events());
+  const RtoResult r = measure_rto(h);
+  EXPECT_FALSE(r.applicable);
+  EXPECT_FALSE(r.fault_ns.has_value());
+  EXPECT_FALSE(r.recovery_ns.has_value());
+  EXPECT_FALSE(r.rto_ms.has_value());
+  EXPECT_FALSE(r.parts.first_ack_ms.has_value());
+  EXPECT_FALSE(r.parts.stable_ms.has_value());
+  EXPECT_FALSE(r.heal_ns.has_value());
+  EXPECT_EQ(r.detail,
+            "not applicable: the faults hit only workers (w1), no coordinator, so the key-value path was never "
+            "faulted; failover_ms measures the routed calls");
+
+  // Every write was acknowledged promptly, so a measured RTO would have
+  // passed: the objective fails instead, with the reason.
+  const Verdict v = evaluate(h);
+  EXPECT_FALSE(v.pass);
+  ASSERT_GE(v.checks.size(), 2u);
+  EXPECT_EQ(v.checks[0].objective, "rto_ms");
+  EXPECT_FALSE(v.checks[0].pass);
+  EXPECT_EQ(v.checks[0].detail, r.detail);
+  EXPECT_EQ(v.checks[1].objective, "rto_from_heal_ms");
+  EXPECT_FALSE(v.checks[1].pass);
+  EXPECT_EQ(v.checks[1].detail, r.detail);
+}
+
+TEST(Rto, AFaultOnWorkersOnlyPassesWhenNoRtoObjectiveIsDeclared) {
+  const Verdict v = evaluate(history_from(worker_kill(Json::object()).events()));
+  EXPECT_FALSE(v.rto.applicable);
+  EXPECT_TRUE(v.pass);
+}
+
+TEST(Rto, MeasuredFromTheFirstFaultThatReachesACoordinator) {
+  // A worker kill at 1000 ms, then leader c1 killed at 2000 ms: recovery is
+  // counted from the leader kill, as in clean_recovery().
+  JournalBuilder b = clean_recovery();
+  b.worker_start(0, "w1").fault_on(1000, 0, "kill", "w1").worker_exit(1000, "w1");
+  const History h = history_from(b.events());
+  ASSERT_EQ(h.faults.size(), 2u);
+  const RtoResult r = measure_rto(h);
+  ASSERT_TRUE(r.applicable);
+  EXPECT_EQ(r.fault_ns, testing::ms_ns(2000));
+  EXPECT_EQ(r.fault_term, 1);
+  ASSERT_TRUE(r.rto_ms.has_value());
+  EXPECT_DOUBLE_EQ(*r.rto_ms, 510.0);
+}
+
 TEST(Rto, SlowAcknowledgedWriteIsBadAndDelaysRecovery) {
   JournalBuilder b = clean_recovery();
   // Acknowledged but over max_latency_ms (500): the steady state does not
@@ -182,6 +268,8 @@ TEST(RtoFromHeal, NeverHealedIsNotMeasuredAndFails) {
   EXPECT_TRUE(v.rto.rto_ms.has_value());
   EXPECT_FALSE(v.rto.heal_ns.has_value());
   EXPECT_FALSE(v.rto.from_heal_ms.has_value());
+  ASSERT_FALSE(v.checks.empty());
+  EXPECT_EQ(v.checks[0].objective, "rto_from_heal_ms");
   EXPECT_FALSE(v.checks[0].pass);
   EXPECT_EQ(v.checks[0].detail, "the fault was never healed");
 }
