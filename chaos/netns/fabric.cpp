@@ -14,17 +14,24 @@ namespace {
 constexpr const char* kBridge = "br0";
 constexpr const char* kMemberLink = "eth0";
 
-// A rule that mentions conntrack, in a chain nothing jumps to: it costs no
-// packet anything, but while it exists the kernel tracks every connection in
-// the namespace from its first packet. Without it tracking would start with
-// the first fault, and connections already open would be picked up mid-stream
-// with their direction guessed from whichever packet came first — a
-// connection A opened could look like one B opened and escape `blocked`, and a
-// new DNAT rule would hijack (and break) connections already established.
-constexpr const char* kConntrackAnchor =
-    "table inet faultline_conntrack {\n"
-    "  chain anchor {\n"
+// Kept in every member for the fabric's life, because the kernel runs
+// conntrack and NAT in a namespace only while some rule needs them:
+//  - a rule that mentions conntrack, in a chain nothing jumps to (it costs
+//    packets nothing). Without it tracking would start with the first fault,
+//    and connections already open would be picked up mid-stream with their
+//    direction guessed from whichever packet came first: a connection A
+//    opened could look like one B opened and escape `blocked`, and a new DNAT
+//    rule would hijack (and break) connections already established.
+//  - an empty nat chain. Without it, removing the last redirect would
+//    unregister the NAT hooks, and connections already going through a proxy
+//    would stop being translated and break instead of finishing.
+constexpr const char* kAnchorTable =
+    "table inet faultline_anchor {\n"
+    "  chain conntrack_on {\n"
     "    ct state new accept\n"
+    "  }\n"
+    "  chain nat_on {\n"
+    "    type nat hook output priority 100; policy accept;\n"
     "  }\n"
     "}\n";
 
@@ -126,8 +133,7 @@ FabricResult Fabric::create(const FabricOptions& options) {
     auto ran = run_command(
         &m.ns, Command{{"ip", "-batch", "-"}, member_batch(m.address), options.command_timeout});
     if (ran.ok())
-      ran = run_command(&m.ns,
-                        Command{{"nft", "-f", "-"}, kConntrackAnchor, options.command_timeout});
+      ran = run_command(&m.ns, Command{{"nft", "-f", "-"}, kAnchorTable, options.command_timeout});
     errors[i] = ran.error;
   });
   for (const auto& error : errors)

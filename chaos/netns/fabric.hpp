@@ -16,10 +16,12 @@
 // Faults are applied per member namespace: nftables rules (nft_rules.hpp,
 // fabric_policy.hpp) and a tbf qdisc on eth0 for bandwidth. Creation costs
 // one `ip -batch -` for the hub and, per member, one `ip -batch -` and one
-// `nft -f -` (up to 8 members at a time). That nft table, kept for the
-// fabric's life, makes the kernel track connections from their first packet,
-// so that a fault applied later classifies open connections by who really
-// opened them (see fabric.cpp). About 20 ms for 5 members.
+// `nft -f -` (up to 8 members at a time). That nft table, `inet
+// faultline_anchor`, kept for the fabric's life, makes the kernel track and
+// NAT connections from their first packet, so that a fault applied later
+// classifies open connections by who really opened them and a redirect
+// removed later leaves proxied connections intact (see fabric.cpp). About
+// 20 ms for 5 members.
 //
 // Thread-safety: after create() the topology is immutable; accessors may be
 // called from any thread. apply_rules, set_bandwidth and clear_bandwidth

@@ -31,9 +31,10 @@
 // initiated are matched by `ct original ip saddr C`). The observer's address
 // is never named, so the observer stays outside every fault.
 // A Redirect DNATs A's new TCP connections to B:port to a proxy (nat output
-// hook, priority -100): A's socket still sees B:port as its peer. Connections
-// established before the rule keep their path: NAT is decided on a
-// connection's first packet only.
+// hook, priority -100): A's socket still sees B:port as its peer. NAT is
+// decided on a connection's first packet only: connections established
+// before the rule keep going to B, and connections going through the proxy
+// keep doing so after the rule is removed (the Fabric keeps NAT hooks on).
 //
 // Pure and thread-safe.
 #pragma once

@@ -151,6 +151,19 @@ TEST_F(NetnsFaults, RedirectReachesTheProxyWhileThePeerAddressStays) {
   ASSERT_EQ(::send(direct.get(), "d", 1, MSG_NOSIGNAL), 1);
   EXPECT_EQ(test::read_within(direct_peer.get(), milliseconds(2000)), "d");
 
+  // Removing the redirect does not un-NAT a connection that goes through
+  // the proxy: it keeps using it until it closes.
+  ASSERT_EQ(apply_policy(*fabric_, FabricPolicy{}), std::nullopt);
+  ASSERT_EQ(::send(redirected.get(), "still", 5, MSG_NOSIGNAL), 5);
+  EXPECT_EQ(test::read_within(at_proxy.get(), milliseconds(2000)), "still");
+  ASSERT_EQ(::send(at_proxy.get(), "back", 4, MSG_NOSIGNAL), 4);
+  EXPECT_EQ(test::read_within(redirected.get(), milliseconds(2000)), "back");
+  // New connections go straight to b again.
+  Fd after(test::tcp_connect(ns("a"), address("b"), b_port, milliseconds(2000)));
+  EXPECT_TRUE(after);
+  Fd after_peer(test::accept_within(b_listener.get(), milliseconds(2000)));
+  EXPECT_TRUE(after_peer);
+
   // A block of a -> b also stops the DNATed connections: the rule matches
   // the original destination.
   policy.block("a", "b");

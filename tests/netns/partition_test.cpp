@@ -142,11 +142,13 @@ TEST_F(NetnsPartition, OneWayBlockStopsOnlyTheSendersOwnConnections) {
   const auto opened = connect_probe({&a, ""}, server_of(1), kProbeTimeout);
   EXPECT_EQ(opened.outcome, ConnectOutcome::timed_out) << outcome_name(opened.outcome);
   // ... and cannot use the one it had: its data never arrives, while b's
-  // data on it still reaches a (b's packets are not a's to drop).
-  ASSERT_EQ(::send(a_to_b.get(), "a", 1, MSG_NOSIGNAL), 1);
-  EXPECT_EQ(test::read_within(b_accepted.get(), kProbeTimeout), std::nullopt);
+  // data on it still reaches a (b's packets are not a's to drop). b speaks
+  // first: had tracking started only with the fault, that first packet would
+  // have made the connection look like b's, and a's data would pass.
   ASSERT_EQ(::send(b_accepted.get(), "b", 1, MSG_NOSIGNAL), 1);
   EXPECT_EQ(test::read_within(a_to_b.get(), milliseconds(2000)), "b");
+  ASSERT_EQ(::send(a_to_b.get(), "a", 1, MSG_NOSIGNAL), 1);
+  EXPECT_EQ(test::read_within(b_accepted.get(), kProbeTimeout), std::nullopt);
 
   // b opens connections to a and gets a's answers, new or established.
   int err = 0;
