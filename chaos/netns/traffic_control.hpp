@@ -5,7 +5,9 @@
 // the member sends — to peers, clients and the observer alike — and nothing it
 // receives. The bucket holds the larger of 10 ms of traffic and 32 KiB, so a
 // burst never exceeds that; queued packets wait at most 100 ms (beyond that
-// tbf drops, and TCP slows down as on a real congested link).
+// tbf drops, and TCP slows down as on a real congested link). The rate
+// counts bytes on the wire, headers included: a bulk TCP transfer's payload
+// gets about 96 % of it.
 #pragma once
 
 #include <cstdint>
