@@ -9,16 +9,23 @@
 namespace faultline::netns {
 namespace {
 
-// A nonzero p never rounds down to "no loss": the fault asked for stays.
+// Rounding never turns a loss into another kind of fault: a nonzero p stays
+// nonzero, a p below 1 stays below certain.
 std::uint32_t loss_threshold(double p) {
+  if (p >= 1.0) return kLossScale;
   const double scaled = std::round(p * static_cast<double>(kLossScale));
   if (scaled < 1.0) return 1;
+  if (scaled > static_cast<double>(kLossScale - 1)) return kLossScale - 1;
   return static_cast<std::uint32_t>(scaled);
 }
 
+// numgen draws 0 .. kLossScale - 1 and nft refuses a comparison with a value
+// outside that range, so certain loss is a plain drop.
 std::string drop_with_probability(double p) {
-  return "numgen random mod " + std::to_string(kLossScale) + " < " +
-         std::to_string(loss_threshold(p)) + " counter drop";
+  const std::uint32_t threshold = loss_threshold(p);
+  if (threshold >= kLossScale) return "counter drop";
+  return "numgen random mod " + std::to_string(kLossScale) + " < " + std::to_string(threshold) +
+         " counter drop";
 }
 
 std::string check_fault(const LinkFault& fault, const std::string& link) {

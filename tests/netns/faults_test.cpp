@@ -173,6 +173,41 @@ TEST_F(NetnsFaults, RedirectReachesTheProxyWhileThePeerAddressStays) {
   EXPECT_FALSE(blocked);
   EXPECT_EQ(err, ETIMEDOUT) << std::strerror(err);
   EXPECT_EQ(test::accept_within(proxy.get(), milliseconds(100)), -1);
+
+  // So does loss: at p = 1 not one packet of a's, DNATed or not, gets out.
+  policy.links[{"a", "b"}] = LinkFault{false, false, 1.0};
+  ASSERT_EQ(apply_policy(*fabric_, policy), std::nullopt);
+  Fd lost(test::tcp_connect(ns("a"), address("b"), b_port, milliseconds(400), &err));
+  EXPECT_FALSE(lost);
+  EXPECT_EQ(err, ETIMEDOUT) << std::strerror(err);
+  EXPECT_EQ(test::accept_within(proxy.get(), milliseconds(100)), -1);
+}
+
+TEST_F(NetnsFaults, NftAcceptsEveryRuleTheRendererMakes) {
+  NamespacePolicy policy;
+  policy.client_address = fabric_->client_address();
+  const LinkFault everything{true, true, 0.05};
+  policy.to_peers[address("b")] = everything;
+  policy.to_peers["10.77.0.99"] = LinkFault{false, false, 1.0};
+  policy.to_peers["10.77.0.98"] = LinkFault{false, false, 1e-9};
+  policy.to_client = everything;
+  policy.from_client = LinkFault{true, true, 1.0};
+  policy.redirects.push_back(Redirect{address("b"), 7000, fabric_->proxy_address(), 40000});
+  policy.redirects.push_back(Redirect{address("b"), 7001, fabric_->proxy_address(), 40001});
+  ASSERT_EQ(fabric_->apply_rules("a", policy), std::nullopt) << render_rules(policy).text;
+
+  std::string listed;
+  ASSERT_EQ(fabric_->run_in_member("a", {"nft", "list", "table", "inet", "faultline"}, &listed),
+            std::nullopt);
+  for (const char* part : {"chain output", "chain input", "chain to_proxy", "reject with tcp reset",
+                           "numgen random mod 1000000 < 50000", "dnat ip to 10.77.0.3:40001"})
+    EXPECT_NE(listed.find(part), std::string::npos) << part << " missing in:\n" << listed;
+  // Replacing it again, and removing it, work on a table that exists.
+  ASSERT_EQ(fabric_->apply_rules("a", policy), std::nullopt);
+  ASSERT_EQ(fabric_->apply_rules("a", NamespacePolicy{}), std::nullopt);
+  ASSERT_EQ(fabric_->apply_rules("a", NamespacePolicy{}), std::nullopt);
+  ASSERT_EQ(fabric_->run_in_member("a", {"nft", "list", "tables"}, &listed), std::nullopt);
+  EXPECT_EQ(listed, "table inet faultline_anchor\n");
 }
 
 // Bytes per second of a bulk transfer from `from` to a receiver in the hub.

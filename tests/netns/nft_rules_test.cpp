@@ -66,12 +66,20 @@ TEST(NftRules, LossDrawsOncePerPacketDirectOrDnated) {
                        "mod 1000000 < 50000 counter drop\n"));
 }
 
-TEST(NftRules, TinyLossNeverRoundsToNone) {
+TEST(NftRules, RoundingNeverTurnsLossIntoAnotherFault) {
   NamespacePolicy policy;
   policy.to_peers["10.77.0.14"].loss = 1e-9;
   EXPECT_TRUE(contains(render_rules(policy).text, "mod 1000000 < 1 counter drop"));
+  // Certain loss draws nothing: nft refuses "mod 1000000 < 1000000".
   policy.to_peers["10.77.0.14"].loss = 1.0;
-  EXPECT_TRUE(contains(render_rules(policy).text, "mod 1000000 < 1000000 counter drop"));
+  const auto certain = render_rules(policy).text;
+  EXPECT_TRUE(contains(certain, "    ip daddr 10.77.0.14 counter drop\n")) << certain;
+  EXPECT_TRUE(contains(certain,
+                       "    ip daddr != 10.77.0.14 ct original ip daddr 10.77.0.14 counter drop\n"))
+      << certain;
+  EXPECT_FALSE(contains(certain, "numgen"));
+  policy.to_peers["10.77.0.14"].loss = 0.9999999;
+  EXPECT_TRUE(contains(render_rules(policy).text, "mod 1000000 < 999999 counter drop"));
 }
 
 TEST(NftRules, ClientLinksUseOutputAndInputHooks) {
