@@ -84,7 +84,8 @@ struct RenderedRules {
 };
 
 inline constexpr const char* kTableName = "faultline";
-// Loss is drawn as `numgen random mod kLossScale < round(p * kLossScale)`.
+// Loss is drawn as `numgen random mod kLossScale < round(p * kLossScale)`,
+// kept within 1 .. kLossScale - 1 for 0 < p < 1; p = 1 is a plain drop.
 inline constexpr std::uint32_t kLossScale = 1'000'000;
 
 RenderedRules render_rules(const NamespacePolicy& policy);
