@@ -46,7 +46,8 @@ std::vector<std::vector<bool>> planned_connectivity(const FabricPolicy& policy,
       const auto found = policy.links.find({members[i], members[j]});
       // The SYN-ACK of a connection i opened is i's peer answering, which
       // j's own rules toward i do not stop: only i -> j counts.
-      if (found != policy.links.end() && (found->second.blocked || found->second.reset))
+      if (found != policy.links.end() &&
+          (found->second.blocked || found->second.reset || found->second.loss >= 1.0))
         planned[i][j] = false;
     }
   return planned;

@@ -53,8 +53,9 @@ FabricPolicy partition(const std::vector<std::string>& members,
                        const std::vector<std::vector<std::string>>& groups);
 
 // What the policy plans for connect probes: planned[i][j] is true when
-// members[i] can open a TCP connection to members[j] (neither blocked nor
-// reset; loss only delays). The diagonal is always true.
+// members[i] can open a TCP connection to members[j]: not blocked, not
+// reset and not certain loss (partial loss only delays). The diagonal is
+// always true.
 std::vector<std::vector<bool>> planned_connectivity(const FabricPolicy& policy,
                                                     const std::vector<std::string>& members);
 

@@ -56,9 +56,11 @@ TEST(FabricPolicy, OneWayBlockPlansOnlyThatDirection) {
   EXPECT_TRUE(planned[1][0]);  // b's connections to a get a's answers
   policy.links[{"c", "d"}].reset = true;
   policy.links[{"d", "e"}].loss = 0.3;
+  policy.links[{"e", "a"}].loss = 1.0;
   const auto more = planned_connectivity(policy, kFive);
   EXPECT_FALSE(more[2][3]);
   EXPECT_TRUE(more[3][4]);
+  EXPECT_FALSE(more[4][0]);
 }
 
 TEST(FabricPolicy, SplitPutsEachRuleInTheSendersNamespace) {
