@@ -10,7 +10,7 @@
 namespace faultline::netns {
 namespace {
 
-TEST(Address, ParsesOnlyDottedQuads) {
+TEST(NetnsAddress, ParsesOnlyDottedQuads) {
   EXPECT_EQ(parse_ipv4("10.77.0.11"), 0x0a4d000bu);
   EXPECT_EQ(format_ipv4(0x0a4d000bu), "10.77.0.11");
   for (const char* bad : {"", "10.77.0", "10.77.0.256", "10.77.0.1 ", "10.77..1", "1.2.3.4.5",
@@ -18,7 +18,7 @@ TEST(Address, ParsesOnlyDottedQuads) {
     EXPECT_FALSE(parse_ipv4(bad).has_value()) << bad;
 }
 
-TEST(Address, SubnetMustBeAPrivateSlash24) {
+TEST(NetnsAddress, SubnetMustBeAPrivateSlash24) {
   const auto ok = Subnet24::parse("10.77.0.0/24");
   ASSERT_TRUE(ok.ok()) << ok.error;
   EXPECT_EQ(ok.subnet.host(11), "10.77.0.11");
@@ -33,7 +33,7 @@ TEST(Address, SubnetMustBeAPrivateSlash24) {
   EXPECT_NE(Subnet24::parse("172.32.0.0/24").error.find("not private"), std::string::npos);
 }
 
-TEST(TrafficControl, TbfRateIsInBitsWithABoundedBurst) {
+TEST(NetnsTrafficControl, TbfRateIsInBitsWithABoundedBurst) {
   const auto tc = tbf_command("eth0", 1'000'000);
   ASSERT_TRUE(tc.ok()) << tc.error;
   EXPECT_EQ(tc.argv,
@@ -44,13 +44,13 @@ TEST(TrafficControl, TbfRateIsInBitsWithABoundedBurst) {
   EXPECT_FALSE(tbf_command("eth0", kMaxBandwidth + 1).ok());
 }
 
-TEST(TrafficControl, ClearingIsIdempotent) {
+TEST(NetnsTrafficControl, ClearingIsIdempotent) {
   const auto tc = clear_qdisc_command("eth0");
   EXPECT_EQ(tc.argv, (std::vector<std::string>{"tc", "-batch", "-"}));
   EXPECT_EQ(tc.stdin_text, "qdisc replace dev eth0 root pfifo\nqdisc del dev eth0 root\n");
 }
 
-TEST(Probe, SwitchOffReportsUnavailableWithoutTrying) {
+TEST(NetnsProbe, SwitchOffReportsUnavailableWithoutTrying) {
   EXPECT_TRUE(switched_off("off"));
   EXPECT_FALSE(switched_off(nullptr));
   EXPECT_FALSE(switched_off("on"));
@@ -63,7 +63,7 @@ TEST(Probe, SwitchOffReportsUnavailableWithoutTrying) {
   EXPECT_NE(probed.reason.find("FAULTLINE_NETNS=off"), std::string::npos) << probed.reason;
 }
 
-TEST(Probe, MissingToolsNameTheirDebianPackage) {
+TEST(NetnsProbe, MissingToolsNameTheirDebianPackage) {
   EXPECT_EQ(debian_package_of("nft"), "nftables");
   EXPECT_EQ(debian_package_of("ip"), "iproute2");
   EXPECT_EQ(debian_package_of("tc"), "iproute2");
