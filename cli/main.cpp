@@ -14,6 +14,7 @@
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/worker/worker.hpp"
 #include "cluster/sim/sim_cli.hpp"
+#include "drills/runner/cluster_up.hpp"
 #include "drills/runner/runner.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
 #include "faultline/version.hpp"
@@ -72,6 +73,33 @@ int main(int argc, char** argv) {
   fault->require_subcommand(1);
   auto* fault_kinds = fault->add_subcommand("kinds", "List every fault kind with its parameters");
   fault_kinds->add_flag("--markdown", kinds_markdown, "The tables of docs/faults.md");
+  faultline::runner::FaultCommandOptions fault_options;
+  std::string fault_dir = "runs/cluster";
+  std::int64_t heal_after_ms = 0;
+  std::int64_t heal_id = 0;
+  auto* fault_inject = fault->add_subcommand("inject", "Inject a fault into a running `cluster up`");
+  fault_inject->add_option("kind", fault_options.kind, "Fault kind (faultline fault kinds)")->required();
+  fault_inject->add_option("--target", fault_options.target, "Target selector: leader, follower, c2, ...");
+  fault_inject->add_option("--param", fault_options.params, "A parameter of the kind, NAME=VALUE (repeat)");
+  auto* heal_after_option = fault_inject->add_option("--heal-after-ms", heal_after_ms, "Heal it this long after");
+  auto* fault_list = fault->add_subcommand("list", "List the faults in force in a running `cluster up`");
+  auto* fault_heal = fault->add_subcommand("heal", "Heal one fault (by id) or --all in a running `cluster up`");
+  auto* heal_id_option = fault_heal->add_option("id", heal_id, "The fault's id, as inject and list print it");
+  fault_heal->add_flag("--all", fault_options.all, "Heal every fault in force");
+  for (auto* sub : {fault_inject, fault_list, fault_heal}) {
+    sub->add_option("--cluster", fault_dir, "The folder of the running `cluster up`")->capture_default_str();
+  }
+
+  faultline::runner::ClusterUpOptions up_options;
+  up_options.binary = run_options.binary;
+  auto* cluster = app.add_subcommand("cluster", "Run the embedded cluster by hand");
+  cluster->require_subcommand(1);
+  auto* cluster_up = cluster->add_subcommand("up", "Run the embedded cluster in the foreground until Ctrl-C");
+  cluster_up->add_option("--coordinators", up_options.coordinators, "Coordinators (1..9)")->capture_default_str();
+  cluster_up->add_option("--workers", up_options.workers, "Worker nodes (0..16)")->capture_default_str();
+  cluster_up->add_option("--dir", up_options.dir, "Its folder (must be empty)")->capture_default_str();
+  cluster_up->add_option("--network", up_options.network, "auto, kernel, proxy or loopback")->capture_default_str();
+  cluster_up->add_option("--seed", up_options.seed, "Seed of its random choices")->capture_default_str();
 
   std::string history_file;
   std::string model = "kv";
@@ -150,6 +178,21 @@ int main(int argc, char** argv) {
   if (*validate) {
     return faultline::runner::validate_plan(validate_file, validate_overrides, std::cout,
                                             std::cerr);
+  }
+  if (*cluster_up) {
+    if (auto problem = faultline::process::install_termination_handlers(); !problem.empty()) {
+      std::cerr << "error: " << problem << "\n";
+      return 3;
+    }
+    return faultline::runner::cluster_up(up_options, std::cout, std::cerr);
+  }
+  for (auto* sub : {fault_inject, fault_list, fault_heal}) {
+    if (!*sub) continue;
+    fault_options.verb = sub == fault_inject ? "inject" : sub == fault_list ? "list" : "heal";
+    fault_options.dir = fault_dir;
+    if (*heal_after_option) fault_options.heal_after_ms = heal_after_ms;
+    if (*heal_id_option) fault_options.fault = heal_id;
+    return faultline::runner::fault_command(fault_options, std::cout, std::cerr);
   }
   if (*fault_kinds) {
     if (kinds_markdown) {

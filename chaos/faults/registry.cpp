@@ -27,6 +27,7 @@ std::optional<std::string> FaultRegistry::inject(const FaultRequest& request) {
              {"measured", injection.measured},
              {"signal_t_ns", injection.signal_t_ns}};
   event["term"] = injection.term ? Json(*injection.term) : Json(nullptr);
+  last_injection_ = event;
   env_.record("fault.inject", std::move(event));
   fault->after_inject(env_);
   env_.record("phase", Json{{"phase", "observe"}});
@@ -98,6 +99,21 @@ std::vector<std::string> FaultRegistry::describe_in_force() const {
     std::string targets;
     for (const auto& t : a.targets) targets += (targets.empty() ? "" : ",") + t;
     out.push_back(a.fault->spec().name + " " + targets);
+  }
+  return out;
+}
+
+}  // namespace faultline::faults
+
+namespace faultline::faults {
+
+Json FaultRegistry::list_in_force() const {
+  Json out = Json::array();
+  for (const auto& a : active_) {
+    out.push_back(Json{{"fault", a.fault->request().index},
+                       {"fault_kind", a.fault->spec().name},
+                       {"selector", a.fault->request().target},
+                       {"targets", a.targets}});
   }
   return out;
 }

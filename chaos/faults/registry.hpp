@@ -39,10 +39,15 @@ class FaultRegistry {
   // Heals those whose kind is healed at the end of the workload.
   std::vector<std::string> heal_at_end();
 
+  // The `fault.inject` event of the last successful inject().
+  const Json& last_injection() const { return last_injection_; }
+
   bool in_force(std::size_t index) const;
   std::size_t count_in_force() const { return active_.size(); }
-  // Ids of the faults in force, with their kinds and targets, for consoles.
+  // "kind target,target" of each fault in force, for consoles.
   std::vector<std::string> describe_in_force() const;
+  // Index, kind and targets of each fault in force.
+  Json list_in_force() const;
 
  private:
   struct Active {
@@ -53,6 +58,7 @@ class FaultRegistry {
 
   FaultEnvironment& env_;
   std::vector<Active> active_;  // in injection order
+  Json last_injection_ = Json::object();
 };
 
 }  // namespace faultline::faults

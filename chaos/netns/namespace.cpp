@@ -52,6 +52,19 @@ void Namespace::reset() {
   inode_ = 0;
 }
 
+NamespaceResult Namespace::current(std::string name) {
+  NamespaceResult result;
+  const int fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    result.error = name + ": cannot open /proc/thread-self/ns/net: " + errno_text(errno);
+    return result;
+  }
+  struct stat st {};
+  ::fstat(fd, &st);
+  result.ns = Namespace(fd, std::move(name), static_cast<std::uint64_t>(st.st_ino));
+  return result;
+}
+
 NamespaceResult Namespace::create(std::string name) {
   int fd = -1;
   int err = 0;

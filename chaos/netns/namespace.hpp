@@ -39,6 +39,10 @@ class Namespace {
   // label for messages ("hub", "member c1"); the kernel never sees it.
   // Fails with EPERM without CAP_SYS_ADMIN.
   static NamespaceResult create(std::string name);
+  // The namespace the calling thread is in now (an fd of it), e.g. the
+  // host's, taken before the thread moves into a run's hub, so that sockets
+  // can still be opened there later (run_on_thread_in).
+  static NamespaceResult current(std::string name);
 
   bool valid() const { return fd_ >= 0; }
   int fd() const { return fd_; }

@@ -46,6 +46,10 @@ void render_outbound(std::ostringstream& out, const std::string& dest, const Lin
     out << "    ct original ip daddr " << dest
         << " ct direction original meta l4proto tcp counter reject with tcp reset\n";
   if (fault.loss > 0.0) {
+    // Counting rules first (no verdict), so the measured drop rate is the
+    // drops over what was sent: chaos/network/nft_counters.hpp reads both.
+    out << "    ip daddr " << dest << " counter\n";
+    out << "    ip daddr != " << dest << " ct original ip daddr " << dest << " counter\n";
     // Two disjoint matches, so no packet draws twice: addressed to dest, or
     // DNATed away from it.
     out << "    ip daddr " << dest << " " << drop_with_probability(fault.loss) << "\n";

@@ -22,19 +22,4 @@ std::string LoopbackNetwork::describe() const {
   return "loopback: every member on 127.0.0.1, ports reserved for the run; no link faults";
 }
 
-std::unique_ptr<Network> make_network(const NetworkOptions& options, std::string& note,
-                                      std::string& error) {
-  note.clear();
-  error.clear();
-  if (options.backend == NetworkOptions::Backend::kernel || options.backend == NetworkOptions::Backend::proxy) {
-    error = "this build has no kernel or proxy network backend yet";
-    return nullptr;
-  }
-  if (options.link_faults) {
-    error = "the plan has link faults, which need the kernel or the proxy network backend";
-    return nullptr;
-  }
-  return std::make_unique<LoopbackNetwork>(options);
-}
-
 }  // namespace faultline::network

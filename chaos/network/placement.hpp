@@ -31,6 +31,9 @@ class Placement {
   // `to`'s own address and port (the network interposes transparently); with
   // the proxy backend, the link's proxy on loopback.
   virtual Endpoint dial(const std::string& from, const std::string& to, const std::string& name) = 0;
+  // What a probe sends to ports called `port_name` to get an answer (default:
+  // an HTTP request line; Redis ports answer "PING").
+  virtual void probe_with(const std::string& /*port_name*/, std::string /*payload*/) {}
 };
 
 }  // namespace faultline::network

@@ -17,6 +17,7 @@
 #include "drills/journal/journal.hpp"
 #include "drills/plan/plan.hpp"
 #include "drills/runner/fault_timeline.hpp"
+#include "drills/runner/live_cluster.hpp"
 #include "drills/runner/monitor.hpp"
 #include "drills/runner/readback.hpp"
 #include "drills/runner/run_environment.hpp"
@@ -32,8 +33,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(15);
-constexpr auto kLeaderTimeout = std::chrono::seconds(15);
 constexpr auto kConvergeTimeout = std::chrono::seconds(15);
 constexpr auto kMonitorInterval = std::chrono::milliseconds(20);
 
@@ -113,75 +112,31 @@ int DrillRun::run() {
                             {"plan", plan::to_json(plan)}});
   out_ << "drill " << plan.name << ": seed " << seed << ", run folder " << dir.string() << "\n";
 
-  // Declared in the order of set-up; destroyed in reverse: faults healed,
-  // then members stopped, then the network torn down.
-  process::Supervisor supervisor;
-  auto cannot_run = [&](const std::string& why) {
+  auto cannot_run = [&](const std::string& why, LiveCluster* cluster) {
     err_ << "error: the run could not be carried out: " << why << "\n";
     journal.write("note", Json{{"text", "run aborted: " + why}});
     journal.write("phase", Json{{"phase", "done"}});
-    supervisor.shutdown_all();
+    if (cluster != nullptr) cluster->stop_members();
     return 3;
   };
-  auto interrupted = [&] {
+  auto interrupted = [&](LiveCluster* cluster) {
     const int signal_number = process::termination_requested();
-    return cannot_run(std::string("interrupted by ") + ::strsignal(signal_number) +
-                      "; every member was stopped");
+    return cannot_run(std::string("interrupted by ") + ::strsignal(signal_number) + "; every member was stopped",
+                      cluster);
   };
 
-  std::string error;
-  auto target = targets::make_target(plan, {dir / "members", options_.binary, seed}, supervisor, error);
-  if (!target) return cannot_run(error);
-
-  network::NetworkOptions net_options;
-  net_options.backend = *backend;
-  for (const auto& [id, voter] : target->member_ids()) net_options.members.push_back({id, voter});
-  for (const auto& f : plan.faults) {
-    const faults::KindSpec* spec = faults::find_kind(f.kind);
-    if (spec != nullptr && spec->targets == faults::TargetKind::links) {
-      net_options.link_faults = true;
-      if (f.params.value("clients", false)) net_options.client_links = true;
-    }
-  }
-  net_options.seed = seed;
+  ClusterSetup setup{dir / "members", options_.binary, seed, *backend, false};
+  LiveCluster cluster(plan, setup, journal);
   std::string note;
-  auto net = network::make_network(net_options, note, error);
-  if (!net) return cannot_run(error);
-  if (!note.empty()) {
-    err_ << "note: " << note << "\n";
-    journal.write("note", Json{{"text", note}});
+  auto failed = cluster.bring_up(note);
+  if (!note.empty()) err_ << "note: " << note << "\n";
+  if (failed) {
+    if (process::termination_requested()) return interrupted(&cluster);
+    return cannot_run(*failed, &cluster);
   }
-  for (std::size_t i = 0; i < plan.faults.size(); ++i) {
-    const faults::KindSpec* spec = faults::find_kind(plan.faults[i].kind);
-    if (spec != nullptr && spec->needs_kernel && net->backend() != "kernel") {
-      return cannot_run("fault " + std::to_string(i) + " (" + spec->name +
-                        ") needs the kernel network backend (nftables in the members' namespaces), "
-                        "and this run has the " + net->backend() + " backend" +
-                        (note.empty() ? std::string() : ": " + note));
-    }
-  }
-  journal.write("network", Json{{"backend", net->backend()}, {"describe", net->describe()}});
-  target->set_observer_address(net->observer_address());
+  targets::Target& target = cluster.target();
 
-  journal.write("phase", Json{{"phase", "setup"}});
-  if (!target->prepare(*net, error)) return cannot_run(error);
-  if (auto failed = net->finish_setup()) return cannot_run(*failed);
-  if (!target->start_all(SteadyClock::now() + kStartTimeout, error)) return cannot_run(error);
-  for (const auto& m : target->members()) {
-    journal.write(m.voter ? "member.start" : "worker.start",
-                  Json{{m.voter ? "member" : "worker", m.id},
-                       {"pid", supervisor.pid(m.id).value_or(-1)},
-                       {"url", m.url},
-                       {"address", m.host},
-                       {"restart", false}});
-  }
-  if (process::termination_requested()) return interrupted();
-  journal.write("phase", Json{{"phase", "warmup"}});
-  const auto leader = target->wait_for_leader(SteadyClock::now() + kLeaderTimeout);
-  if (!leader) return cannot_run("no leader was elected within 15 s; see the members' logs");
-  if (!target->wait_ready(SteadyClock::now() + kLeaderTimeout, error)) return cannot_run(error);
-
-  Monitor monitor(*target, journal, kMonitorInterval);
+  Monitor monitor(target, journal, kMonitorInterval);
   monitor.start();
 
   WorkloadOptions workload_options;
@@ -196,10 +151,10 @@ int DrillRun::run() {
   workload_options.spread_reads = plan.topology.stale_reads;
   workload_options.sessions = plan.workload.sessions;
   workload_options.call_ratio = plan.workload.call_ratio;
-  workload_options.source_address = net->client_address();
-  Workload workload(workload_options, *target, journal);
+  workload_options.source_address = cluster.network().client_address();
+  Workload workload(workload_options, target, journal);
 
-  RunEnvironment environment(*target, supervisor, *net, journal, seed,
+  RunEnvironment environment(target, cluster.supervisor(), cluster.network(), journal, seed,
                              [&workload] { return workload.busiest_worker(); });
   faults::FaultRegistry registry(environment);
   FaultTimeline timeline(plan.faults, registry);
@@ -215,29 +170,28 @@ int DrillRun::run() {
   const auto workload_start = SteadyClock::now();
   workload.start();
   while (!workload.finished()) {
-    if (process::termination_requested()) return stop_early(interrupted);
+    if (process::termination_requested()) return stop_early([&] { return interrupted(&cluster); });
     if (auto failure = timeline.step(SteadyClock::now() - workload_start)) {
-      return stop_early([&] { return cannot_run(*failure); });
+      return stop_early([&] { return cannot_run(*failure, &cluster); });
     }
     sleep_unless_interrupted(SteadyClock::now() + std::chrono::milliseconds(5));
   }
   workload.join();
   if (auto failure = timeline.finish()) {
-    return stop_early([&] { return cannot_run(*failure); });
+    return stop_early([&] { return cannot_run(*failure, &cluster); });
   }
 
   journal.write("phase", Json{{"phase", "recover"}});
-  if (!target->wait_converged(SteadyClock::now() + kConvergeTimeout)) {
+  if (!target.wait_converged(SteadyClock::now() + kConvergeTimeout)) {
     journal.write("note", Json{{"text", "the cluster did not converge within 15 s after the "
                                         "workload; reading back from whoever leads"}});
   }
-  read_back(*target, workload.acknowledged_keys(), journal);
+  read_back(target, workload.acknowledged_keys(), journal);
   monitor.stop();
-  if (process::termination_requested()) return interrupted();
+  if (process::termination_requested()) return interrupted(&cluster);
 
   journal.write("phase", Json{{"phase", "verify"}});
-  target->stop_all();
-  supervisor.shutdown_all();
+  cluster.stop_members();
   return verify_and_report(&journal, journal_file, dir, out_, err_);
 }
 

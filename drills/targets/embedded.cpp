@@ -3,6 +3,7 @@
 #include <fstream>
 #include <thread>
 
+#include "chaos/faults/links.hpp"
 #include "cluster/http/client.hpp"
 #include "drills/targets/member_process.hpp"
 
@@ -52,6 +53,10 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
     }
     netns_[id] = placement.netns_fd(id);
     members_.push_back(std::move(m));
+  }
+  client_urls_.clear();
+  for (const MemberInfo& m : members_) {
+    if (m.voter) client_urls_.push_back(url_of(placement.dial(faults::kClients, m.id, "api")));
   }
   for (const MemberInfo& m : members_) {
     Json config;
@@ -178,12 +183,6 @@ bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
   error = "the coordinators' leader counted " + std::to_string(best) + " of " +
           std::to_string(working.size()) + " workers as live in time; see the workers' logs";
   return false;
-}
-
-std::vector<std::string> EmbeddedTarget::voter_urls() const {
-  std::vector<std::string> urls;
-  for (const MemberInfo* m : voters()) urls.push_back(m->url);
-  return urls;
 }
 
 std::vector<std::string> EmbeddedTarget::voter_ids() const {

@@ -47,13 +47,13 @@ class EmbeddedTarget final : public Target {
  private:
   bool spawn(const MemberInfo& member, std::string& error);
   bool wait_healthy(const MemberInfo& member, Deadline deadline, std::string& error);
-  std::vector<std::string> voter_urls() const;
   std::vector<std::string> voter_ids() const;
 
   EmbeddedOptions options_;
   process::ProcessControl& processes_;
   std::vector<MemberInfo> members_;  // coordinators first, then workers
   std::map<std::string, int> netns_;  // member -> namespace fd (-1: none)
+  std::vector<std::string> client_urls_;  // what the clients dial for each voter
 };
 
 }  // namespace faultline::targets

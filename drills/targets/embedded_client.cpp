@@ -68,7 +68,7 @@ class EmbeddedClient final : public KvClient {
 }  // namespace
 
 std::unique_ptr<KvClient> EmbeddedTarget::make_client(std::size_t index, const std::string& source_address) {
-  return std::make_unique<EmbeddedClient>(voter_urls(), voter_ids(), index, source_address);
+  return std::make_unique<EmbeddedClient>(client_urls_, voter_ids(), index, source_address);
 }
 
 std::vector<ReadBackValue> EmbeddedTarget::read_back(const std::vector<std::string>& keys,
