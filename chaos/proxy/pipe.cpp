@@ -79,7 +79,9 @@ void Pipe::pump() {
 
   if (!reading_ && !source_ended_ && ring_.free() > 0 && !chunks_.full()) start_read();
 
-  if (source_ended_ && !passed_close_ && ring_.empty() && chunks_.empty()) {
+  // A direction that discards swallows the close too, as a dead network
+  // would; it is passed on if the toxic is lifted.
+  if (source_ended_ && !passed_close_ && ring_.empty() && chunks_.empty() && !discards(toxics_)) {
     const std::int64_t close_at = end_due_ns_ + ms_to_ns(toxics_.slow_close_ms);
     if (clock() >= close_at) {
       error_code ignored;

@@ -52,7 +52,8 @@ struct Toxics {
   std::uint64_t bandwidth_bytes_per_s = 0;
 
   // Bytes read from the source are discarded: never forwarded, nothing is
-  // answered for them. Bytes queued before the toxic was set still go out.
+  // answered for them, and the source's close is not passed on (until the
+  // toxic is lifted). Bytes queued before the toxic was set still go out.
   bool blackhole = false;
 
   // Every connection of the link is closed with RST (SO_LINGER 0) on both
@@ -64,9 +65,10 @@ struct Toxics {
   // destination this long after the last byte before it was written.
   std::uint32_t slow_close_ms = 0;
 
-  // Set: stop forwarding (bytes read from the source are discarded, as with
-  // blackhole) and close the connection timeout_ms after the toxic reached
-  // it (a new connection: after it was accepted). 0 = never close.
+  // Set: stop forwarding (bytes read from the source, and its close, are
+  // discarded, as with blackhole) and close the connection timeout_ms after
+  // the toxic reached it (a new connection: after it was accepted).
+  // 0 = never close.
   std::optional<std::uint32_t> timeout_ms;
 
   // 0 = no limit. Otherwise a connection passes at most limit_bytes bytes in

@@ -65,6 +65,23 @@ TEST(ProxyCloseToxics, BlackholeSwallowsBytesUntilLifted) {
   EXPECT_EQ(f.server.bytes_received(), 64u);
 }
 
+TEST(ProxyCloseToxics, BlackholeSwallowsTheCloseUntilLifted) {
+  Fixture f;
+  ASSERT_TRUE(f.link);
+  Client client(f.link->port());
+  ASSERT_GT(client.round_trip_ms(64, soon()), 0);
+  Toxics t;
+  t.blackhole = true;
+  ASSERT_FALSE(f.link->set_toxics(Direction::upstream, t).has_value());
+  client.shutdown_write();
+  EXPECT_TRUE(client.quiet_for(300ms));
+  EXPECT_EQ(f.server.ends_seen(), 0u) << "the FIN was swallowed";
+  ASSERT_FALSE(f.link->set_toxics(Direction::upstream, Toxics{}).has_value());
+  EXPECT_TRUE(eventually([&] { return f.server.ends_seen() == 1; })) << "and passed on when lifted";
+  const Client::Read r = client.read_to_end(soon());
+  EXPECT_TRUE(r.eof) << "the server's close comes back";
+}
+
 TEST(ProxyCloseToxics, TimeoutStopsDataThenCloses) {
   Fixture f;
   ASSERT_TRUE(f.link);

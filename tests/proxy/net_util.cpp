@@ -31,11 +31,11 @@ int poll_ms(Clock::time_point deadline) {
 
 }  // namespace
 
-TestServer::TestServer(Mode mode) : mode_(mode) {
+TestServer::TestServer(Mode mode, std::uint16_t port) : mode_(mode) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = loopback(port);
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
       ::listen(listen_fd_, 64) != 0) {
     return;
@@ -97,6 +97,7 @@ void TestServer::serve(int fd) {
   std::vector<char> buffer(256 * 1024);
   for (;;) {
     const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (n == 0) ends_.fetch_add(1);
     if (n <= 0) break;
     received_.fetch_add(static_cast<std::uint64_t>(n));
     if (mode_ == Mode::sink) continue;

@@ -41,13 +41,14 @@ inline double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-// A TCP server on 127.0.0.1:0, one thread per connection. Echo sends every
+// A TCP server on 127.0.0.1 (port 0: a free one), one thread per connection. Echo sends every
 // byte back; sink discards. On EOF from the client it shuts down its own
 // write side (after echoing everything); sockets close with the server.
 class TestServer {
  public:
   enum class Mode { echo, sink };
-  explicit TestServer(Mode mode = Mode::echo);
+  explicit TestServer(Mode mode = Mode::echo, std::uint16_t port = 0);
+  bool ok() const { return port_ != 0; }
   ~TestServer();
 
   TestServer(const TestServer&) = delete;
@@ -56,6 +57,8 @@ class TestServer {
   std::uint16_t port() const { return port_; }
   std::uint64_t bytes_received() const { return received_.load(); }
   std::uint64_t connections() const { return connections_.load(); }
+  // Connections whose client ended its stream with FIN.
+  std::uint64_t ends_seen() const { return ends_.load(); }
   std::vector<std::string> peer_addresses() const;
 
  private:
@@ -68,6 +71,7 @@ class TestServer {
   std::uint16_t port_ = 0;
   std::atomic<std::uint64_t> received_{0};
   std::atomic<std::uint64_t> connections_{0};
+  std::atomic<std::uint64_t> ends_{0};
   mutable std::mutex mu_;
   std::vector<int> client_fds_;
   std::vector<std::string> peers_;
