@@ -21,6 +21,7 @@
 #include <mutex>
 
 #include "chaos/netns/fabric.hpp"
+#include "chaos/netns/fabric_policy.hpp"
 #include "chaos/network/link_proxies.hpp"
 #include "chaos/network/link_state.hpp"
 #include "chaos/network/network.hpp"

@@ -59,8 +59,8 @@ proxy::Toxics LinkProxies::toxics_of(const faults::LinkEffect* e) const {
   t.bandwidth_bytes_per_s = static_cast<std::uint64_t>(e->bandwidth_bytes_per_s);
   t.blackhole = e->blackhole || (proxy_only_ && e->blocked);
   t.reset = e->reset && proxy_only_;  // the kernel backend resets with nft
-  t.slow_close_ms = e->slow_close_ms;
-  if (e->timeout_ms) t.timeout_ms = *e->timeout_ms;
+  t.slow_close_ms = static_cast<std::uint32_t>(e->slow_close_ms);
+  if (e->timeout_ms) t.timeout_ms = static_cast<std::uint32_t>(*e->timeout_ms);
   if (e->limit_bytes) t.limit_bytes = static_cast<std::uint64_t>(*e->limit_bytes);
   return t;
 }

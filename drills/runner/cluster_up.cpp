@@ -8,6 +8,7 @@
 #include "chaos/netns/namespace.hpp"
 #include "chaos/process/termination.hpp"
 #include "cluster/http/server.hpp"
+#include "drills/plan/plan.hpp"
 #include "drills/plan/validate.hpp"
 #include "drills/runner/control_queue.hpp"
 #include "drills/runner/host_forwards.hpp"

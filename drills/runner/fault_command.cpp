@@ -4,6 +4,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cluster/http/client.hpp"
 #include "drills/runner/cluster_up.hpp"
 
