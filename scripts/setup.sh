@@ -11,6 +11,7 @@ packages=(
   librapidcheck-dev libgtest-dev libgmock-dev libcpp-httplib-dev
   libssl-dev libbrotli-dev zlib1g-dev
   iproute2 nftables procps psmisc curl time bc valgrind
+  socat haproxy  # compared with the link proxy by scripts/bench-proxy.sh
 )
 
 missing=()
