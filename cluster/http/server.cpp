@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "cluster/net/socket.hpp"
+
 namespace faultline::http {
 
 struct Server::Impl {
@@ -42,6 +44,7 @@ Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   // loopback, measured. Closing after each response avoids that; loopback
   // connections are cheap and Linux reuses TIME_WAIT ports on loopback.
   impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl_->server.set_socket_options([](int fd) { net::set_reuse_address_and_port(fd); });
   impl_->server.set_keep_alive_max_count(1);
   impl_->server.set_read_timeout(2, 0);
   impl_->server.set_write_timeout(2, 0);
@@ -59,16 +62,19 @@ void Server::put(const std::string& pattern, Handler handler) {
   impl_->server.Put(pattern, adapt(std::move(handler)));
 }
 
-bool Server::start(const std::string& host, int port, std::string& error) {
+bool Server::start(const net::Endpoint& at, std::string& error) {
+  int port = at.port;
   if (port == 0) {
-    port_ = impl_->server.bind_to_any_port(host);
-  } else {
-    port_ = impl_->server.bind_to_port(host, port) ? port : -1;
+    port = impl_->server.bind_to_any_port(at.host);
+  } else if (!impl_->server.bind_to_port(at.host, port)) {
+    port = -1;
   }
-  if (port_ <= 0) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) + " (address in use?)";
+  if (port <= 0) {
+    error = "cannot listen on " + at.to_string() +
+            " (is the address this machine's, or the port taken?)";
     return false;
   }
+  bound_ = net::Endpoint{at.host, static_cast<std::uint16_t>(port)};
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
   return true;
 }

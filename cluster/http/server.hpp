@@ -1,4 +1,4 @@
-// A small HTTP/1.1 server for the reference cluster's APIs, on loopback.
+// A small HTTP/1.1 server for the reference cluster's APIs.
 //
 // The server owns a pool of worker threads (cpp-httplib's); handlers run
 // concurrently on them, so a handler must be thread-safe. cpp-httplib itself
@@ -12,6 +12,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "cluster/net/endpoint.hpp"
 
 namespace faultline::http {
 
@@ -37,6 +39,7 @@ using Handler = std::function<Response(const Request&)>;
 
 class Server {
  public:
+
   // `threads`: the pool that runs handlers; a handler that blocks (waiting
   // on a commit) holds one for as long.
   explicit Server(std::size_t threads = 16);
@@ -49,16 +52,20 @@ class Server {
   void post(const std::string& pattern, Handler handler);
   void put(const std::string& pattern, Handler handler);
 
-  // Binds host:port (port 0 picks a free one) and serves on a background
-  // thread. Returns false with `error` set if the address cannot be bound.
-  bool start(const std::string& host, int port, std::string& error);
-  int port() const { return port_; }
+  // Binds exactly `at` (port 0 picks a free one) with SO_REUSEADDR and
+  // SO_REUSEPORT (net::set_reuse_address_and_port: a port reserved by the
+  // drill runner can be bound) and serves on a background thread. Returns
+  // false with `error` set if the address cannot be bound.
+  bool start(const net::Endpoint& at, std::string& error);
+  // The address bound by start().
+  const net::Endpoint& bound() const { return bound_; }
+  int port() const { return bound_.port; }
   void stop();
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  int port_ = 0;
+  net::Endpoint bound_;
 };
 
 }  // namespace faultline::http

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -107,14 +108,38 @@ bool EmbeddedCluster::prepare(std::string& error) {
     if (!place_member(m, options_.dir / m.id, true, error)) return false;
     members_.push_back(m);
   }
-  Json members = Json::array();
+  // Each coordinator's Raft port, distinct from every port of this cluster:
+  // listening sockets share ports (SO_REUSEPORT), so a repeat would not fail.
+  std::vector<int> raft_ports;
+  const auto taken = [&](int port) {
+    for (const auto& m : members_) {
+      if (m.port == port) return true;
+    }
+    return std::find(raft_ports.begin(), raft_ports.end(), port) != raft_ports.end();
+  };
   for (const auto& m : members_) {
-    members.push_back(Json{{"id", m.raft_id}, {"name", m.id}, {"url", m.url}});
+    int port = pick_free_port();
+    for (int tries = 0; port != 0 && taken(port) && tries < 16; ++tries) port = pick_free_port();
+    if (port == 0 || taken(port)) {
+      error = "no free loopback port for the raft port of " + m.id;
+      return false;
+    }
+    raft_ports.push_back(port);
   }
-  for (const auto& m : members_) {
+  Json members = Json::array();
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    const auto& m = members_[i];
+    members.push_back(Json{{"id", m.raft_id},
+                           {"name", m.id},
+                           {"url", m.url},
+                           {"raft", "127.0.0.1:" + std::to_string(raft_ports[i])}});
+  }
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    const auto& m = members_[i];
     Json config{{"id", m.raft_id},
                 {"name", m.id},
                 {"listen", "127.0.0.1:" + std::to_string(m.port)},
+                {"raft_listen", "127.0.0.1:" + std::to_string(raft_ports[i])},
                 {"data_dir", (options_.dir / m.id / "data").string()},
                 {"members", members},
                 {"election_timeout_ms",
