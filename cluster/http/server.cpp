@@ -23,6 +23,7 @@ httplib::Server::Handler adapt(Handler handler) {
     for (std::size_t i = 1; i < in.matches.size(); ++i) request.captures.push_back(in.matches[i]);
     for (const auto& [k, v] : in.params) request.query.emplace(k, v);
     request.body = in.body;
+    request.remote = in.remote_addr + ":" + std::to_string(in.remote_port);
     Response response;
     try {
       response = handler(request);
@@ -38,14 +39,13 @@ httplib::Server::Handler adapt(Handler handler) {
 }  // namespace
 
 Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
-  // One request a connection. cpp-httplib writes a response's headers and
-  // body in two writes, and on a kept-alive connection Nagle's algorithm then
-  // holds the body until the client's delayed ACK: ~40 ms a request on
-  // loopback, measured. Closing after each response avoids that; loopback
-  // connections are cheap and Linux reuses TIME_WAIT ports on loopback.
   impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Set on the listening socket; Linux copies TCP_NODELAY to every accepted
+  // socket (the loopback benchmark, scripts/bench-http.sh, shows it).
+  impl_->server.set_tcp_nodelay(true);
   impl_->server.set_socket_options([](int fd) { net::set_reuse_address_and_port(fd); });
-  impl_->server.set_keep_alive_max_count(1);
+  impl_->server.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  impl_->server.set_keep_alive_timeout(kKeepAliveIdleSeconds);
   impl_->server.set_read_timeout(2, 0);
   impl_->server.set_write_timeout(2, 0);
 }

@@ -3,6 +3,15 @@
 // The server owns a pool of worker threads (cpp-httplib's); handlers run
 // concurrently on them, so a handler must be thread-safe. cpp-httplib itself
 // stays inside server.cpp: it is a heavy header.
+//
+// Connections are kept alive, with TCP_NODELAY (cpp-httplib writes a
+// response's headers and body in two writes; with Nagle's algorithm the body
+// would wait for the client's delayed ACK, ~40 ms). A kept-alive connection
+// holds one pool thread for as long as it is open, idle or not, so a
+// connection idle for kKeepAliveIdle is closed, and one is closed after
+// kKeepAliveMaxRequests requests. A pool smaller than the connections open at
+// once makes new connections queue until an open one is closed: size it for
+// the connections the process can be sent (see its callers).
 #pragma once
 
 #include <cstddef>
@@ -23,6 +32,7 @@ struct Request {
   std::vector<std::string> captures;  // regex groups of the route pattern, in order
   std::map<std::string, std::string> query;
   std::string body;
+  std::string remote;  // the client's "IP:PORT"
 };
 
 struct Response {
@@ -39,6 +49,8 @@ using Handler = std::function<Response(const Request&)>;
 
 class Server {
  public:
+  static constexpr int kKeepAliveIdleSeconds = 1;
+  static constexpr std::size_t kKeepAliveMaxRequests = 1000;
 
   // `threads`: the pool that runs handlers; a handler that blocks (waiting
   // on a commit) holds one for as long.

@@ -62,7 +62,13 @@ class Worker {
   std::string url() const;
 
   const Config config_;
-  http::Server server_;
+  // One pool thread per open connection (server.hpp). Routed calls come from
+  // the leader's HTTP pool threads, one kept-alive client each, and a client
+  // connection to the leader stays on one of its pool threads: at most one
+  // connection here per workload client (a drill has up to 64), plus the
+  // previous leader's for the keep-alive idle time after a change of leader.
+  static constexpr std::size_t kHttpThreads = 128;
+  http::Server server_{kHttpThreads};
   std::mutex mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;                           // guarded by mu_

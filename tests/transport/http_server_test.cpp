@@ -1,5 +1,8 @@
-// The HTTP server binds ports the drill runner holds reserved.
+// The HTTP server keeps connections alive and binds ports the drill runner
+// holds reserved.
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "cluster/http/client.hpp"
 #include "cluster/http/server.hpp"
@@ -8,6 +11,23 @@
 
 namespace faultline {
 namespace {
+
+TEST(HttpServer, OneClientsRequestsShareOneKeptAliveConnection) {
+  http::Server server(4);
+  server.put("/api/kv/(.+)", [](const http::Request& request) { return http::json_response(200, request.remote); });
+  std::string error;
+  ASSERT_TRUE(server.start(net::Endpoint{"127.0.0.1", 0}, error)) << error;
+  const std::string url = "http://" + server.bound().to_string() + "/api/kv/k";
+  http::Client client;
+  std::set<std::string> remotes;
+  for (int i = 0; i < 50; ++i) {
+    const auto response = client.request("PUT", url, "v", 2000);
+    ASSERT_TRUE(response.ok()) << response.error;
+    ASSERT_EQ(response.status, 200);
+    remotes.insert(response.body);
+  }
+  EXPECT_EQ(remotes.size(), 1u) << "each request came on a connection of its own";
+}
 
 TEST(HttpServer, BindsAPortHeldByAReservingSocketAndServesOnIt) {
   testing::HeldPort held;
