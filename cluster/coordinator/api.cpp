@@ -12,7 +12,8 @@
 //   POST /api/kv-read             {"keys":[...]} -> {"values":{key: value|null}}
 //   POST /api/nodes/heartbeat     a worker announces itself (routing.cpp)
 //   POST /api/calls               a routed call of a session (routing.cpp)
-//   POST /raft/messages           peer traffic: encoded Raft messages, one a line
+//
+// Peer traffic does not use HTTP: it has its own port (raft_listener.hpp).
 //
 // Status codes a client can rely on: 421 not the leader (nothing was done; the
 // body names the leader if known), 503 the write was superseded (certainly not
@@ -74,10 +75,6 @@ void Coordinator::install_routes() {
   server_.post("/api/nodes/heartbeat",
                [this](const http::Request& request) { return handle_heartbeat(request); });
   server_.post("/api/calls", [this](const http::Request& request) { return handle_call(request); });
-  server_.post("/raft/messages", [this](const http::Request& request) {
-    receive_messages(request.body);
-    return json_response(200, "{}");
-  });
 
   auto finish = [this](const OpResult& op) { return op_failure(op, ""); };
 
@@ -132,7 +129,7 @@ int run_coordinator(const std::string& config_file) {
   }
   Coordinator coordinator(*config);
   return http::serve_until_stop_signal(
-      "faultline coordinator " + config->name, config->host + ":" + std::to_string(config->port),
+      "faultline coordinator " + config->name, [&] { return coordinator.listening(); },
       [&](std::string& why) { return coordinator.start(why); }, [&] { coordinator.stop(); });
 }
 

@@ -21,12 +21,21 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
   try {
     config.id = json.at("id").get<std::uint32_t>();
     config.name = json.at("name").get<std::string>();
-    http::parse_listen(json.at("listen").get<std::string>(), config.host, config.port);
+    const auto field = [](const nlohmann::json& object, const char* key) {
+      return object.contains(key) ? object[key] : nlohmann::json();
+    };
+    config.listen = http::parse_address(field(json, "listen"), "$.listen", http::AddressUse::listen);
+    config.raft_listen =
+        http::parse_address(field(json, "raft_listen"), "$.raft_listen", http::AddressUse::listen);
     config.data_dir = json.at("data_dir").get<std::string>();
-    for (const auto& m : json.at("members")) {
-      config.members.push_back(Member{m.at("id").get<std::uint32_t>(),
-                                      m.at("name").get<std::string>(),
-                                      m.at("url").get<std::string>()});
+    const auto& members = json.at("members");
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& m = members.at(i);
+      const std::string path = "$.members[" + std::to_string(i) + "]";
+      config.members.push_back(
+          Member{m.at("id").get<std::uint32_t>(), m.at("name").get<std::string>(),
+                 m.at("url").get<std::string>(),
+                 http::parse_address(field(m, "raft"), path + ".raft", http::AddressUse::connect)});
     }
     if (json.contains("election_timeout_ms")) {
       config.election_timeout_min_ms = json["election_timeout_ms"].at(0).get<std::int64_t>();

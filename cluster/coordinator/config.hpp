@@ -1,11 +1,18 @@
 // Configuration of one reference-cluster coordinator, read from a JSON file:
 //
-//   {"id": 1, "name": "c1", "listen": "127.0.0.1:7001", "data_dir": "/run/c1",
-//    "members": [{"id": 1, "name": "c1", "url": "http://127.0.0.1:7001"}, ...],
+//   {"id": 1, "name": "c1", "listen": "10.77.0.11:7000", "raft_listen": "10.77.0.11:7100",
+//    "data_dir": "/run/c1",
+//    "members": [{"id": 1, "name": "c1", "url": "http://10.77.0.11:7000",
+//                 "raft": "10.77.0.11:7100"}, ...],
 //    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7,
 //    "stale_reads": false, "worker_timeout_ms": 500}
 //
-// `members` lists every coordinator of the group, this one included.
+// `listen` (HTTP API) and `raft_listen` (the Raft streams of the peers,
+// raft_stream.hpp) are bound exactly as given, port 0 meaning any free port;
+// any IPv4 address but 0.0.0.0 is accepted (http::parse_address).
+// `members` lists every coordinator of the group, this one included: `url`
+// is how clients, workers and leader hints reach it, `raft` where its peers
+// connect.
 // `stale_reads` (default false) is an unsafe mode kept for drills: GET
 // /api/kv/KEY is answered by any member from its own applied state, without
 // a barrier through the log, so reads may be stale (not linearizable).
@@ -17,19 +24,22 @@
 #include <string>
 #include <vector>
 
+#include "cluster/net/endpoint.hpp"
+
 namespace faultline::coordinator {
 
 struct Member {
   std::uint32_t id = 0;
   std::string name;
-  std::string url;  // base URL, e.g. http://127.0.0.1:7001
+  std::string url;    // base URL, e.g. http://10.77.0.11:7000
+  net::Endpoint raft;  // its Raft port, e.g. 10.77.0.11:7100
 };
 
 struct Config {
   std::uint32_t id = 0;
   std::string name;
-  std::string host = "127.0.0.1";
-  int port = 0;
+  net::Endpoint listen;
+  net::Endpoint raft_listen;
   std::filesystem::path data_dir;
   std::vector<Member> members;
   std::int64_t election_timeout_min_ms = 300;

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cluster/raft/codec.hpp"
 #include <ctime>
 #include <iostream>
 
@@ -12,7 +11,6 @@ using Json = nlohmann::json;
 
 namespace {
 constexpr auto kTickInterval = std::chrono::milliseconds(10);
-constexpr long kPeerTimeoutMs = 250;
 }  // namespace
 
 Coordinator::Coordinator(Config config) : config_(std::move(config)) {}
@@ -70,11 +68,29 @@ bool Coordinator::start(std::string& error) {
     std::unique_lock lock(mu_);
     while (node_->has_ready()) process_ready(lock);
   }
+  const std::string log_prefix = "faultline coordinator " + config_.name + ": ";
+  const LinkTiming timing =
+      LinkTiming::from_raft(config_.election_timeout_max_ms, config_.heartbeat_ms);
+  std::map<std::uint32_t, std::string> peer_names;
   for (const auto& m : config_.members) {
-    if (m.id != config_.id) peers_[m.id] = std::make_unique<PeerLink>(m.url, kPeerTimeoutMs);
+    if (m.id == config_.id) continue;
+    peer_names[m.id] = m.name;
+    peers_[m.id] = std::make_unique<RaftLink>(Hello{config_.id, m.id}, m.name, m.raft, timing, log_prefix);
+  }
+  // A peer that connects has a connection timeout's worth of time to say
+  // who it is.
+  raft_listener_ = std::make_unique<RaftListener>(
+      config_.id, std::move(peer_names), timing.connect_timeout,
+      [this](std::vector<raft::Message>& batch) { receive_messages(batch); }, log_prefix);
+  if (!raft_listener_->start(config_.raft_listen, error)) {
+    error = "raft port: " + error;
+    return false;
   }
   install_routes();
-  if (!server_.start(config_.host, config_.port, error)) return false;
+  if (!server_.start(config_.listen, error)) {
+    raft_listener_->stop();
+    return false;
+  }
   ready_thread_ = std::thread([this] { ready_loop(); });
   ticker_ = std::thread([this] { tick_loop(); });
   return true;
@@ -88,9 +104,15 @@ void Coordinator::stop() {
   applied_cv_.notify_all();
   ready_cv_.notify_all();
   server_.stop();
+  if (raft_listener_) raft_listener_->stop();
   if (ticker_.joinable()) ticker_.join();
   if (ready_thread_.joinable()) ready_thread_.join();
   peers_.clear();
+}
+
+std::string Coordinator::listening() const {
+  return server_.bound().to_string() + " raft " +
+         (raft_listener_ ? raft_listener_->bound().to_string() : "?");
 }
 
 void Coordinator::tick_loop() {
@@ -131,7 +153,7 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
   }
   for (const auto& message : ready.messages) {
     auto peer = peers_.find(message.to);
-    if (peer != peers_.end()) peer->second->enqueue(raft::encode(message));
+    if (peer != peers_.end()) peer->second->enqueue(message_frame(message));
   }
   lock.lock();
   if (ready.snapshot) {
@@ -226,16 +248,11 @@ std::optional<std::string> Coordinator::read_local(const std::string& key) {
   return kv_.get(key);
 }
 
-void Coordinator::receive_messages(const std::string& body) {
-  std::lock_guard lock(mu_);
-  std::size_t start = 0;
-  while (start < body.size()) {
-    std::size_t end = body.find('\n', start);
-    if (end == std::string::npos) end = body.size();
-    if (auto message = raft::decode(std::string_view(body).substr(start, end - start))) {
-      node_->step(*message, now_ms());
-    }
-    start = end + 1;
+void Coordinator::receive_messages(std::vector<raft::Message>& batch) {
+  {
+    std::lock_guard lock(mu_);
+    const std::int64_t now = now_ms();
+    for (const auto& message : batch) node_->step(message, now);
   }
   ready_cv_.notify_one();
 }

@@ -1,10 +1,12 @@
 // One coordinator of the reference cluster: a Raft member with durable state,
 // the replicated key-value store, and its HTTP API.
 //
-// Threads: the HTTP server's workers (client and peer requests), one tick
+// Threads: the HTTP server's workers (client and worker requests), one tick
 // thread (timers), one ready thread that carries out the Raft node's Readies
-// (persist, send, apply), one sender thread per peer. All Raft and
-// state-machine state is guarded by one mutex. The ready thread writes and
+// (persist, send, apply), one sender thread per peer (raft_link.hpp), and on
+// the Raft port an acceptor and one reader per inbound peer stream
+// (raft_listener.hpp). All Raft and state-machine state is guarded by one
+// mutex. The ready thread writes and
 // fsyncs with the mutex released, so proposals and peer messages that arrive
 // meanwhile share the next fsync; it alone touches the storage, and it sends a
 // Ready's messages only after that Ready is durable, which is what Raft requires.
@@ -23,7 +25,8 @@
 #include <vector>
 
 #include "cluster/coordinator/config.hpp"
-#include "cluster/coordinator/peer_link.hpp"
+#include "cluster/coordinator/raft_link.hpp"
+#include "cluster/coordinator/raft_listener.hpp"
 #include "cluster/http/server.hpp"
 #include "cluster/raft/raft.hpp"
 #include "cluster/store/file_storage.hpp"
@@ -50,10 +53,13 @@ class Coordinator {
   explicit Coordinator(Config config);
   ~Coordinator();
 
-  // Recovers durable state, binds the HTTP port and starts the threads.
-  // Returns false with `error` set when it cannot (corrupt data, port taken).
+  // Recovers durable state, binds the Raft and HTTP ports and starts the
+  // threads. Returns false with `error` set when it cannot (corrupt data,
+  // port taken).
   bool start(std::string& error);
   void stop();
+  // The addresses bound by start(): "10.77.0.11:7000 raft 10.77.0.11:7100".
+  std::string listening() const;
 
   // Proposes `command` and waits until it is applied or `timeout` passes.
   OpResult replicate(const std::string& command, std::chrono::milliseconds timeout);
@@ -71,10 +77,11 @@ class Coordinator {
   std::string cluster_status_json();
   std::string leader_hint_json(const std::string& error);
   std::string leader_hint_json_locked(const std::string& error);  // requires mu_
-  void receive_messages(const std::string& body);
 
  private:
   static std::int64_t now_ms();
+  // Steps the node with a batch read from one peer stream (reader threads).
+  void receive_messages(std::vector<raft::Message>& batch);
   void tick_loop();
   // The one thread that carries out Readies: waits for work on ready_cv_.
   void ready_loop();
@@ -134,9 +141,14 @@ class Coordinator {
   };
   std::map<std::uint64_t, std::shared_ptr<Pending>> pending_;  // guarded by mu_
 
-  std::map<std::uint32_t, std::unique_ptr<PeerLink>> peers_;  // constant after start
-  // One pool for clients, peers and workers, sized so that client requests
-  // waiting on a commit never hold back the peer traffic that completes them.
+  std::map<std::uint32_t, std::unique_ptr<RaftLink>> peers_;  // constant after start
+  std::unique_ptr<RaftListener> raft_listener_;                // constant after start
+  // One pool thread per open connection (server.hpp), for clients, workers
+  // and the runner's probes; Raft traffic has its own port and threads, so
+  // a full pool delays HTTP requests but never the commits they wait on.
+  // What a drill can open at once stays below it: up to 64 workload clients
+  // (one kept-alive connection each to this member), 16 workers
+  // heartbeating, and the runner's status sampler and read-back.
   static constexpr std::size_t kHttpThreads = 128;
   http::Server server_{kHttpThreads};
   std::atomic<bool> stopping_{false};

@@ -23,12 +23,20 @@ std::optional<nlohmann::json> read_config_object(const std::string& file, const 
   return json;
 }
 
-void parse_listen(const std::string& listen, std::string& host, int& port) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("$.listen must be HOST:PORT");
-  host = listen.substr(0, colon);
-  port = std::stoi(listen.substr(colon + 1));
-  if (host.rfind("127.", 0) != 0) throw std::invalid_argument("$.listen must be a loopback address (127.0.0.0/8)");
+net::Endpoint parse_address(const nlohmann::json& value, const std::string& path, AddressUse use) {
+  if (value.is_null()) throw std::invalid_argument(path + " is missing (an IPv4 \"HOST:PORT\")");
+  if (!value.is_string()) throw std::invalid_argument(path + " must be a string \"HOST:PORT\"");
+  std::string error;
+  const auto endpoint = net::parse_endpoint(value.get<std::string>(), error);
+  if (!endpoint) throw std::invalid_argument(path + ": " + error);
+  if (endpoint->host == "0.0.0.0") {
+    throw std::invalid_argument(path + ": 0.0.0.0 would bind every interface; give the member's own "
+                                "address (127.0.0.1, or its address in its network namespace)");
+  }
+  if (use == AddressUse::connect && endpoint->port == 0) {
+    throw std::invalid_argument(path + ": port 0 cannot be connected to; give the port the member listens on");
+  }
+  return *endpoint;
 }
 
 }  // namespace faultline::http

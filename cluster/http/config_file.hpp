@@ -1,5 +1,5 @@
 // The JSON config file of a cluster process (coordinator, worker): reading it
-// and its `listen` address, with one wording of errors for both.
+// and its addresses, with one wording of errors for both.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cluster/net/endpoint.hpp"
+
 namespace faultline::http {
 
 // The file as a JSON object, or nullopt with `error` set to
@@ -16,9 +18,17 @@ namespace faultline::http {
 std::optional<nlohmann::json> read_config_object(const std::string& file, const std::string& what,
                                                  std::string& error);
 
-// Splits a `listen` setting, "HOST:PORT" on loopback (127.0.0.0/8): the
-// reference cluster never listens anywhere else. Throws std::invalid_argument
-// ("$.listen must be ...") otherwise.
-void parse_listen(const std::string& listen, std::string& host, int& port);
+enum class AddressUse {
+  listen,   // this process binds it: port 0 (any free port) is allowed
+  connect,  // another process's address: a real port is needed
+};
+
+// The IPv4 "HOST:PORT" in `value`, found at JSON path `path` ("$.listen",
+// "$.members[1].raft"; null when the field is absent). Any IPv4 address is accepted (members live on
+// loopback or on their own addresses in their network namespaces) except
+// 0.0.0.0: a member binds and is reached at one address of its own, never
+// every interface. Throws std::invalid_argument with a message that starts
+// with `path` and says what is expected.
+net::Endpoint parse_address(const nlohmann::json& value, const std::string& path, AddressUse use);
 
 }  // namespace faultline::http

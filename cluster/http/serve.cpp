@@ -7,7 +7,7 @@
 
 namespace faultline::http {
 
-int serve_until_stop_signal(const std::string& who, const std::string& listening,
+int serve_until_stop_signal(const std::string& who, const std::function<std::string()>& listening,
                             const std::function<bool(std::string& error)>& start,
                             const std::function<void()>& stop) {
   sigset_t stop_signals;
@@ -21,7 +21,7 @@ int serve_until_stop_signal(const std::string& who, const std::string& listening
     std::cerr << who << ": " << error << "\n";
     return 3;
   }
-  std::cerr << who << " listening on " << listening << "\n";
+  std::cout << who << " listening on " << listening() << std::endl;
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::cerr << who << ": stopping on signal " << signal_number << "\n";

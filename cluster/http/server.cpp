@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "cluster/net/socket.hpp"
+
 namespace faultline::http {
 
 struct Server::Impl {
@@ -21,6 +23,7 @@ httplib::Server::Handler adapt(Handler handler) {
     for (std::size_t i = 1; i < in.matches.size(); ++i) request.captures.push_back(in.matches[i]);
     for (const auto& [k, v] : in.params) request.query.emplace(k, v);
     request.body = in.body;
+    request.remote = in.remote_addr + ":" + std::to_string(in.remote_port);
     Response response;
     try {
       response = handler(request);
@@ -36,13 +39,13 @@ httplib::Server::Handler adapt(Handler handler) {
 }  // namespace
 
 Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
-  // One request a connection. cpp-httplib writes a response's headers and
-  // body in two writes, and on a kept-alive connection Nagle's algorithm then
-  // holds the body until the client's delayed ACK: ~40 ms a request on
-  // loopback, measured. Closing after each response avoids that; loopback
-  // connections are cheap and Linux reuses TIME_WAIT ports on loopback.
   impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  impl_->server.set_keep_alive_max_count(1);
+  // Set on the listening socket; Linux copies TCP_NODELAY to every accepted
+  // socket (the loopback benchmark, scripts/bench-http.sh, shows it).
+  impl_->server.set_tcp_nodelay(true);
+  impl_->server.set_socket_options([](int fd) { net::set_reuse_address_and_port(fd); });
+  impl_->server.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  impl_->server.set_keep_alive_timeout(kKeepAliveIdleSeconds);
   impl_->server.set_read_timeout(2, 0);
   impl_->server.set_write_timeout(2, 0);
 }
@@ -59,16 +62,19 @@ void Server::put(const std::string& pattern, Handler handler) {
   impl_->server.Put(pattern, adapt(std::move(handler)));
 }
 
-bool Server::start(const std::string& host, int port, std::string& error) {
+bool Server::start(const net::Endpoint& at, std::string& error) {
+  int port = at.port;
   if (port == 0) {
-    port_ = impl_->server.bind_to_any_port(host);
-  } else {
-    port_ = impl_->server.bind_to_port(host, port) ? port : -1;
+    port = impl_->server.bind_to_any_port(at.host);
+  } else if (!impl_->server.bind_to_port(at.host, port)) {
+    port = -1;
   }
-  if (port_ <= 0) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) + " (address in use?)";
+  if (port <= 0) {
+    error = "cannot listen on " + at.to_string() +
+            " (is the address this machine's, or the port taken?)";
     return false;
   }
+  bound_ = net::Endpoint{at.host, static_cast<std::uint16_t>(port)};
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
   return true;
 }

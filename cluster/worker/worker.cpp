@@ -27,7 +27,8 @@ std::optional<Config> load_config(const std::string& file, std::string& error) {
   Config config;
   try {
     config.name = json.at("name").get<std::string>();
-    http::parse_listen(json.at("listen").get<std::string>(), config.host, config.port);
+    config.listen = http::parse_address(json.contains("listen") ? json["listen"] : Json(), "$.listen",
+                                        http::AddressUse::listen);
     for (const auto& url : json.at("coordinators")) config.coordinators.push_back(url.get<std::string>());
     if (config.coordinators.empty()) throw std::invalid_argument("$.coordinators is empty");
     if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();
@@ -44,7 +45,7 @@ Worker::Worker(Config config) : config_(std::move(config)) {}
 Worker::~Worker() { stop(); }
 
 std::string Worker::url() const {
-  return "http://" + config_.host + ":" + std::to_string(server_.port());
+  return "http://" + server_.bound().to_string();
 }
 
 bool Worker::start(std::string& error) {
@@ -68,7 +69,7 @@ bool Worker::start(std::string& error) {
                                    {"calls", calls}}
                                   .dump());
   });
-  if (!server_.start(config_.host, config_.port, error)) return false;
+  if (!server_.start(config_.listen, error)) return false;
   heartbeat_ = std::thread([this] { heartbeat_loop(); });
   return true;
 }
@@ -122,7 +123,7 @@ int run_worker(const std::string& config_file) {
   }
   Worker worker(*config);
   return http::serve_until_stop_signal(
-      "faultline worker " + config->name, config->host + ":" + std::to_string(config->port),
+      "faultline worker " + config->name, [&] { return worker.listening(); },
       [&](std::string& why) { return worker.start(why); }, [&] { worker.stop(); });
 }
 

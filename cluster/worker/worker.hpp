@@ -12,8 +12,11 @@
 // a refused or failed one moves on to the next coordinator of the list.
 //
 // Config (JSON file):
-//   {"name": "w1", "listen": "127.0.0.1:7101",
-//    "coordinators": ["http://127.0.0.1:7001", ...], "heartbeat_ms": 100}
+//   {"name": "w1", "listen": "10.77.0.21:7000",
+//    "coordinators": ["http://10.77.0.11:7000", ...], "heartbeat_ms": 100}
+// `listen` follows the coordinators' rules (http::parse_address): any IPv4
+// address but 0.0.0.0, bound exactly; port 0 picks a free port. The worker
+// advertises http://<listen host>:<bound port>.
 //
 // Thread-safety: the HTTP server's workers and one heartbeat thread; the
 // session table has its own mutex.
@@ -35,8 +38,7 @@ namespace faultline::worker {
 
 struct Config {
   std::string name;
-  std::string host = "127.0.0.1";
-  int port = 0;
+  net::Endpoint listen;
   std::vector<std::string> coordinators;  // base URLs
   std::int64_t heartbeat_ms = 100;
 };
@@ -52,13 +54,21 @@ class Worker {
   // Binds the port and starts heartbeating; false with `error` when it cannot.
   bool start(std::string& error);
   void stop();
+  // The address bound by start().
+  std::string listening() const { return server_.bound().to_string(); }
 
  private:
   void heartbeat_loop();
   std::string url() const;
 
   const Config config_;
-  http::Server server_;
+  // One pool thread per open connection (server.hpp). Routed calls come from
+  // the leader's HTTP pool threads, one kept-alive client each, and a client
+  // connection to the leader stays on one of its pool threads: at most one
+  // connection here per workload client (a drill has up to 64), plus the
+  // previous leader's for the keep-alive idle time after a change of leader.
+  static constexpr std::size_t kHttpThreads = 128;
+  http::Server server_{kHttpThreads};
   std::mutex mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;                           // guarded by mu_

@@ -38,7 +38,8 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
     m.program = voter ? "faultline coordinator" : "faultline worker";
     m.host = placement.address(id);
     m.ports["api"] = placement.port(id, "api");
-    if (m.ports["api"] <= 0) {
+    if (voter) m.ports["raft"] = placement.port(id, "raft");
+    if (m.ports["api"] <= 0 || (voter && m.ports["raft"] <= 0)) {
       error = "no free port for " + id;
       return false;
     }
@@ -66,13 +67,15 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
       for (const MemberInfo& peer : members_) {
         if (!peer.voter) continue;
         ++raft_id;
-        const Endpoint api = peer.id == m.id ? Endpoint{m.host, m.ports.at("api")}
-                                             : placement.dial(m.id, peer.id, "api");
-        peers.push_back(Json{{"id", raft_id}, {"name", peer.id}, {"url", url_of(api)}});
+        const bool self = peer.id == m.id;
+        const Endpoint api = self ? Endpoint{m.host, m.ports.at("api")} : placement.dial(m.id, peer.id, "api");
+        const Endpoint raft = self ? Endpoint{m.host, m.ports.at("raft")} : placement.dial(m.id, peer.id, "raft");
+        peers.push_back(Json{{"id", raft_id}, {"name", peer.id}, {"url", url_of(api)}, {"raft", raft.text()}});
       }
       config = Json{{"id", std::stoul(m.id.substr(1))},
                     {"name", m.id},
                     {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},
+                    {"raft_listen", m.host + ":" + std::to_string(m.ports.at("raft"))},
                     {"data_dir", (m.dir / "data").string()},
                     {"members", peers},
                     {"election_timeout_ms",
