@@ -103,11 +103,13 @@ Selection select_members(const std::string& selector, const std::vector<MemberVi
 
 std::optional<std::string> check_selector(const std::string& selector,
                                           const std::vector<std::string>& voters,
-                                          const std::vector<std::string>& workers) {
+                                          const std::vector<std::string>& workers,
+                                          const std::vector<std::string>& others) {
   const auto roles = role_selectors();
   if (std::find(roles.begin(), roles.end(), selector) != roles.end()) return std::nullopt;
   if (std::find(voters.begin(), voters.end(), selector) != voters.end()) return std::nullopt;
   if (std::find(workers.begin(), workers.end(), selector) != workers.end()) return std::nullopt;
+  if (std::find(others.begin(), others.end(), selector) != others.end()) return std::nullopt;
   if (selector == "worker" || selector == "workers") {
     if (!workers.empty()) return std::nullopt;
     return "target \"" + selector + "\" needs worker nodes: set topology.workers (1..16)";
@@ -130,6 +132,7 @@ std::optional<std::string> check_selector(const std::string& selector,
   std::string allowed = join(roles);
   if (!voters.empty()) allowed += ", " + voters.front() + ".." + voters.back();
   if (!workers.empty()) allowed += ", worker, workers, " + workers.front() + ".." + workers.back();
+  if (!others.empty()) allowed += ", " + join(others);
   return "unknown target \"" + selector + "\"; allowed: " + allowed;
 }
 

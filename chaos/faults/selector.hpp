@@ -50,9 +50,11 @@ Selection select_members(const std::string& selector, const std::vector<MemberVi
 
 // Plan validation: nullopt when `selector` is valid for a topology with these
 // voter and worker ids, else the problem, with the allowed selectors.
+// `others`: members named by id only (Redis sentinels).
 std::optional<std::string> check_selector(const std::string& selector,
                                           const std::vector<std::string>& voters,
-                                          const std::vector<std::string>& workers);
+                                          const std::vector<std::string>& workers,
+                                          const std::vector<std::string>& others = {});
 
 // The selectors every topology accepts, for messages.
 std::vector<std::string> role_selectors();

@@ -27,7 +27,7 @@ std::vector<std::string> generic_fields() { return {"kind", "target", "at_ms", k
 // role ("leadr").
 std::optional<std::string> selector_problem(const std::string& selector, const FaultContext& context) {
   if (!context.topology_known) return std::nullopt;
-  auto problem = faults::check_selector(selector, context.voters, context.workers);
+  auto problem = faults::check_selector(selector, context.voters, context.workers, context.others);
   if (!problem || problem->rfind("unknown target", 0) != 0) return problem;
   std::vector<std::string> words = faults::role_selectors();
   words.insert(words.end(), {"worker", "workers"});
@@ -51,7 +51,8 @@ void check_ids(const json& value, const JsonPath& path, const FaultContext& cont
   if (!value.is_string()) {
     issues.push_back({path, "expected a member id, found " + describe(value)});
   } else if (std::find(context.voters.begin(), context.voters.end(), id) == context.voters.end() &&
-             std::find(context.workers.begin(), context.workers.end(), id) == context.workers.end()) {
+             std::find(context.workers.begin(), context.workers.end(), id) == context.workers.end() &&
+             std::find(context.others.begin(), context.others.end(), id) == context.others.end()) {
     issues.push_back({path, show_text(id) + " is not a member of the topology (members: " +
                                 join(context.voters) + ")"});
   } else if (!seen.insert(id).second) {

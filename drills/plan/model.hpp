@@ -17,9 +17,14 @@
 
 namespace faultline::plan {
 
+// The system under test. `kind` names a target (drills/targets); the fields
+// below are those of the embedded cluster, which etcd shares where they mean
+// the same (coordinators = members, election timeout, heartbeat). What only
+// one kind has lives in `options`, validated by that kind's reader
+// (drills/plan/topology_<kind>.cpp) with every default filled in.
 struct Topology {
-  std::string kind = "embedded";  // the only kind for now
-  int coordinators = 3;           // 1..9
+  std::string kind = "embedded";
+  int coordinators = 3;           // the voters: 1..9
   std::int64_t election_timeout_min_ms = 300;
   std::int64_t election_timeout_max_ms = 600;  // >= min
   std::int64_t heartbeat_ms = 50;              // < election_timeout_min_ms
@@ -33,8 +38,18 @@ struct Topology {
   // A worker is dead for the coordinators after this long without a
   // heartbeat, and a routed call to it fails after it.
   std::int64_t worker_timeout_ms = 500;
+  nlohmann::json options = nlohmann::json::object();
   bool operator==(const Topology&) const = default;
 };
+
+// The ids faults may name: the voters (c1.. for the embedded cluster), the
+// workers (w1..), and other members a kind has (Redis sentinels).
+struct MemberIds {
+  std::vector<std::string> voters;
+  std::vector<std::string> workers;
+  std::vector<std::string> others;
+};
+MemberIds member_ids(const Topology& topology);
 
 struct Workload {
   int clients = 4;               // 1..64

@@ -1,4 +1,5 @@
 #include "drills/plan/plan.hpp"
+#include "drills/plan/topology.hpp"
 
 namespace faultline::plan {
 
@@ -10,16 +11,8 @@ json to_json(const Plan& plan) {
   out["description"] = plan.description;
   if (plan.seed) out["seed"] = *plan.seed;
 
-  const Topology& t = plan.topology;
-  out["topology"] = {
-      {"kind", t.kind},
-      {"coordinators", t.coordinators},
-      {"election_timeout_ms", json::array({t.election_timeout_min_ms, t.election_timeout_max_ms})},
-      {"heartbeat_ms", t.heartbeat_ms},
-      {"stale_reads", t.stale_reads},
-      {"workers", t.workers},
-      {"worker_timeout_ms", t.worker_timeout_ms},
-  };
+  const TopologyKind* kind = find_topology_kind(plan.topology.kind);
+  out["topology"] = kind ? kind->write(plan.topology) : json{{"kind", plan.topology.kind}};
 
   const Workload& w = plan.workload;
   out["workload"] = {

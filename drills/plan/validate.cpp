@@ -3,6 +3,7 @@
 #include "drills/plan/validate.hpp"
 
 #include "drills/plan/suggest.hpp"
+#include "drills/plan/topology.hpp"
 
 namespace faultline::plan {
 namespace {
@@ -24,86 +25,10 @@ bool valid_name(const std::string& name) {
 
 // Fields valid on their own, which later checks may rely on.
 struct Known {
-  std::optional<int> coordinators;
-  std::optional<int> workers;
+  std::optional<MemberIds> ids;  // when the topology is valid
   std::optional<std::int64_t> duration_ms;
   std::optional<std::int64_t> op_timeout_ms;
 };
-
-// Returns the minimum when it is valid, for the heartbeat check.
-std::optional<std::int64_t> read_election_timeout(ObjectReader& r, Topology& t, Issues& issues) {
-  const json* range = r.member("election_timeout_ms");
-  if (range == nullptr) return t.election_timeout_min_ms;
-  const JsonPath path = r.path_of("election_timeout_ms");
-  if (!range->is_array() || range->size() != 2) {
-    issues.push_back(
-        {path, "expected an array of two integers [min, max], found " +
-                   (range->is_array() ? "an array of " + std::to_string(range->size()) + " elements"
-                                      : describe(*range))});
-    return std::nullopt;
-  }
-  const auto lo = read_integer((*range)[0], child(path, std::size_t{0}), kPositive, issues);
-  const auto hi = read_integer((*range)[1], child(path, std::size_t{1}), kPositive, issues);
-  if (!lo || !hi) return lo;
-  if (*lo > *hi) {
-    issues.push_back({path, "minimum " + std::to_string(*lo) + " must not exceed maximum " +
-                                std::to_string(*hi)});
-    return lo;
-  }
-  t.election_timeout_min_ms = *lo;
-  t.election_timeout_max_ms = *hi;
-  return lo;
-}
-
-Topology read_topology(const json* value, const JsonPath& path, Issues& issues, Known& known) {
-  Topology t;
-  if (value == nullptr) return t;
-  ObjectReader r(*value, path, issues,
-                 {"kind", "coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads",
-                  "workers", "worker_timeout_ms"});
-  if (!r.is_object()) return t;
-
-  const Field<std::string> kind = r.string("kind", std::nullopt, Need::required);
-  if (kind.value) {
-    t.kind = *kind.value;
-    if (*kind.value != "embedded") {
-      std::string message = "unknown topology kind " + show_text(*kind.value);
-      if (auto near = closest_match(*kind.value, {"embedded"})) {
-        message += "; did you mean " + show_text(*near) + "?";
-      }
-      issues.push_back({r.path_of("kind"), message + "; allowed: embedded"});
-    }
-  }
-
-  const Field<std::int64_t> coordinators = r.integer("coordinators", IntRule{1, 9}, 3);
-  if (coordinators.value) {
-    t.coordinators = static_cast<int>(*coordinators.value);
-    known.coordinators = t.coordinators;
-  }
-
-  const std::optional<std::int64_t> election_min = read_election_timeout(r, t, issues);
-
-  const Field<std::int64_t> heartbeat = r.integer("heartbeat_ms", kPositive, 50);
-  if (heartbeat.value) {
-    t.heartbeat_ms = *heartbeat.value;
-    if (election_min && *heartbeat.value >= *election_min) {
-      issues.push_back(
-          {r.path_of("heartbeat_ms"), "must be less than the election timeout minimum (" +
-                                          std::to_string(*election_min) + " ms), got " +
-                                          std::to_string(*heartbeat.value)});
-    }
-  }
-  if (auto v = r.boolean("stale_reads", false).value) t.stale_reads = *v;
-  const Field<std::int64_t> workers = r.integer("workers", IntRule{0, 16}, 0);
-  if (workers.value) {
-    t.workers = static_cast<int>(*workers.value);
-    known.workers = t.workers;
-  }
-  if (auto v = r.integer("worker_timeout_ms", IntRule{10, 60'000}, 500).value) {
-    t.worker_timeout_ms = *v;
-  }
-  return t;
-}
 
 Workload read_workload(const json* value, const JsonPath& path, Issues& issues, Known& known) {
   Workload w;
@@ -129,7 +54,7 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
   const Field<std::int64_t> sessions = r.integer("sessions", IntRule{0, 100'000}, 0);
   if (sessions.value) {
     w.sessions = *sessions.value;
-    if (*sessions.value > 0 && known.workers && *known.workers == 0) {
+    if (*sessions.value > 0 && known.ids && known.ids->workers.empty()) {
       issues.push_back({r.path_of("sessions"),
                         "routed calls need worker nodes: set topology.workers (1..16) or "
                         "sessions to 0"});
@@ -199,16 +124,21 @@ Validation validate(const json& doc) {
   plan.seed = root.unsigned_integer("seed").value;
 
   Known known;
-  plan.topology = read_topology(root.member("topology", Need::required), root.path_of("topology"),
-                                issues, known);
+  bool topology_ok = false;
+  plan.topology = read_topology(root.member("topology", Need::required), root.path_of("topology"), issues,
+                                topology_ok);
+  if (topology_ok) known.ids = member_ids(plan.topology);
   plan.workload = read_workload(root.member("workload", Need::required), root.path_of("workload"),
                                 issues, known);
   plan.steady_state =
       read_steady_state(root.member("steady_state"), root.path_of("steady_state"), issues, known);
   FaultContext context;
-  context.topology_known = known.coordinators && known.workers;
-  for (int i = 0; i < known.coordinators.value_or(0); ++i) context.voters.push_back(member_id(i));
-  for (int i = 0; i < known.workers.value_or(0); ++i) context.workers.push_back("w" + std::to_string(i + 1));
+  context.topology_known = known.ids.has_value();
+  if (known.ids) {
+    context.voters = known.ids->voters;
+    context.workers = known.ids->workers;
+    context.others = known.ids->others;
+  }
   context.duration_ms = known.duration_ms;
   plan.faults = read_faults(root.member("faults"), root.path_of("faults"), context, issues);
   plan.objectives = read_objectives(root.member("objectives"), root.path_of("objectives"), issues);

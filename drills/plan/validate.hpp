@@ -31,6 +31,7 @@ struct FaultContext {
   bool topology_known = false;
   std::vector<std::string> voters;   // c1..cN
   std::vector<std::string> workers;  // w1..wN
+  std::vector<std::string> others;   // other members, named by id only (Redis sentinels)
   std::optional<std::int64_t> duration_ms;
 };
 

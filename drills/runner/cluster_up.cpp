@@ -117,7 +117,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
     return http::json_response(200, queue.post("heal", Json::parse(r.body, nullptr, false), kControlWait).dump());
   });
   bool started = false;
-  netns::run_on_thread_in(host.ns, [&] { started = control.start("127.0.0.1", 0, error); });
+  netns::run_on_thread_in(host.ns, [&] { started = control.start(net::Endpoint{"127.0.0.1", 0}, error); });
   if (!started) {
     err << "error: cannot start the control API: " << error << "\n";
     cluster.stop_members();

@@ -1,0 +1,43 @@
+// The topology section, read by the kind it names: each target kind has a
+// reader of its own (topology_<kind>.cpp) that knows its fields, checks them
+// and fills in their defaults, and says which member ids the kind has.
+// Adding a target kind adds one file and one line in topology.cpp.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "drills/plan/model.hpp"
+#include "drills/plan/reader.hpp"
+
+namespace faultline::plan {
+
+struct TopologyKind {
+  std::string name;
+  std::vector<std::string> fields;  // known fields besides "kind"
+  // Reads the kind's fields into `t` (kind already set); records issues.
+  void (*read)(ObjectReader& r, Topology& t, Issues& issues);
+  MemberIds (*ids)(const Topology& t);
+  // The section as the reader reads it back (every default written out).
+  nlohmann::json (*write)(const Topology& t);
+};
+
+const std::vector<TopologyKind>& topology_kinds();
+const TopologyKind* find_topology_kind(const std::string& name);
+
+// Reads `$.topology`; `ok` is false when it recorded an issue.
+Topology read_topology(const nlohmann::json* value, const JsonPath& path, Issues& issues, bool& ok);
+
+// Shared by kinds with Raft timing: `election_timeout_ms` [min, max] and a
+// `heartbeat_ms` below its minimum.
+void read_raft_timing(ObjectReader& r, Topology& t, Issues& issues);
+
+// "c1".."cN" for prefix 'c'.
+std::vector<std::string> numbered_ids(char prefix, int count);
+
+// The kinds, each in its own file.
+const TopologyKind& embedded_topology();
+
+}  // namespace faultline::plan
