@@ -80,6 +80,11 @@ struct Injection {
   std::string confirmed;              // what was checked, in words
   Json measured;                      // the measurement behind `confirmed`
   std::int64_t signal_t_ns = 0;       // when the action was taken (before it was confirmed)
+  // When the effect was in force, if that is earlier than the journaling of
+  // the event (0: the event's own time). A partition is in force when its
+  // rules are committed; the reachability matrix that confirms it takes a
+  // probe timeout longer, and the fault instant must not include that wait.
+  std::int64_t effect_t_ns = 0;
 };
 
 struct Healing {

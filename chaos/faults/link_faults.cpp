@@ -91,6 +91,7 @@ class LinkFault final : public Fault {
     if (auto failed = links->set(static_cast<int>(request_.index), effects))
       return fault_label(request_) + *failed;
     set_ = true;
+    out.effect_t_ns = env.now_ns();
     links_ = selection->links;
     out.detail["links"] = links_json(links_);
     out.detail["backend"] = links->backend();

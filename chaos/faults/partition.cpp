@@ -183,6 +183,7 @@ class Partition final : public Fault {
     if (auto failed = links->set(static_cast<int>(request_.index), effects))
       return fault_label(request_) + *failed;
     set_ = true;
+    out.effect_t_ns = env.now_ns();
     members_ = members;
     out.applied = "blocked " + std::to_string(cut_.size()) + " directed links (" + shape + ", " +
                   links->backend() + " backend)";

@@ -26,6 +26,7 @@ std::optional<std::string> FaultRegistry::inject(const FaultRequest& request) {
              {"confirmed", injection.confirmed},
              {"measured", injection.measured},
              {"signal_t_ns", injection.signal_t_ns}};
+  if (injection.effect_t_ns > 0) event["effect_t_ns"] = injection.effect_t_ns;
   event["term"] = injection.term ? Json(*injection.term) : Json(nullptr);
   last_injection_ = event;
   env_.record("fault.inject", std::move(event));

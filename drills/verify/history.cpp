@@ -106,6 +106,25 @@ std::vector<std::string> get_targets(const Json& ev) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> get_cut(const Json& ev, const std::string& effect) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const Json detail = get_json(ev, "detail");
+  if (!detail.is_object()) return out;
+  const Json* links = nullptr;
+  if (detail.contains("blocked")) {
+    links = &detail["blocked"];
+  } else if (effect == "isolated" && detail.contains("links")) {
+    links = &detail["links"];
+  }
+  if (links == nullptr || !links->is_array()) return out;
+  for (const Json& l : *links) {
+    if (l.is_array() && l.size() == 2 && l[0].is_string() && l[1].is_string()) {
+      out.emplace_back(l[0].get<std::string>(), l[1].get<std::string>());
+    }
+  }
+  return out;
+}
+
 std::string exit_how(const Json& ev) {
   if (auto sig = get_int(ev, "signal")) return "signal " + std::to_string(*sig);
   if (auto code = get_int(ev, "code")) return "exit code " + std::to_string(*code);
@@ -230,11 +249,15 @@ History history_from(const std::vector<Json>& events) {
       if (f.effect.empty()) f.effect = f.kind == "kill" ? "down" : f.kind == "pause" ? "frozen" : "";
       f.selector = get_text(ev, "selector");
       f.targets = get_targets(ev);
+      f.cut = get_cut(ev, f.effect);
       f.applied = get_text(ev, "applied");
       f.confirmed = get_text(ev, "confirmed");
       f.term = get_int(ev, "term");
-      f.inject_ns = t;
-      f.start_ns = std::min(t, get_int(ev, "signal_t_ns").value_or(t));
+      // The fault instant: when the effect was in force (effect_t_ns, for
+      // faults confirmed by a slower measurement afterwards), else when it
+      // was confirmed (the event's time).
+      f.inject_ns = std::min(t, get_int(ev, "effect_t_ns").value_or(t));
+      f.start_ns = std::min(f.inject_ns, get_int(ev, "signal_t_ns").value_or(t));
       h.faults.push_back(std::move(f));
     } else if (kind == "fault.heal") {
       const auto index = get_int(ev, "fault");

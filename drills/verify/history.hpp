@@ -72,6 +72,10 @@ struct Fault {
   // from it.
   std::int64_t start_ns = 0;
   std::optional<std::int64_t> heal_ns;  // none: never healed in the run
+  // The directed links an isolating fault made unusable (a partition's
+  // `detail.blocked`; a reset, blackhole or timeout's `detail.links`), as
+  // (from, to). Empty for faults on processes.
+  std::vector<std::pair<std::string, std::string>> cut;
 };
 
 struct Readback {

@@ -79,6 +79,7 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.elections = measure_elections(h, v.rto.recovery_ns);
   v.workload = measure_workload(h);
   v.failover = measure_failover(h);
+  v.quorum = measure_quorum(h);
   v.linearizability = linearizability;
   if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
   if (h.plan.rto_from_heal_ms) v.checks.push_back(check_rto_from_heal(v.rto, *h.plan.rto_from_heal_ms));
@@ -97,6 +98,10 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.checks.push_back(check_term_monotonic(v.elections));
   v.checks.push_back(check_commit_monotonic(v.elections));
   v.checks.push_back(check_stable_leadership(v.elections));
+  if (v.quorum.applicable) {
+    v.checks.push_back(check_isolated_acks(v.quorum));
+    v.checks.push_back(check_isolated_step_down(v.quorum));
+  }
   for (const CheckResult& c : v.checks) {
     if (!c.pass) v.failed.push_back(c.objective);
   }

@@ -14,6 +14,7 @@
 #include "drills/verify/failover.hpp"
 #include "drills/verify/history.hpp"
 #include "drills/verify/linearizable.hpp"
+#include "drills/verify/quorum.hpp"
 #include "drills/verify/rpo.hpp"
 #include "drills/verify/rto.hpp"
 #include "drills/verify/workload.hpp"
@@ -43,6 +44,7 @@ struct Verdict {
   ElectionStats elections;
   WorkloadStats workload;
   FailoverStats failover;  // has_calls false when the journal has no routed calls
+  QuorumStats quorum;      // applicable when a fault cut a voter off from a majority
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
@@ -72,6 +74,9 @@ CheckResult check_commit_monotonic(const ElectionStats& elections);
 CheckResult check_stable_leadership(const ElectionStats& elections);
 CheckResult check_leader_election(const ElectionStats& elections, double limit_ms);
 CheckResult check_max_elections(const ElectionStats& elections, double limit);
+// Built in whenever a fault cut a voter off from a majority (quorum_checks.cpp).
+CheckResult check_isolated_acks(const QuorumStats& quorum);
+CheckResult check_isolated_step_down(const QuorumStats& quorum);
 // measured 0 ok, 1 violation; unknown (a budget ran out) and an unreadable
 // history are not measured and fail, with the reason in the detail.
 CheckResult check_linearizable(const std::optional<LinearizabilityResult>& result);
