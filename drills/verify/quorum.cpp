@@ -47,8 +47,10 @@ QuorumStats measure_quorum(const History& h) {
       q.applicable = true;
       without.insert(m);
       for (const Op& op : h.ops) {
+        // Invoked after the cut and acknowledged before the heal: a write
+        // invoked during the cut may well commit after the heal.
         if (op.is_put() && op.result == OpResult::ok && op.member == m && op.invoke_ns >= f.inject_ns &&
-            op.invoke_ns < until) {
+            (!f.heal_ns || op.complete_ns < *f.heal_ns)) {
           q.acks.push_back({op.id, op.key, m, op.invoke_ns, op.complete_ns, f.index});
         }
       }

@@ -5,8 +5,8 @@
 //
 // Two promises of any Raft system follow, and are checked on every run that
 // cuts a member off:
-//  - a member without quorum acknowledges no write invoked after the cut
-//    (it cannot commit one): `isolated_leader_acks`;
+//  - a member without quorum acknowledges, before the heal, no write invoked
+//    after the cut (it cannot commit one): `isolated_leader_acks`;
 //  - a leader without quorum steps down (stops saying it leads, or a higher
 //    term reaches it) before the cut is healed: `isolated_leader_step_down`.
 //

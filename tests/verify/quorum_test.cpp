@@ -54,6 +54,7 @@ TEST(Quorum, ASteppedDownLeaderWithoutAcksPasses) {
   auto b = isolated_leader();
   ack(b, "a", "c1", 900, 950);    // before the cut: fine
   ack(b, "b", "c2", 1500, 1600);  // the majority side: fine
+  ack(b, "c", "c1", 2900, 3100);  // invoked during the cut, committed after the heal: fine
   b.sample(1600, "c1", "follower", 1, 1580.0);
   const Verdict v = evaluate(history_from(b.events()));
   ASSERT_TRUE(v.quorum.applicable);
