@@ -55,6 +55,9 @@ class KernelNetwork final : public Network, public faults::LinkControl {
   std::vector<faults::ReachProbe> reachability(const std::vector<std::string>& members) override;
   faults::RttProbe rtt(const faults::Link& link, int count) override;
 
+  // The namespaces themselves, for probes and tests that act from inside a member.
+  const netns::Fabric& fabric() const { return *fabric_; }
+
  private:
   KernelNetwork(NetworkOptions options, std::unique_ptr<netns::Fabric> fabric);
   std::optional<std::string> render();
