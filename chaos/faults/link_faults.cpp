@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace faultline::faults {
@@ -67,6 +68,13 @@ Json links_json(const std::vector<Link>& links) {
 namespace {
 
 constexpr auto kResolveDeadline = std::chrono::seconds(5);
+
+// "393.2" — milliseconds for people.
+std::string ms_text(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", ms);
+  return buf;
+}
 
 class LinkFault final : public Fault {
  public:
