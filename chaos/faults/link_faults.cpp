@@ -187,12 +187,12 @@ std::optional<std::string> confirm_round_trip(FaultEnvironment& env, const Fault
   measured["median_ms"] = *median;
   const double slack = expected * 0.10 + 5.0 + 2 * jitter * (both ? 2 : 1);
   if (std::fabs(*median - expected) > slack) {
-    return "round trip over " + link.from + "<->" + link.to + " measured " + Json(*median).dump() +
-           " ms, expected " + Json(expected).dump() + " ms +- " + Json(slack).dump() + " ms";
+    return "round trip over " + link.from + "<->" + link.to + " measured " + ms_text(*median) + " ms, expected " +
+           ms_text(expected) + " ms +- " + ms_text(slack) + " ms";
   }
-  confirmed = "round trip over " + link.from + "<->" + link.to + " measured " +
-              Json(*median).dump() + " ms (median of " + std::to_string(rtt.samples_ms.size()) +
-              "), configured " + Json(expected).dump() + " ms";
+  confirmed = "round trip over " + link.from + "<->" + link.to + " measured " + ms_text(*median) +
+              " ms (median of " + std::to_string(rtt.samples_ms.size()) + "), configured " + ms_text(expected) +
+              " ms added";
   return std::nullopt;
 }
 
