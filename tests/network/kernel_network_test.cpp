@@ -247,5 +247,65 @@ TEST_F(KernelNetworkTest, ResetRefusesAtOnceAndClearingRestores) {
   EXPECT_TRUE(reachable("a", "c"));
 }
 
+// Connects from inside `from` to `to`'s echo port, sends `payload`, shuts its
+// side down when `half_close`, and reads until the end of the stream or
+// `timeout`. Returns the ms it took and what came back.
+std::pair<double, std::string> exchange(KernelNetwork& net, const std::string& from, const std::string& to,
+                                        const std::string& payload, bool half_close,
+                                        std::chrono::milliseconds timeout) {
+  double ms = -1;
+  std::string got;
+  netns::run_on_thread_in(*net.fabric().member(from), [&] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(net.port(to, "echo")));
+    ::inet_pton(AF_INET, net.address(to).c_str(), &addr.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const auto start = std::chrono::steady_clock::now();
+      ::send(fd, payload.data(), payload.size(), MSG_NOSIGNAL);
+      if (half_close) ::shutdown(fd, SHUT_WR);
+      char buf[4096];
+      for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
+    ::close(fd);
+  });
+  return {ms, got};
+}
+
+TEST_F(KernelNetworkTest, BlackholeAnswersNothing) {
+  LinkEffect hole;
+  hole.blackhole = true;
+  ASSERT_FALSE(net_->set(0, {{Link{"a", "b"}, hole}}));
+  const auto [ms, got] = exchange(*net_, "a", "b", "ping\n", false, std::chrono::milliseconds(800));
+  EXPECT_EQ(got, "") << "a blackholed link answered";
+  EXPECT_GE(ms, 700.0);  // the read waited for its timeout
+  ASSERT_FALSE(net_->clear(0));
+  EXPECT_EQ(exchange(*net_, "a", "b", "ping\n", true, std::chrono::seconds(5)).second, "ping\n");
+}
+
+TEST_F(KernelNetworkTest, TimeoutClosesAfterItsTime) {
+  LinkEffect stop;
+  stop.timeout_ms = 300;
+  ASSERT_FALSE(net_->set(0, {{Link{"a", "b"}, stop}}));
+  const auto [ms, got] = exchange(*net_, "a", "b", "ping\n", false, std::chrono::seconds(5));
+  EXPECT_EQ(got, "");
+  EXPECT_GE(ms, 250.0);   // closed by the toxic, not at once
+  EXPECT_LT(ms, 3000.0);  // and not by the read's own timeout
+}
+
+TEST_F(KernelNetworkTest, SlowCloseHoldsTheCloseBack) {
+  const auto quick = exchange(*net_, "a", "b", "ping\n", true, std::chrono::seconds(5));
+  LinkEffect slow;
+  slow.slow_close_ms = 400;
+  ASSERT_FALSE(net_->set(0, {{Link{"b", "a"}, slow}}));  // b's close reaches a late
+  const auto held = exchange(*net_, "a", "b", "ping\n", true, std::chrono::seconds(5));
+  EXPECT_EQ(held.second, "ping\n");
+  EXPECT_GE(held.first - quick.first, 350.0);
+}
+
 }  // namespace
 }  // namespace faultline::network
