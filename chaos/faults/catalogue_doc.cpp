@@ -5,9 +5,8 @@
 #include "chaos/faults/spec.hpp"
 
 namespace faultline::faults {
-namespace {
 
-std::string type_text(const ParamSpec& p) {
+std::string param_type_text(const ParamSpec& p) {
   switch (p.type) {
     case ParamType::integer:
       return "integer";
@@ -24,9 +23,19 @@ std::string type_text(const ParamSpec& p) {
       return "target selector";
     case ParamType::groups:
       return "array of arrays of member ids";
+    case ParamType::text:
+      return "string";
+    case ParamType::text_list:
+      return "array of strings";
+    case ParamType::object:
+      return "object";
+    case ParamType::any:
+      return "any JSON value";
   }
   return "?";
 }
+
+namespace {
 
 std::string range_text(const ParamSpec& p) {
   if (p.type != ParamType::integer && p.type != ParamType::number) return "";
@@ -77,7 +86,7 @@ std::string catalogue_markdown() {
           values += (values.empty() ? "" : ", ") + ("`" + v + "`");
         meaning += " (only with `" + p.when_param + "` " + values + ")";
       }
-      out << "| `" << p.name << "` | " << type_text(p) << " | " << range_text(p) << " | "
+      out << "| `" << p.name << "` | " << param_type_text(p) << " | " << range_text(p) << " | "
           << fallback << " | " << meaning << " |\n";
     }
   }

@@ -35,6 +35,10 @@ enum class ParamType {
   choice,    // a string among `choices`
   selector,  // a target selector (see selector.hpp)
   groups,    // an array of arrays of member ids
+  text,      // any string
+  text_list, // a non-empty array of strings (a command line)
+  object,    // a JSON object (labels)
+  any,       // any JSON value (a value to compare with)
 };
 
 struct ParamSpec {
@@ -95,6 +99,9 @@ const std::vector<KindSpec>& catalogue();
 // The kind called `name`, or nullptr.
 const KindSpec* find_kind(std::string_view name);
 std::vector<std::string> kind_names();
+
+// "integer", "`a` \\| `b`", "target selector"... for docs tables.
+std::string param_type_text(const ParamSpec& p);
 
 // The catalogue as Markdown: a summary table and, per kind, its parameters.
 // docs/faults.md holds this text between markers; a test compares them.

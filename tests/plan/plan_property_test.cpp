@@ -43,6 +43,14 @@ json random_param(const faults::ParamSpec& p, const std::vector<std::string>& vo
       return p.choices[*rc::gen::inRange<std::size_t>(0, p.choices.size())];
     case ParamType::selector:
       return random_selector(voters, workers);
+    case ParamType::text:
+      return *rc::gen::element<std::string>("a", "/health", "raft_term");
+    case ParamType::text_list:
+      return json::array({"true"});
+    case ParamType::object:
+      return json{{"role", "leader"}};
+    case ParamType::any:
+      return *rc::gen::element<json>(json("ok"), json(3), json(true));
     case ParamType::groups: {
       // Every member in one of two groups, each group non-empty.
       const std::size_t split = *rc::gen::inRange<std::size_t>(1, std::max<std::size_t>(2, voters.size()));
