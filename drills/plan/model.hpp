@@ -67,10 +67,43 @@ struct Workload {
   bool operator==(const Workload&) const = default;
 };
 
+// One declared steady-state probe (drills/plan/probes.hpp has the kinds).
+struct ProbeSpec {
+  std::string name;
+  std::string kind;
+  std::vector<std::string> when{"continuous"};  // before | continuous | after; empty: halts only
+  std::int64_t tolerance_ms = 0;  // a failure shorter than this still holds
+  nlohmann::json params = nlohmann::json::object();
+  bool operator==(const ProbeSpec&) const = default;
+};
+
+// What "healthy" means. Without probes the hypothesis is the default one:
+// writes acknowledged within max_latency_ms, held for stability_window_ms.
+// With probes, the continuous probes are the hypothesis (and the writes'
+// latency is no longer part of it unless a probe says so).
 struct SteadyState {
   std::int64_t stability_window_ms = 1000;
   std::int64_t max_latency_ms = 1000;  // defaults to the workload's op_timeout_ms
+  std::int64_t sample_ms = 50;         // how often sampled probes are asked
+  std::vector<ProbeSpec> probes;
   bool operator==(const SteadyState&) const = default;
+};
+
+// Stop the drill early, revert every fault and exit 1 when probe `probe`
+// has failed for `for_ms` (Gremlin's halt conditions).
+struct HaltSpec {
+  std::string probe;
+  std::int64_t for_ms = 0;
+  bool operator==(const HaltSpec&) const = default;
+};
+
+// An action that always runs at the end of a run, whatever happened.
+struct RollbackSpec {
+  std::string action;  // heal_all | restart | command
+  std::string target = "all";     // restart: a target selector
+  std::vector<std::string> argv;  // command
+  std::int64_t timeout_ms = 10'000;
+  bool operator==(const RollbackSpec&) const = default;
 };
 
 // One entry of the plan's fault timeline. The kinds, their parameters and
@@ -108,6 +141,12 @@ struct Objectives {
   std::optional<std::int64_t> calls_lost;
   // Largest number of session moves between workers with no fault or exit to explain them.
   std::optional<std::int64_t> sessions_moved_without_cause;
+  // Lowest share of operations that succeeded over the whole workload.
+  std::optional<double> min_success_rate;
+  // Largest 99th percentile of acknowledged writes' latency over the workload.
+  std::optional<double> max_p99_ms;
+  // Largest time from the oldest lost acknowledgement to the fault instant.
+  std::optional<double> rpo_ms;
   bool operator==(const Objectives&) const = default;
 };
 
@@ -121,6 +160,11 @@ struct Plan {
   SteadyState steady_state;
   std::vector<FaultSpec> faults;
   Objectives objectives;
+  std::vector<HaltSpec> halts;
+  std::vector<RollbackSpec> rollbacks;
+  // A demonstration: the run passes when, and only when, every one of these
+  // objectives fails (and every other one is met).
+  std::vector<std::string> expect_fail;
   bool operator==(const Plan&) const = default;
 };
 

@@ -30,7 +30,17 @@ json to_json(const Plan& plan) {
   out["steady_state"] = {
       {"stability_window_ms", plan.steady_state.stability_window_ms},
       {"max_latency_ms", plan.steady_state.max_latency_ms},
+      {"sample_ms", plan.steady_state.sample_ms},
   };
+  if (!plan.steady_state.probes.empty()) {
+    json probes = json::array();
+    for (const ProbeSpec& p : plan.steady_state.probes) {
+      json probe = {{"name", p.name}, {"kind", p.kind}, {"when", p.when}, {"tolerance_ms", p.tolerance_ms}};
+      for (const auto& [k, v] : p.params.items()) probe[k] = v;
+      probes.push_back(std::move(probe));
+    }
+    out["steady_state"]["probes"] = std::move(probes);
+  }
 
   json faults = json::array();
   for (const FaultSpec& f : plan.faults) {
@@ -56,7 +66,29 @@ json to_json(const Plan& plan) {
   if (o.sessions_moved_without_cause) {
     objectives["sessions_moved_without_cause"] = *o.sessions_moved_without_cause;
   }
+  if (o.min_success_rate) objectives["min_success_rate"] = *o.min_success_rate;
+  if (o.max_p99_ms) objectives["max_p99_ms"] = *o.max_p99_ms;
+  if (o.rpo_ms) objectives["rpo_ms"] = *o.rpo_ms;
   out["objectives"] = std::move(objectives);
+  if (!plan.halts.empty()) {
+    json halts = json::array();
+    for (const HaltSpec& h : plan.halts) halts.push_back({{"probe", h.probe}, {"for_ms", h.for_ms}});
+    out["halt"] = std::move(halts);
+  }
+  if (!plan.rollbacks.empty()) {
+    json rollbacks = json::array();
+    for (const RollbackSpec& r : plan.rollbacks) {
+      json action = {{"action", r.action}};
+      if (r.action == "restart") action["target"] = r.target;
+      if (r.action == "command") {
+        action["argv"] = r.argv;
+        action["timeout_ms"] = r.timeout_ms;
+      }
+      rollbacks.push_back(std::move(action));
+    }
+    out["rollbacks"] = std::move(rollbacks);
+  }
+  if (!plan.expect_fail.empty()) out["expect"] = {{"fail", plan.expect_fail}};
   return out;
 }
 

@@ -64,28 +64,13 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
   return w;
 }
 
-SteadyState read_steady_state(const json* value, const JsonPath& path, Issues& issues,
-                              const Known& known) {
-  SteadyState s;
-  s.max_latency_ms = known.op_timeout_ms.value_or(s.max_latency_ms);
-  if (value == nullptr) return s;
-  ObjectReader r(*value, path, issues, {"stability_window_ms", "max_latency_ms"});
-  if (!r.is_object()) return s;
-  if (auto v = r.integer("stability_window_ms", kPositive, 1000).value) {
-    s.stability_window_ms = *v;
-  }
-  if (auto v = r.integer("max_latency_ms", kPositive, s.max_latency_ms).value) {
-    s.max_latency_ms = *v;
-  }
-  return s;
-}
-
 Objectives read_objectives(const json* value, const JsonPath& path, Issues& issues) {
   Objectives o;
   if (value == nullptr) return o;
   ObjectReader r(*value, path, issues,
                  {"rto_ms", "rpo_writes", "linearizable", "leader_election_ms", "max_elections",
-                  "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause"});
+                  "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause",
+                  "min_success_rate", "max_p99_ms", "rpo_ms"});
   if (!r.is_object()) return o;
   o.rto_ms = r.number("rto_ms", NumberRule{0}, std::nullopt).value;
   o.rpo_writes = r.integer("rpo_writes", kNonNegative, std::nullopt).value;
@@ -97,6 +82,9 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
   o.calls_lost = r.integer("calls_lost", kNonNegative, std::nullopt).value;
   o.sessions_moved_without_cause =
       r.integer("sessions_moved_without_cause", kNonNegative, std::nullopt).value;
+  o.min_success_rate = r.number("min_success_rate", NumberRule{0, false, 1}, std::nullopt).value;
+  o.max_p99_ms = r.number("max_p99_ms", NumberRule{0}, std::nullopt).value;
+  o.rpo_ms = r.number("rpo_ms", NumberRule{0}, std::nullopt).value;
   return o;
 }
 
@@ -107,7 +95,7 @@ Validation validate(const json& doc) {
   Issues& issues = out.issues;
   ObjectReader root(doc, {}, issues,
                     {"name", "description", "seed", "topology", "workload", "steady_state",
-                     "faults", "objectives"});
+                     "faults", "objectives", "halt", "rollbacks", "expect"});
   if (!root.is_object()) return out;
 
   Plan plan;
@@ -130,8 +118,6 @@ Validation validate(const json& doc) {
   if (topology_ok) known.ids = member_ids(plan.topology);
   plan.workload = read_workload(root.member("workload", Need::required), root.path_of("workload"),
                                 issues, known);
-  plan.steady_state =
-      read_steady_state(root.member("steady_state"), root.path_of("steady_state"), issues, known);
   FaultContext context;
   context.topology_known = known.ids.has_value();
   if (known.ids) {
@@ -140,8 +126,13 @@ Validation validate(const json& doc) {
     context.others = known.ids->others;
   }
   context.duration_ms = known.duration_ms;
+  plan.steady_state = read_steady_state(root.member("steady_state"), root.path_of("steady_state"), context,
+                                        known.op_timeout_ms, issues);
   plan.faults = read_faults(root.member("faults"), root.path_of("faults"), context, issues);
   plan.objectives = read_objectives(root.member("objectives"), root.path_of("objectives"), issues);
+  plan.halts = read_halts(root.member("halt"), root.path_of("halt"), plan.steady_state, issues);
+  plan.rollbacks = read_rollbacks(root.member("rollbacks"), root.path_of("rollbacks"), context, issues);
+  plan.expect_fail = read_expect(root.member("expect"), root.path_of("expect"), plan, issues);
 
   if (issues.empty()) out.plan = std::move(plan);
   return out;

@@ -35,6 +35,20 @@ struct FaultContext {
   std::optional<std::int64_t> duration_ms;
 };
 
+// `$.steady_state`, `$.halt`, `$.rollbacks`, `$.expect` (steady_state.cpp).
+// Absent sections take their defaults; halts name declared probes; expect
+// names objectives the plan declares or the built-in checks.
+SteadyState read_steady_state(const nlohmann::json* value, const JsonPath& path, const FaultContext& context,
+                              std::optional<std::int64_t> op_timeout_ms, Issues& issues);
+std::vector<HaltSpec> read_halts(const nlohmann::json* value, const JsonPath& path, const SteadyState& steady,
+                                 Issues& issues);
+std::vector<RollbackSpec> read_rollbacks(const nlohmann::json* value, const JsonPath& path,
+                                         const FaultContext& context, Issues& issues);
+std::vector<std::string> read_expect(const nlohmann::json* value, const JsonPath& path, const Plan& plan,
+                                     Issues& issues);
+// The checks every run evaluates whatever the plan declares.
+const std::vector<std::string>& builtin_checks();
+
 // Checks `$.faults` (absent means no faults). Defined in faults.cpp.
 std::vector<FaultSpec> read_faults(const nlohmann::json* faults, const JsonPath& path,
                                    const FaultContext& context, Issues& issues);

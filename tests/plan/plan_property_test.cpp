@@ -10,6 +10,7 @@
 #include "chaos/faults/spec.hpp"
 #include "chaos/faults/selector.hpp"
 #include "drills/plan/plan.hpp"
+#include "drills/plan/probes.hpp"
 
 namespace faultline::plan {
 namespace {
@@ -96,6 +97,38 @@ FaultSpec random_fault(const std::vector<std::string>& voters, const std::vector
   return f;
 }
 
+ProbeSpec random_probe(const std::string& name, const std::vector<std::string>& voters,
+                       const std::vector<std::string>& workers) {
+  const auto& kinds = probe_kinds();
+  const ProbeKind& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
+  ProbeSpec probe;
+  probe.name = name;
+  probe.kind = kind.name;
+  probe.when = *rc::gen::element<std::vector<std::string>>(std::vector<std::string>{"continuous"},
+                                                          std::vector<std::string>{"before", "after"},
+                                                          std::vector<std::string>{});
+  probe.tolerance_ms = *rc::gen::inRange<std::int64_t>(0, 10'000);
+  for (const bool dependent : {false, true}) {
+    for (const faults::ParamSpec& p : kind.params) {
+      if (p.when_param.empty() == dependent) continue;
+      if (!p.when_param.empty()) {
+        const auto it = probe.params.find(p.when_param);
+        if (it == probe.params.end() ||
+            std::find(p.when_values.begin(), p.when_values.end(), it->get<std::string>()) == p.when_values.end()) {
+          continue;
+        }
+      }
+      if (p.required || !p.fallback || *rc::gen::arbitrary<bool>()) {
+        if (!p.required && !p.fallback && *rc::gen::arbitrary<bool>()) continue;  // an optional one left out
+        probe.params[p.name] = random_param(p, voters, workers);
+      } else {
+        probe.params[p.name] = *p.fallback;
+      }
+    }
+  }
+  return probe;
+}
+
 rc::Gen<Plan> valid_plan() {
   return rc::gen::exec([] {
     Plan p;
@@ -154,6 +187,19 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.sessions_moved_without_cause = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
+    if (*rc::gen::arbitrary<bool>()) p.objectives.min_success_rate = *rc::gen::inRange(0, 1001) / 1000.0;
+    if (*rc::gen::arbitrary<bool>()) p.objectives.max_p99_ms = *rc::gen::inRange(0, 100000) / 4.0;
+    if (*rc::gen::arbitrary<bool>()) p.objectives.rpo_ms = *rc::gen::inRange(0, 100000) / 4.0;
+    p.steady_state.sample_ms = *rc::gen::inRange<std::int64_t>(10, 60'001);
+    const int probes = *rc::gen::inRange(0, 4);
+    for (int i = 0; i < probes; ++i) p.steady_state.probes.push_back(random_probe("p" + std::to_string(i), voters, workers));
+    if (!p.steady_state.probes.empty() && *rc::gen::arbitrary<bool>()) {
+      p.halts.push_back({p.steady_state.probes.front().name, *rc::gen::inRange<std::int64_t>(0, 100'000)});
+    }
+    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"heal_all", "all", {}, 10'000});
+    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"restart", random_selector(voters, workers), {}, 10'000});
+    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"command", "all", {"true", "x"}, *rc::gen::inRange<std::int64_t>(1, 600'001)});
+    if (*rc::gen::arbitrary<bool>()) p.expect_fail = {"election_safety"};
     return p;
   });
 }
