@@ -31,7 +31,7 @@ std::string render_markdown(const History& h, const Verdict& v) {
   s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
   for (const auto& c : v.checks) {
     s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤")) + " | " +
-         md_cell(measured_text(c.measured, c.unit)) + " | " + (c.pass ? "pass" : "**FAIL**") + " | " +
+         md_cell(measured_text(c.measured, c.unit)) + " | " + (c.pass ? "pass" : c.expected_to_fail ? "FAIL (expected)" : "**FAIL**") + " | " +
          md_cell(c.detail) + " |\n";
   }
   const auto& p = v.rto.parts;
@@ -64,6 +64,7 @@ std::string console_summary(const History& h, const Verdict& v) {
   for (const auto& c : v.checks) {
     s += "  " + std::string(c.pass ? "pass" : "FAIL") + "  " + pad(c.objective, width) + "  declared " +
          pad(declared(c, "<="), 16) + " measured " + measured_text(c.measured, c.unit);
+    if (c.expected_to_fail) s += c.pass ? "  [expected to fail: it did not]" : "  [expected to fail]";
     if (!c.pass) {
       // A long detail (the linearizability evidence) goes below, indented.
       const auto newline = c.detail.find('\n');

@@ -75,11 +75,39 @@ PlanFacts parse_run(const Json& ev) {
     p.failover_ms = get_double(objectives, "failover_ms");
     p.calls_lost = get_double(objectives, "calls_lost");
     p.sessions_moved_without_cause = get_double(objectives, "sessions_moved_without_cause");
+    p.min_success_rate = get_double(objectives, "min_success_rate");
+    p.max_p99_ms = get_double(objectives, "max_p99_ms");
+    p.rpo_ms = get_double(objectives, "rpo_ms");
+  }
+  const Json expect = get_json(plan, "expect");
+  if (expect.is_object() && expect.contains("fail") && expect["fail"].is_array()) {
+    for (const Json& name : expect["fail"]) {
+      if (name.is_string()) p.expect_fail.push_back(name.get<std::string>());
+    }
   }
   const Json steady = get_json(plan, "steady_state");
   if (steady.is_object()) {
     p.stability_window_ms = get_double(steady, "stability_window_ms").value_or(kDefaultStabilityWindowMs);
     p.max_latency_ms = get_double(steady, "max_latency_ms").value_or(kDefaultMaxLatencyMs);
+    p.sample_ms = get_double(steady, "sample_ms").value_or(50);
+    const Json probes = get_json(steady, "probes");
+    if (probes.is_array()) {
+      for (const Json& probe : probes) {
+        if (!probe.is_object()) continue;
+        ProbeFacts f;
+        f.name = get_text(probe, "name");
+        f.kind = get_text(probe, "kind");
+        const Json when = get_json(probe, "when");
+        if (when.is_array()) {
+          for (const Json& w : when) {
+            if (w.is_string()) f.when.push_back(w.get<std::string>());
+          }
+        }
+        f.tolerance_ms = get_double(probe, "tolerance_ms").value_or(0);
+        f.params = probe;
+        p.probes.push_back(std::move(f));
+      }
+    }
   }
   return p;
 }
@@ -188,6 +216,8 @@ const char* to_string(OpResult result) {
   }
   return "unknown";
 }
+
+bool ProbeFacts::is(const std::string& w) const { return std::find(when.begin(), when.end(), w) != when.end(); }
 
 std::string value_text(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
@@ -306,6 +336,9 @@ History history_from(const std::vector<Json>& events) {
     } else if (kind == "readback") {
       h.readbacks.push_back({t, get_text(ev, "key"), get_bool(ev, "found", false), get_json(ev, "value"),
                              get_text(ev, "member")});
+    } else if (kind == "probe") {
+      h.probe_samples.push_back({t, get_text(ev, "name"), get_bool(ev, "pass", false), get_json(ev, "value"),
+                                 get_text(ev, "detail")});
     } else if (kind == "note") {
       h.notes.push_back(get_text(ev, "text"));
     }

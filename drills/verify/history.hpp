@@ -138,6 +138,25 @@ struct WorkerExit {
   std::string how;  // "signal 9", "exit code 1"
 };
 
+// A steady-state probe as the plan declared it (docs/plan.md).
+struct ProbeFacts {
+  std::string name;
+  std::string kind;
+  std::vector<std::string> when;
+  double tolerance_ms = 0;
+  Json params = Json::object();
+  bool is(const std::string& w) const;  // `when` holds w
+};
+
+// One sample of a sampled probe, from a `probe` event.
+struct ProbeSample {
+  std::int64_t t_ns = 0;
+  std::string name;
+  bool pass = false;
+  Json value;
+  std::string detail;
+};
+
 inline constexpr double kDefaultStabilityWindowMs = 1000.0;
 inline constexpr double kDefaultMaxLatencyMs = 1000.0;
 
@@ -160,8 +179,15 @@ struct PlanFacts {
   std::optional<double> failover_ms;
   std::optional<double> calls_lost;
   std::optional<double> sessions_moved_without_cause;
+  std::optional<double> min_success_rate;
+  std::optional<double> max_p99_ms;
+  std::optional<double> rpo_ms;
   double stability_window_ms = kDefaultStabilityWindowMs;
   double max_latency_ms = kDefaultMaxLatencyMs;
+  double sample_ms = 50;
+  std::vector<ProbeFacts> probes;
+  // expect.fail: the run passes when, and only when, these checks fail.
+  std::vector<std::string> expect_fail;
 };
 
 // Milliseconds from one journal time (ns) to another.
@@ -175,6 +201,7 @@ struct History {
   std::int64_t end_ns = 0;           // t_ns of the last event
   std::vector<Op> ops;               // by invoke time
   std::vector<MemberSample> samples; // by t_ns
+  std::vector<ProbeSample> probe_samples;  // by t_ns
   std::vector<Fault> faults;         // by inject time
   std::vector<Readback> readbacks;   // by t_ns
   std::vector<Phase> phases;         // by t_ns

@@ -1,5 +1,6 @@
 #include "drills/verify/objectives.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -80,6 +81,7 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.workload = measure_workload(h);
   v.failover = measure_failover(h);
   v.quorum = measure_quorum(h);
+  v.hypothesis = evaluate_hypothesis(h, v.rto.fault_ns ? v.rto.fault_ns : h.fault_ns());
   v.linearizability = linearizability;
   if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
   if (h.plan.rto_from_heal_ms) v.checks.push_back(check_rto_from_heal(v.rto, *h.plan.rto_from_heal_ms));
@@ -102,11 +104,29 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
     v.checks.push_back(check_isolated_acks(v.quorum));
     v.checks.push_back(check_isolated_step_down(v.quorum));
   }
-  for (const CheckResult& c : v.checks) {
-    if (!c.pass) v.failed.push_back(c.objective);
+  if (h.plan.min_success_rate) v.checks.push_back(check_min_success_rate(h, *h.plan.min_success_rate));
+  if (h.plan.max_p99_ms) v.checks.push_back(check_max_p99(h, *h.plan.max_p99_ms));
+  if (h.plan.rpo_ms) v.checks.push_back(check_rpo_ms(v.rpo, *h.plan.rpo_ms));
+  const bool before = std::any_of(h.plan.probes.begin(), h.plan.probes.end(), [](const auto& p) { return p.is("before"); });
+  const bool after = std::any_of(h.plan.probes.begin(), h.plan.probes.end(), [](const auto& p) { return p.is("after"); });
+  if (before) v.checks.push_back(check_steady_before(v.hypothesis));
+  if (after) v.checks.push_back(check_steady_after(v.hypothesis));
+  for (CheckResult& c : v.checks) {
+    c.expected_to_fail =
+        std::find(h.plan.expect_fail.begin(), h.plan.expect_fail.end(), c.objective) != h.plan.expect_fail.end();
+    if (!c.as_expected()) v.failed.push_back(c.objective);
+  }
+  // An expected failure whose check never ran is a failure too: the
+  // demonstration did not happen.
+  for (const std::string& name : h.plan.expect_fail) {
+    const bool ran = std::any_of(v.checks.begin(), v.checks.end(), [&](const CheckResult& c) { return c.objective == name; });
+    if (!ran) v.failed.push_back(name);
   }
   v.pass = v.failed.empty();
-  v.exit_code = v.pass ? 0 : 1;
+  const bool unhealthy_before =
+      std::any_of(v.checks.begin(), v.checks.end(),
+                  [](const CheckResult& c) { return c.objective == "steady_state_before" && !c.pass; });
+  v.exit_code = v.pass ? 0 : unhealthy_before ? kNotHealthyBeforeExitCode : 1;
   return v;
 }
 
@@ -121,6 +141,7 @@ Json to_json(const CheckResult& c) {
               {"measured", c.measured ? Json(*c.measured) : Json()},
               {"limit", c.limit},
               {"pass", c.pass},
+              {"expected_to_fail", c.expected_to_fail},
               {"detail", c.detail}};
 }
 

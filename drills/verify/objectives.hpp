@@ -13,6 +13,7 @@
 #include "drills/verify/elections.hpp"
 #include "drills/verify/failover.hpp"
 #include "drills/verify/history.hpp"
+#include "drills/verify/hypothesis.hpp"
 #include "drills/verify/linearizable.hpp"
 #include "drills/verify/quorum.hpp"
 #include "drills/verify/rpo.hpp"
@@ -21,6 +22,10 @@
 
 namespace faultline::verify {
 
+// The exit code of a run whose steady state did not hold before any fault
+// (docs/exit-codes.md).
+inline constexpr int kNotHealthyBeforeExitCode = 4;
+
 struct CheckResult {
   std::string objective;            // "rto_ms", "rpo_writes", "election_safety"
   std::optional<double> measured;   // none: could not be measured (and so fails)
@@ -28,6 +33,11 @@ struct CheckResult {
   bool pass = false;
   std::string unit;                 // "ms", "writes", "terms"
   std::string detail;               // for a failure: by how much it missed
+  // The plan expects this check to fail (`expect.fail`): the run is right
+  // when it does.
+  bool expected_to_fail = false;
+  // What the verdict counts: pass, or a failure that was expected.
+  bool as_expected() const { return expected_to_fail ? !pass : pass; }
 };
 
 struct Verdict {
@@ -45,6 +55,7 @@ struct Verdict {
   WorkloadStats workload;
   FailoverStats failover;  // has_calls false when the journal has no routed calls
   QuorumStats quorum;      // applicable when a fault cut a voter off from a majority
+  HypothesisResult hypothesis;  // the declared probes (declared false: none)
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
@@ -76,6 +87,12 @@ CheckResult check_leader_election(const ElectionStats& elections, double limit_m
 CheckResult check_max_elections(const ElectionStats& elections, double limit);
 // Built in whenever a fault cut a voter off from a majority (quorum_checks.cpp).
 CheckResult check_isolated_acks(const QuorumStats& quorum);
+// steady_checks.cpp
+CheckResult check_steady_before(const HypothesisResult& hypothesis);
+CheckResult check_steady_after(const HypothesisResult& hypothesis);
+CheckResult check_min_success_rate(const History& history, double limit);
+CheckResult check_max_p99(const History& history, double limit_ms);
+CheckResult check_rpo_ms(const RpoResult& rpo, double limit_ms);
 CheckResult check_isolated_step_down(const QuorumStats& quorum);
 // measured 0 ok, 1 violation; unknown (a budget ran out) and an unreadable
 // history are not measured and fail, with the reason in the detail.

@@ -1,5 +1,7 @@
 #include "drills/verify/rto.hpp"
 
+#include "drills/verify/hypothesis.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -136,7 +138,16 @@ RtoResult measure_rto(const History& h) {
   }
   if (first_ack) r.parts.first_ack_ms = ms_between(t_f, *first_ack);
 
-  r.recovery_ns = find_recovery(h, t_f);
+  const HypothesisResult declared = evaluate_hypothesis(h, t_f);
+  const bool continuous = std::any_of(declared.probes.begin(), declared.probes.end(),
+                                      [](const ProbeTimeline& p) { return p.continuous; });
+  if (continuous) {
+    r.by_probes = true;
+    r.recovery_ns = declared.recovery_ns;
+    r.held_back_by = declared.held_back_by;
+  } else {
+    r.recovery_ns = find_recovery(h, t_f);
+  }
   if (r.recovery_ns) {
     r.rto_ms = ms_between(t_f, *r.recovery_ns);
     r.parts.stable_ms = r.rto_ms;

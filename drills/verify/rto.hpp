@@ -37,6 +37,12 @@ struct RtoResult {
   // `term`, else the highest term sampled before t_f, else none.
   std::optional<std::int64_t> fault_term;
   std::string detail;  // why rto_ms is null, when it is
+  // Which hypothesis t_r is judged by: the default (writes acknowledged
+  // within max_latency_ms) or the plan's continuous probes; with probes,
+  // `held_back_by` is the probe that held again last, and `stable` need
+  // not follow the first acknowledged write.
+  bool by_probes = false;
+  std::string held_back_by;
   // Recovery counted from the heal of the key-value fault: t_r - t_heal,
   // or 0 when the run recovered before the heal. Null when the fault was not
   // healed or the run did not recover; from_heal_detail then says which.
