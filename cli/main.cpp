@@ -14,6 +14,7 @@
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/worker/worker.hpp"
 #include "cluster/sim/sim_cli.hpp"
+#include "drills/plan/probes.hpp"
 #include "drills/runner/cluster_up.hpp"
 #include "drills/runner/runner.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
@@ -73,6 +74,12 @@ int main(int argc, char** argv) {
   fault->require_subcommand(1);
   auto* fault_kinds = fault->add_subcommand("kinds", "List every fault kind with its parameters");
   fault_kinds->add_flag("--markdown", kinds_markdown, "The tables of docs/faults.md");
+  bool probes_markdown = false;
+  auto* probe = app.add_subcommand("probe", "The steady-state probe kinds");
+  probe->require_subcommand(1);
+  auto* probe_kinds = probe->add_subcommand("kinds", "List every probe kind with its fields");
+  probe_kinds->add_flag("--markdown", probes_markdown, "The tables of docs/plan.md");
+
   faultline::runner::FaultCommandOptions fault_options;
   std::string fault_dir = "runs/cluster";
   std::int64_t heal_after_ms = 0;
@@ -193,6 +200,14 @@ int main(int argc, char** argv) {
     if (*heal_after_option) fault_options.heal_after_ms = heal_after_ms;
     if (*heal_id_option) fault_options.fault = heal_id;
     return faultline::runner::fault_command(fault_options, std::cout, std::cerr);
+  }
+  if (*probe_kinds) {
+    if (probes_markdown) {
+      std::cout << faultline::plan::probe_kinds_markdown();
+    } else {
+      for (const auto& k : faultline::plan::probe_kinds()) std::cout << k.name << ": " << k.summary << "\n";
+    }
+    return 0;
   }
   if (*fault_kinds) {
     if (kinds_markdown) {
