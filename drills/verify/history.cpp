@@ -75,6 +75,17 @@ PlanFacts parse_run(const Json& ev) {
     p.failover_ms = get_double(objectives, "failover_ms");
     p.calls_lost = get_double(objectives, "calls_lost");
     p.sessions_moved_without_cause = get_double(objectives, "sessions_moved_without_cause");
+    for (const auto& [name, value] : objectives.items()) {
+      if (!value.is_object()) continue;
+      for (const char* stat : kPercentileStats) {
+        if (auto limit = get_double(value, stat)) p.percentiles.push_back({name, stat, *limit});
+      }
+    }
+  }
+  const Json trial = get_json(ev, "trial");
+  if (trial.is_object()) {
+    p.trial = static_cast<int>(get_int(trial, "index").value_or(1));
+    p.trials = static_cast<int>(get_int(trial, "of").value_or(1));
   }
   const Json steady = get_json(plan, "steady_state");
   if (steady.is_object()) {
@@ -285,6 +296,9 @@ History history_from(const std::vector<Json>& events) {
                              get_text(ev, "member")});
     } else if (kind == "note") {
       h.notes.push_back(get_text(ev, "text"));
+    } else if (kind == "aborted") {
+      h.stopped = RunStop{get_text(ev, "cause"), get_text(ev, "reason"), t};
+      h.notes.push_back("run aborted: " + h.stopped->reason);
     }
   }
   end_unfinished(h.ops, h.end_ns);
