@@ -54,8 +54,8 @@ struct LiveView {
 // when `color` and the whole line fits.
 std::string render_live_line(const LiveView& view, std::size_t width, bool color);
 
-// The line for one journal event of Console::observed_kinds(), "" for none.
-// `t_s` is the event's run time.
+// The line for one journal event of Console::observed_kinds(), stamped with
+// the event's run time (`t_ns`); "" for events that get no line.
 std::string render_event_line(const std::string& kind, const journal::Json& event, bool color);
 
 class Console {

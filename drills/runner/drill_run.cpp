@@ -99,7 +99,15 @@ DrillResult DrillRun::run() {
     return finish(std::move(result));
   }
   const auto journal_file = spec_.dir / "journal.jsonl";
-  journal::JournalWriter journal(journal_file, journal::monotonic_ns());
+  std::optional<journal::JournalWriter> journal_holder;
+  try {
+    journal_holder.emplace(journal_file, journal::monotonic_ns());
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    console_.error("the run could not be carried out: " + result.error);
+    return finish(std::move(result));
+  }
+  journal::JournalWriter& journal = *journal_holder;
   // A failed journal write ends every wait of the run, as a signal does.
   const process::StopCondition journal_stop([&journal] { return journal.failed(); });
   journal.set_observer(Console::observed_kinds(),
