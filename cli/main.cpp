@@ -3,9 +3,11 @@
 //
 // Exit codes: 0 objectives met / valid; 1 an objective missed; 2 invalid plan
 // or usage (nothing was started); 3 the run could not be carried out.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -26,6 +28,24 @@ std::string self_executable(const char* argv0) {
   std::error_code ec;
   auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::string(argv0) : path.string();
+}
+
+// How `faultline run` talks: the process's terminal and environment are read
+// here, once, and handed down as options (the runner never reads them).
+faultline::runner::ConsoleOptions console_options(bool quiet, bool json) {
+  using Mode = faultline::runner::ConsoleOptions::Mode;
+  faultline::runner::ConsoleOptions options;
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  const char* term = std::getenv("TERM");
+  const bool dumb = term != nullptr && std::string(term) == "dumb";
+  // https://no-color.org: present and not empty means no colour.
+  const char* no_color = std::getenv("NO_COLOR");
+  const bool colour_refused = no_color != nullptr && no_color[0] != '\0';
+  options.mode = json ? Mode::json : quiet ? Mode::quiet : terminal && !dumb ? Mode::live : Mode::plain;
+  options.color = terminal && !dumb && !json && !colour_refused;
+  winsize size{};
+  if (terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) options.width = size.ws_col;
+  return options;
 }
 
 }  // namespace
@@ -49,6 +69,15 @@ int main(int argc, char** argv) {
                   "Network backend: auto (namespaces when possible), kernel, proxy or loopback")
       ->check(CLI::IsMember({"auto", "kernel", "proxy", "loopback"}))
       ->capture_default_str();
+  run->add_option("--trials", run_options.trials,
+                  "Run the plan N times with seeds derived from its seed; judge the distribution")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  bool run_quiet = false;
+  bool run_json = false;
+  auto* quiet_flag = run->add_flag("--quiet,-q", run_quiet, "Print only the verdict line");
+  run->add_flag("--json", run_json, "Print the verdict and every measure as one JSON object, nothing else")
+      ->excludes(quiet_flag);
 
   std::filesystem::path validate_file;
   std::vector<std::string> validate_overrides;
@@ -172,6 +201,7 @@ int main(int argc, char** argv) {
   if (*run) {
     if (!out_dir.empty()) run_options.out_dir = out_dir;
     if (*seed_option) run_options.seed = seed;
+    run_options.console = console_options(run_quiet, run_json);
     // Signal dispositions belong to the process, so the composition root
     // sets them: Ctrl-C or SIGTERM becomes a request the runner polls, and it
     // stops every member before it exits (runner.hpp).

@@ -7,6 +7,7 @@
 #include "reports/format.hpp"
 #include "reports/reports.hpp"
 #include "reports/sections.hpp"
+#include "reports/status.hpp"
 
 namespace faultline::reports {
 namespace {
@@ -27,7 +28,15 @@ td.ok{color:#15803d;font-weight:600}td.bad{color:#b91c1c;font-weight:600}
 .facts td:first-child{width:180px;color:#475569}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
 .muted{color:#64748b}
+.stopped{background:#d97706}.banner{background:#fef3c7;border:1px solid #f59e0b;padding:8px 12px;margin:12px 0}
+td.skip{color:#64748b}
 )";
+
+}  // namespace
+
+const char* report_css() { return kStyle; }
+
+namespace {
 
 std::string header_row(std::initializer_list<const char*> names) {
   std::string s = "<tr>";
@@ -71,11 +80,13 @@ std::string facts_section(const History& h, const Verdict& v) {
   return s + "</table>";
 }
 
-std::string checks_section(const Verdict& v) {
+std::string checks_section(const History& h, const Verdict& v) {
   std::string s = "<h2>Objectives</h2><table>" + header_row({"objective", "declared", "measured", "result", "detail"});
   for (const auto& c : v.checks) {
+    const std::string label = check_label(h, c);
     s += "<tr>" + html_cell(c.objective) + html_cell(declared_text(c)) + html_cell(measured_text(c.measured, c.unit), "num") +
-         html_cell(c.pass ? "pass" : c.expected_to_fail ? "FAIL (expected)" : "FAIL", c.as_expected() ? "ok" : "bad") + html_cell(c.detail) + "</tr>";
+         html_cell(label == "skip" ? "not judged" : label, label == "pass" ? "ok" : label == "FAIL" ? "bad" : "skip") +
+         html_cell(c.detail) + "</tr>";
   }
   return s + "</table>";
 }
@@ -169,14 +180,20 @@ std::string timeline_tables(const History& h, const Verdict& v) {
 
 std::string render_html(const History& h, const Verdict& v) {
   const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
-  const char* verdict = v.pass ? "PASS" : "FAIL";
+  const std::string verdict = verdict_word(h, v);
+  const char* badge = h.stopped ? "stopped" : v.pass ? "pass" : "fail";
   std::string s = "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
                   "<meta name='viewport' content='width=device-width,initial-scale=1'><title>" +
                   html_escape(name) + " — " + verdict + "</title><style>" + kStyle + "</style></head><body><main>";
-  s += "<h1>" + html_escape(name) + "<span class='badge " + (v.pass ? "pass" : "fail") + "'>" + verdict +
-       "</span></h1>";
-  s += "<p class='muted'>Faultline resilience report. Exit code " + std::to_string(v.exit_code) + ".</p>";
-  s += checks_section(v);
+  s += "<h1>" + html_escape(name) + "<span class='badge " + badge + "'>" + verdict + "</span></h1>";
+  s += "<p class='muted'>Faultline resilience report. Exit code " + std::to_string(v.exit_code) + ".";
+  if (h.plan.trials > 1) {
+    s += " Trial " + std::to_string(h.plan.trial) + " of " + std::to_string(h.plan.trials) +
+         ": percentile objectives are judged over the trials in <a href='../report.html'>the suite report</a>.";
+  }
+  s += "</p>";
+  if (h.stopped) s += "<p class='banner'>" + html_escape(stop_banner(h)) + "</p>";
+  s += checks_section(h, v);
   s += facts_section(h, v);
   s += rto_section(v);
   s += chart_section(h, v);

@@ -1,9 +1,12 @@
 // JUnit XML for CI: one testsuite named after the plan, one testcase per
-// check, a <failure> for each missed objective.
+// check, a <failure> for each missed objective. A run that stopped early
+// adds a testcase "run" with an <error> saying why (interrupted, aborted),
+// and its checks that had not passed are <skipped>: not judged.
 #include <cstdio>
 
 #include "reports/format.hpp"
 #include "reports/reports.hpp"
+#include "reports/status.hpp"
 
 namespace faultline::reports {
 namespace {
@@ -20,16 +23,23 @@ std::string property(const std::string& name, const std::string& value) {
 
 std::string render_junit(const History& h, const Verdict& v) {
   const std::string suite = h.plan.name.empty() ? "faultline" : h.plan.name;
-  const std::string tests = std::to_string(v.checks.size());
-  const std::string failures = std::to_string(v.failed.size());
+  std::size_t failed = 0, skipped = 0;
+  for (const auto& c : v.checks) {
+    if (c.pass) continue;
+    ++(judged(h, c) ? failed : skipped);
+  }
+  const std::size_t errors = h.stopped ? 1 : 0;
+  const std::string tests = std::to_string(v.checks.size() + errors);
+  const std::string failures = std::to_string(failed);
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(h.end_ns) / 1e9);
 
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   s += "<testsuites" + attr("name", "faultline") + attr("tests", tests) + attr("failures", failures) +
-       attr("errors", "0") + attr("time", seconds) + ">\n";
+       attr("errors", std::to_string(errors)) + attr("time", seconds) + ">\n";
   s += "  <testsuite" + attr("name", suite) + attr("tests", tests) + attr("failures", failures) +
-       attr("errors", "0") + attr("skipped", "0") + attr("time", seconds) + ">\n";
+       attr("errors", std::to_string(errors)) + attr("skipped", std::to_string(skipped)) + attr("time", seconds) +
+       ">\n";
   s += "    <properties>\n";
   s += property("plan_file", h.plan.file);
   s += property("plan_hash", h.plan.hash);
@@ -37,11 +47,20 @@ std::string render_junit(const History& h, const Verdict& v) {
   s += property("started_at", h.plan.started_at);
   s += property("host", h.plan.host);
   s += property("version", h.plan.version);
+  if (h.plan.trials > 1) s += property("trial", std::to_string(h.plan.trial) + " of " + std::to_string(h.plan.trials));
   s += "    </properties>\n";
+  if (h.stopped) {
+    s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", "run") + attr("time", seconds) +
+         ">\n      <error" + attr("message", stop_banner(h)) + attr("type", h.stopped->cause) + ">" +
+         xml_escape(h.stopped->reason) + "</error>\n    </testcase>\n";
+  }
   for (const auto& c : v.checks) {
     s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", c.objective) + attr("time", "0");
     if (c.pass) {
       s += ">\n      <system-out>" + xml_escape(c.detail) + "</system-out>\n    </testcase>\n";
+    } else if (!judged(h, c)) {
+      s += ">\n      <skipped" + attr("message", "not judged: the run " + h.stopped->cause + "; " + c.detail) +
+           "/>\n    </testcase>\n";
     } else {
       s += ">\n      <failure" + attr("message", c.detail) + attr("type", "objective_missed") + ">" +
            xml_escape("measured " + measured_text(c.measured, c.unit) + ", limit " +

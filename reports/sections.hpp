@@ -11,6 +11,9 @@
 
 namespace faultline::reports {
 
+// The report's inline style sheet, shared by the run and suite pages.
+const char* report_css();
+
 // "Elections": per-term leaders and when each term's leader took over, with
 // terms outside every fault window marked; each leader loss and the time to
 // a leader known by a majority; term and commit-index regressions.

@@ -6,6 +6,7 @@
 #include "reports/format.hpp"
 #include "reports/reports.hpp"
 #include "reports/sections.hpp"
+#include "reports/status.hpp"
 
 namespace faultline::reports {
 namespace {
@@ -27,12 +28,15 @@ std::string from_heal(const verify::RtoResult& rto) {
 
 std::string render_markdown(const History& h, const Verdict& v) {
   const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
-  std::string s = "## " + md_cell(name) + ": " + (v.pass ? "PASS" : "FAIL") + "\n\n";
+  std::string s = "## " + md_cell(name) + ": " + verdict_word(h, v) + "\n\n";
+  if (h.stopped) s += "> **" + md_cell(stop_banner(h)) + "**\n\n";
   s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
   for (const auto& c : v.checks) {
+    const std::string label = check_label(h, c);
     s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤")) + " | " +
-         md_cell(measured_text(c.measured, c.unit)) + " | " + (c.pass ? "pass" : c.expected_to_fail ? "FAIL (expected)" : "**FAIL**") + " | " +
-         md_cell(c.detail) + " |\n";
+         md_cell(measured_text(c.measured, c.unit)) + " | " +
+         (label == "FAIL" ? "**FAIL**" : label == "skip" ? "not judged" : label) + " | " + md_cell(c.detail) +
+         " |\n";
   }
   const auto& p = v.rto.parts;
   if (v.rto.applicable) {
@@ -54,16 +58,24 @@ std::string render_markdown(const History& h, const Verdict& v) {
   return s;
 }
 
-std::string console_summary(const History& h, const Verdict& v) {
+std::string verdict_line(const History& h, const Verdict& v, ConsoleStyle style) {
   const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
-  std::string s = std::string(v.pass ? "PASS" : "FAIL") + "  " + name;
+  const std::string word = verdict_word(h, v);
+  std::string s = paint(word, verdict_tone(word), style) + "  " + name;
   if (!h.plan.seed.empty()) s += " (seed " + h.plan.seed + ")";
-  s += "\n";
+  return s + "\n";
+}
+
+std::string console_summary(const History& h, const Verdict& v, ConsoleStyle style) {
+  std::string s = verdict_line(h, v, style);
+  if (h.stopped) s += "  " + stop_banner(h) + "\n";
   std::size_t width = 0;
   for (const auto& c : v.checks) width = std::max(width, c.objective.size());
   for (const auto& c : v.checks) {
-    s += "  " + std::string(c.pass ? "pass" : "FAIL") + "  " + pad(c.objective, width) + "  declared " +
-         pad(declared(c, "<="), 16) + " measured " + measured_text(c.measured, c.unit);
+    const std::string label = check_label(h, c);
+    s += "  " + paint(label, label == "skip" ? Tone::dim : verdict_tone(label), style) + "  " +
+         pad(c.objective, width) + "  declared " + pad(declared(c, "<="), 16) + " measured " +
+         measured_text(c.measured, c.unit);
     if (c.expected_to_fail) s += c.pass ? "  [expected to fail: it did not]" : "  [expected to fail]";
     if (!c.pass) {
       // A long detail (the linearizability evidence) goes below, indented.

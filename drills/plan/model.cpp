@@ -13,6 +13,15 @@ std::string PlanError::to_string() const {
   return out;
 }
 
+const std::vector<NumericObjectiveName>& numeric_objective_names() {
+  static const std::vector<NumericObjectiveName> names = {
+      {"rto_ms", false},     {"rpo_writes", true},       {"leader_election_ms", false},
+      {"max_elections", true}, {"rto_from_heal_ms", false}, {"failover_ms", false},
+      {"calls_lost", true},  {"sessions_moved_without_cause", true},
+  };
+  return names;
+}
+
 std::string member_id(int index) {
   return "c" + std::to_string(index + 1);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,6 +125,17 @@ struct FaultSpec {
   bool operator==(const FaultSpec&) const = default;
 };
 
+// Limits on statistics of one measure over the trials of `faultline run
+// --trials N` (nearest rank; drills/verify/trials.hpp). With one run, each is
+// checked against the run's single value.
+struct Percentiles {
+  std::optional<double> p50;
+  std::optional<double> p90;
+  std::optional<double> p99;
+  std::optional<double> max;
+  bool operator==(const Percentiles&) const = default;
+};
+
 struct Objectives {
   std::optional<double> rto_ms;
   std::optional<std::int64_t> rpo_writes;
@@ -147,6 +159,10 @@ struct Objectives {
   std::optional<double> max_p99_ms;
   // Largest time from the oldest lost acknowledgement to the fault instant.
   std::optional<double> rpo_ms;
+  // The numeric objectives above written as percentiles instead of a number
+  // ("rto_ms": {"p50": 500, "max": 1500}), by name; such an objective's own
+  // field above is then absent.
+  std::map<std::string, Percentiles> percentiles;
   bool operator==(const Objectives&) const = default;
 };
 
@@ -180,6 +196,14 @@ struct PlanError {
   // "PATH: " when path is empty.
   std::string to_string() const;
 };
+
+// The objectives that may be written as percentiles, and whether each
+// counts something (its limits are integers).
+struct NumericObjectiveName {
+  const char* name;
+  bool integer;
+};
+const std::vector<NumericObjectiveName>& numeric_objective_names();
 
 // The id of the index-th member (0-based): 0 -> "c1".
 std::string member_id(int index);

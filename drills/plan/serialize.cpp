@@ -69,6 +69,24 @@ json to_json(const Plan& plan) {
   if (o.min_success_rate) objectives["min_success_rate"] = *o.min_success_rate;
   if (o.max_p99_ms) objectives["max_p99_ms"] = *o.max_p99_ms;
   if (o.rpo_ms) objectives["rpo_ms"] = *o.rpo_ms;
+  for (const NumericObjectiveName& n : numeric_objective_names()) {
+    const auto it = o.percentiles.find(n.name);
+    if (it == o.percentiles.end()) continue;
+    json limits = json::object();
+    auto put = [&](const char* stat, const std::optional<double>& limit) {
+      if (!limit) return;
+      if (n.integer) {
+        limits[stat] = static_cast<std::int64_t>(*limit);
+      } else {
+        limits[stat] = *limit;
+      }
+    };
+    put("p50", it->second.p50);
+    put("p90", it->second.p90);
+    put("p99", it->second.p99);
+    put("max", it->second.max);
+    objectives[n.name] = std::move(limits);
+  }
   out["objectives"] = std::move(objectives);
   if (!plan.halts.empty()) {
     json halts = json::array();

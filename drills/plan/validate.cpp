@@ -64,6 +64,34 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
   return w;
 }
 
+// `"rto_ms": {"p50": 500, "max": 1500}`: limits on statistics over trials.
+// Returns false when the objective is not an object (a number, or absent),
+// for the caller to read it as one limit.
+bool read_percentiles(ObjectReader& r, const NumericObjectiveName& objective, Issues& issues, Objectives& o) {
+  const json* value = r.member(objective.name);
+  if (value == nullptr || !value->is_object()) return false;
+  const JsonPath path = r.path_of(objective.name);
+  ObjectReader p(*value, path, issues, {"p50", "p90", "p99", "max"});
+  auto limit = [&](const char* stat) -> std::optional<double> {
+    if (objective.integer) {
+      const auto v = p.integer(stat, kNonNegative, std::nullopt).value;
+      return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+    }
+    return p.number(stat, NumberRule{0}, std::nullopt).value;
+  };
+  Percentiles limits;
+  limits.p50 = limit("p50");
+  limits.p90 = limit("p90");
+  limits.p99 = limit("p99");
+  limits.max = limit("max");
+  if (value->empty()) {
+    issues.push_back({path, "give a limit as a number, or percentiles as an object with at least one of "
+                            "p50, p90, p99, max, e.g. {\"p50\": 500, \"max\": 1500}"});
+  }
+  o.percentiles[objective.name] = limits;
+  return true;
+}
+
 Objectives read_objectives(const json* value, const JsonPath& path, Issues& issues) {
   Objectives o;
   if (value == nullptr) return o;
@@ -72,16 +100,25 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
                   "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause",
                   "min_success_rate", "max_p99_ms", "rpo_ms"});
   if (!r.is_object()) return o;
-  o.rto_ms = r.number("rto_ms", NumberRule{0}, std::nullopt).value;
-  o.rpo_writes = r.integer("rpo_writes", kNonNegative, std::nullopt).value;
+  std::map<std::string, bool> as_percentiles;
+  for (const NumericObjectiveName& n : numeric_objective_names()) {
+    as_percentiles[n.name] = read_percentiles(r, n, issues, o);
+  }
+  auto number = [&](const char* key) {
+    return as_percentiles[key] ? std::nullopt : r.number(key, NumberRule{0}, std::nullopt).value;
+  };
+  auto integer = [&](const char* key) {
+    return as_percentiles[key] ? std::nullopt : r.integer(key, kNonNegative, std::nullopt).value;
+  };
+  o.rto_ms = number("rto_ms");
+  o.rpo_writes = integer("rpo_writes");
   if (auto v = r.boolean("linearizable", false).value) o.linearizable = *v;
-  o.leader_election_ms = r.number("leader_election_ms", NumberRule{0}, std::nullopt).value;
-  o.max_elections = r.integer("max_elections", kNonNegative, std::nullopt).value;
-  o.rto_from_heal_ms = r.number("rto_from_heal_ms", NumberRule{0}, std::nullopt).value;
-  o.failover_ms = r.number("failover_ms", NumberRule{0}, std::nullopt).value;
-  o.calls_lost = r.integer("calls_lost", kNonNegative, std::nullopt).value;
-  o.sessions_moved_without_cause =
-      r.integer("sessions_moved_without_cause", kNonNegative, std::nullopt).value;
+  o.leader_election_ms = number("leader_election_ms");
+  o.max_elections = integer("max_elections");
+  o.rto_from_heal_ms = number("rto_from_heal_ms");
+  o.failover_ms = number("failover_ms");
+  o.calls_lost = integer("calls_lost");
+  o.sessions_moved_without_cause = integer("sessions_moved_without_cause");
   o.min_success_rate = r.number("min_success_rate", NumberRule{0, false, 1}, std::nullopt).value;
   o.max_p99_ms = r.number("max_p99_ms", NumberRule{0}, std::nullopt).value;
   o.rpo_ms = r.number("rpo_ms", NumberRule{0}, std::nullopt).value;

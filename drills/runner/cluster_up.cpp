@@ -7,6 +7,7 @@
 #include "chaos/faults/registry.hpp"
 #include "chaos/netns/namespace.hpp"
 #include "chaos/process/termination.hpp"
+#include "chaos/process/wait.hpp"
 #include "cluster/http/server.hpp"
 #include "drills/plan/plan.hpp"
 #include "drills/plan/validate.hpp"
@@ -151,7 +152,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
     }
     auto command = queue.take();
     if (!command) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      process::sleep_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(10));
       continue;
     }
     Json answer{{"success", true}};

@@ -2,18 +2,15 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <iomanip>
-#include <iostream>
-#include <random>
 #include <sstream>
-#include <thread>
 
 #include "chaos/faults/registry.hpp"
-#include "chaos/network/network.hpp"
-#include "chaos/process/supervisor.hpp"
 #include "chaos/process/termination.hpp"
+#include "chaos/process/wait.hpp"
 #include "drills/journal/journal.hpp"
 #include "drills/plan/plan.hpp"
 #include "drills/runner/fault_timeline.hpp"
@@ -23,7 +20,6 @@
 #include "drills/runner/run_environment.hpp"
 #include "drills/runner/verdict.hpp"
 #include "drills/runner/workload.hpp"
-#include "drills/targets/factory.hpp"
 #include "faultline/version.hpp"
 
 namespace faultline::runner {
@@ -35,6 +31,7 @@ namespace {
 
 constexpr auto kConvergeTimeout = std::chrono::seconds(15);
 constexpr auto kMonitorInterval = std::chrono::milliseconds(20);
+constexpr auto kTimelineStep = std::chrono::milliseconds(5);
 
 std::string utc_now(const char* format) {
   const std::time_t now = std::time(nullptr);
@@ -51,148 +48,194 @@ std::string hostname() {
   return name;
 }
 
-// Sleeps until `until`, waking early when a stop signal arrives.
-bool sleep_unless_interrupted(SteadyClock::time_point until) {
-  while (SteadyClock::now() < until) {
-    if (process::termination_requested()) return false;
-    std::this_thread::sleep_for(
-        std::min<SteadyClock::duration>(std::chrono::milliseconds(10), until - SteadyClock::now()));
-  }
-  return !process::termination_requested();
+WorkloadOptions workload_options(const plan::Plan& plan, std::uint64_t seed, const std::string& source) {
+  WorkloadOptions o;
+  o.clients = plan.workload.clients;
+  o.rate_per_s = plan.workload.rate_per_s;
+  o.max_ops = plan.workload.max_ops;
+  o.duration_ms = plan.workload.duration_ms;
+  o.keys = plan.workload.keys;
+  o.op_timeout_ms = plan.workload.op_timeout_ms;
+  o.read_ratio = plan.workload.read_ratio;
+  o.seed = seed;
+  o.spread_reads = plan.topology.stale_reads;
+  o.sessions = plan.workload.sessions;
+  o.call_ratio = plan.workload.call_ratio;
+  o.source_address = source;
+  return o;
 }
 
-std::optional<network::NetworkOptions::Backend> backend_named(const std::string& name) {
-  using B = network::NetworkOptions::Backend;
-  if (name == "auto") return B::automatic;
-  if (name == "kernel") return B::kernel;
-  if (name == "proxy") return B::proxy;
-  if (name == "loopback") return B::loopback;
-  return std::nullopt;
-}
+// What the run started so far, for stopping it early in order.
+struct Started {
+  LiveCluster* cluster = nullptr;
+  Monitor* monitor = nullptr;
+  Workload* workload = nullptr;
+  faults::FaultRegistry* registry = nullptr;
+};
+
+// Clears the console's sources before the workload and monitor they read die.
+struct SourcesGuard {
+  Console& console;
+  ~SourcesGuard() { console.clear_sources(); }
+};
 
 }  // namespace
 
-int DrillRun::run() {
-  const auto loaded = plan::load_plan(options_.plan_file, options_.overrides);
-  if (!loaded.plan) return print_plan_errors(loaded.errors, err_);
-  const plan::Plan& plan = *loaded.plan;
-  const auto backend = backend_named(options_.network);
-  if (!backend) {
-    err_ << "error: unknown --network " << options_.network << "; use auto, kernel, proxy or loopback\n";
-    return 2;
-  }
-  const std::uint64_t seed = options_.seed ? *options_.seed : plan.seed ? *plan.seed : std::random_device{}();
+DrillResult DrillRun::run() {
+  const plan::Plan& plan = *spec_.plan;
+  const auto began = SteadyClock::now();
+  DrillResult result;
+  auto finish = [&](DrillResult r) {
+    r.seconds = std::chrono::duration<double>(SteadyClock::now() - began).count();
+    console_.end_run();
+    return r;
+  };
 
-  const auto dir = options_.out_dir ? *options_.out_dir
-                                    : std::filesystem::path("runs") / (plan.name + "-" + utc_now("%Y%m%d-%H%M%S"));
   std::error_code ec;
-  // A run starts from nothing: members must not recover an earlier run's data
-  // and the journal must hold one run only, so an existing folder with
-  // anything in it is refused before anything starts.
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
-    err_ << "error: the run folder " << dir.string()
-         << " is not empty; a run needs a fresh folder: remove it or pass another --out; "
-            "nothing was started\n";
-    return 2;
-  }
-  std::filesystem::create_directories(dir, ec);
+  std::filesystem::create_directories(spec_.dir, ec);
   if (ec) {
-    err_ << "error: cannot create the run folder " << dir.string() << ": " << ec.message() << "\n";
-    return 3;
+    result.error = "cannot create the run folder " + spec_.dir.string() + ": " + ec.message();
+    console_.error(result.error);
+    return finish(std::move(result));
   }
-  const auto journal_file = dir / "journal.jsonl";
-  journal::JournalWriter journal(journal_file, journal::monotonic_ns());
-  journal.write("run", Json{{"plan_name", plan.name},
-                            {"plan_file", options_.plan_file.string()},
-                            {"plan_hash", plan::plan_hash(loaded.text)},
-                            {"seed", seed},
-                            {"version", faultline::kVersion},
-                            {"host", hostname()},
-                            {"started_at", utc_now("%Y-%m-%dT%H:%M:%SZ")},
-                            {"plan", plan::to_json(plan)}});
-  out_ << "drill " << plan.name << ": seed " << seed << ", run folder " << dir.string() << "\n";
+  const auto journal_file = spec_.dir / "journal.jsonl";
+  std::optional<journal::JournalWriter> journal_holder;
+  try {
+    journal_holder.emplace(journal_file, journal::monotonic_ns());
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    console_.error("the run could not be carried out: " + result.error);
+    return finish(std::move(result));
+  }
+  journal::JournalWriter& journal = *journal_holder;
+  // A failed journal write ends every wait of the run, as a signal does.
+  const process::StopCondition journal_stop([&journal] { return journal.failed(); });
+  journal.set_observer(Console::observed_kinds(),
+                       [this](const std::string& kind, const Json& event) { console_.on_event(kind, event); });
 
-  auto cannot_run = [&](const std::string& why, LiveCluster* cluster) {
-    err_ << "error: the run could not be carried out: " << why << "\n";
-    journal.write("note", Json{{"text", "run aborted: " + why}});
-    journal.write("phase", Json{{"phase", "done"}});
-    if (cluster != nullptr) cluster->stop_members();
-    return 3;
+  char trial_label[32] = "";
+  if (spec_.trials > 1) std::snprintf(trial_label, sizeof trial_label, "trial %02d/%02d", spec_.trial, spec_.trials);
+  console_.begin_run(trial_label);
+  Json run_event{{"plan_name", plan.name},
+                 {"plan_file", spec_.plan_file.string()},
+                 {"plan_hash", plan::plan_hash(spec_.plan_text)},
+                 {"seed", spec_.seed},
+                 {"version", faultline::kVersion},
+                 {"host", hostname()},
+                 {"started_at", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+                 {"plan", plan::to_json(plan)}};
+  if (spec_.trials > 1) run_event["trial"] = Json{{"index", spec_.trial}, {"of", spec_.trials}};
+  journal.write("run", std::move(run_event));
+  console_.line((spec_.trials > 1 ? std::string(trial_label) : "drill " + plan.name) + ": seed " +
+                std::to_string(spec_.seed) + ", run folder " + spec_.dir.string());
+
+  // Why the run must stop now, if it must.
+  auto stop_cause = [&]() -> std::optional<std::string> {
+    if (auto failure = journal.failure()) return failure;
+    if (const int signal_number = process::termination_requested()) {
+      return std::string("interrupted by ") + ::strsignal(signal_number);
+    }
+    return std::nullopt;
   };
-  auto interrupted = [&](LiveCluster* cluster) {
-    const int signal_number = process::termination_requested();
-    return cannot_run(std::string("interrupted by ") + ::strsignal(signal_number) + "; every member was stopped",
-                      cluster);
+  Started started;
+  // Stops what was started, newest first, then reports what was recorded
+  // (unless the journal itself failed). `why` is used when neither a signal
+  // nor the journal is the cause.
+  auto stop_early = [&](const std::string& why) {
+    const auto cause = stop_cause();
+    const std::string reason = cause.value_or(why);
+    result.journal_failed = journal.failed();
+    result.interrupted = !result.journal_failed && process::termination_requested() != 0;
+    if (started.workload != nullptr) {
+      started.workload->stop();
+      started.workload->join();
+    }
+    if (started.registry != nullptr) started.registry->heal_all(result.interrupted ? "interrupted" : "run aborted");
+    if (started.monitor != nullptr) started.monitor->stop();
+    console_.clear_sources();
+    if (started.cluster != nullptr) started.cluster->stop_members();
+    result.exit_code = 3;
+    result.error = reason + "; every member was stopped";
+    if (!result.journal_failed) {
+      journal.write("aborted", Json{{"cause", result.interrupted ? "interrupted" : "error"}, {"reason", reason}});
+      Checked checked = check_and_report(&journal, journal_file, spec_.dir);
+      result.journal_failed = journal.failed();
+      if (!result.journal_failed) {
+        result.history = std::move(checked.history);
+        result.verdict = std::move(checked.verdict);
+        result.reports_written = checked.reports_written;
+        if (!checked.error.empty()) result.error += "; " + checked.error;
+      }
+    }
+    if (result.journal_failed) {
+      result.error = *journal.failure() + "; every member was stopped; the journal ends at its last whole line "
+                                          "and no reports were written";
+    }
+    console_.error("the run could not be carried out: " + result.error);
+    return finish(std::move(result));
   };
 
-  ClusterSetup setup{dir / "members", options_.binary, seed, *backend, false};
+  ClusterSetup setup{spec_.dir / "members", spec_.binary, spec_.seed, spec_.backend, false};
   LiveCluster cluster(plan, setup, journal);
+  started.cluster = &cluster;
   std::string note;
-  auto failed = cluster.bring_up(note);
-  if (!note.empty()) err_ << "note: " << note << "\n";
-  if (failed) {
-    if (process::termination_requested()) return interrupted(&cluster);
-    return cannot_run(*failed, &cluster);
-  }
+  if (auto failed = cluster.bring_up(note)) return stop_early(*failed);
+  if (stop_cause()) return stop_early("stopped");
   targets::Target& target = cluster.target();
 
   Monitor monitor(target, journal, kMonitorInterval);
   monitor.start();
+  started.monitor = &monitor;
+  Workload workload(workload_options(plan, spec_.seed, cluster.network().client_address()), target, journal);
+  started.workload = &workload;
+  const SourcesGuard sources_guard{console_};
+  console_.set_sources({[&workload] { return workload.progress(); }, [&monitor] { return monitor.leader(); }});
 
-  WorkloadOptions workload_options;
-  workload_options.clients = plan.workload.clients;
-  workload_options.rate_per_s = plan.workload.rate_per_s;
-  workload_options.max_ops = plan.workload.max_ops;
-  workload_options.duration_ms = plan.workload.duration_ms;
-  workload_options.keys = plan.workload.keys;
-  workload_options.op_timeout_ms = plan.workload.op_timeout_ms;
-  workload_options.read_ratio = plan.workload.read_ratio;
-  workload_options.seed = seed;
-  workload_options.spread_reads = plan.topology.stale_reads;
-  workload_options.sessions = plan.workload.sessions;
-  workload_options.call_ratio = plan.workload.call_ratio;
-  workload_options.source_address = cluster.network().client_address();
-  Workload workload(workload_options, target, journal);
-
-  RunEnvironment environment(target, cluster.supervisor(), cluster.network(), journal, seed,
+  RunEnvironment environment(target, cluster.supervisor(), cluster.network(), journal, spec_.seed,
                              [&workload] { return workload.busiest_worker(); });
   faults::FaultRegistry registry(environment);
+  started.registry = &registry;
   FaultTimeline timeline(plan.faults, registry);
-  auto stop_early = [&](const std::function<int()>& how) {
-    workload.stop();
-    workload.join();
-    registry.heal_all(process::termination_requested() ? "interrupted" : "run aborted");
-    monitor.stop();
-    return how();
-  };
 
   journal.write("phase", Json{{"phase", "baseline"}});
   const auto workload_start = SteadyClock::now();
+  console_.workload_started(std::chrono::milliseconds(plan.workload.duration_ms));
   workload.start();
   while (!workload.finished()) {
-    if (process::termination_requested()) return stop_early([&] { return interrupted(&cluster); });
-    if (auto failure = timeline.step(SteadyClock::now() - workload_start)) {
-      return stop_early([&] { return cannot_run(*failure, &cluster); });
-    }
-    sleep_unless_interrupted(SteadyClock::now() + std::chrono::milliseconds(5));
+    if (stop_cause()) return stop_early("stopped");
+    if (auto failure = timeline.step(SteadyClock::now() - workload_start)) return stop_early(*failure);
+    console_.set_faults(timeline.in_force());
+    process::sleep_until(SteadyClock::now() + kTimelineStep);
   }
   workload.join();
-  if (auto failure = timeline.finish()) {
-    return stop_early([&] { return cannot_run(*failure, &cluster); });
-  }
+  if (stop_cause()) return stop_early("stopped");
+  if (auto failure = timeline.finish()) return stop_early(*failure);
+  console_.set_faults(timeline.in_force());
 
   journal.write("phase", Json{{"phase", "recover"}});
   if (!target.wait_converged(SteadyClock::now() + kConvergeTimeout)) {
+    if (stop_cause()) return stop_early("stopped");
     journal.write("note", Json{{"text", "the cluster did not converge within 15 s after the "
                                         "workload; reading back from whoever leads"}});
   }
   read_back(target, workload.acknowledged_keys(), journal);
   monitor.stop();
-  if (process::termination_requested()) return interrupted(&cluster);
+  if (stop_cause()) return stop_early("stopped");
 
   journal.write("phase", Json{{"phase", "verify"}});
+  console_.clear_sources();
   cluster.stop_members();
-  return verify_and_report(&journal, journal_file, dir, out_, err_);
+  if (journal.failed()) return stop_early("stopped");
+  Checked checked = check_and_report(&journal, journal_file, spec_.dir);
+  if (journal.failed()) return stop_early("stopped");
+  result.exit_code = checked.exit_code;
+  result.reports_written = checked.reports_written;
+  result.error = checked.error;
+  if (!checked.error.empty()) console_.error(checked.error);
+  for (const auto& w : checked.warnings) console_.note(w);
+  result.history = std::move(checked.history);
+  result.verdict = std::move(checked.verdict);
+  return finish(std::move(result));
 }
 
 }  // namespace faultline::runner

@@ -1,7 +1,7 @@
 #include "drills/runner/live_cluster.hpp"
 
 #include "chaos/faults/spec.hpp"
-#include "chaos/process/termination.hpp"
+#include "chaos/process/wait.hpp"
 #include "drills/targets/factory.hpp"
 
 namespace faultline::runner {
@@ -13,7 +13,8 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(15);
 constexpr auto kLeaderTimeout = std::chrono::seconds(15);
 
-std::string interrupted_text() { return "interrupted while the cluster was coming up"; }
+// The caller (DrillRun) names the real cause: the signal, or the journal.
+std::string interrupted_text() { return "stopped while the cluster was coming up"; }
 }  // namespace
 
 std::optional<std::string> LiveCluster::check_kinds() const {
@@ -53,9 +54,13 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
   target_->set_observer_address(network_->observer_address());
 
   journal_.write("phase", Json{{"phase", "setup"}});
+  if (process::stop_requested()) return interrupted_text();
   if (!target_->prepare(*network_, error)) return error;
   if (auto failed = network_->finish_setup()) return failed;
-  if (!target_->start_all(SteadyClock::now() + kStartTimeout, error)) return error;
+  if (process::stop_requested()) return interrupted_text();
+  if (!target_->start_all(SteadyClock::now() + kStartTimeout, error)) {
+    return process::stop_requested() ? interrupted_text() : error;
+  }
   for (const auto& m : target_->members()) {
     journal_.write(m.voter ? "member.start" : "worker.start",
                    Json{{m.voter ? "member" : "worker", m.id},
@@ -64,14 +69,14 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
                         {"address", m.host},
                         {"restart", false}});
   }
-  if (process::termination_requested()) return interrupted_text();
+  if (process::stop_requested()) return interrupted_text();
   journal_.write("phase", Json{{"phase", "warmup"}});
   if (!target_->wait_for_leader(SteadyClock::now() + kLeaderTimeout)) {
-    if (process::termination_requested()) return interrupted_text();
+    if (process::stop_requested()) return interrupted_text();
     return "no leader was elected within 15 s; see the members' logs";
   }
   if (!target_->wait_ready(SteadyClock::now() + kLeaderTimeout, error)) {
-    return process::termination_requested() ? interrupted_text() : error;
+    return process::stop_requested() ? interrupted_text() : error;
   }
   return std::nullopt;
 }

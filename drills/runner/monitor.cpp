@@ -34,6 +34,19 @@ void Monitor::stop() {
   threads_.clear();
 }
 
+std::optional<std::string> Monitor::leader() const {
+  std::lock_guard lock(mu_);
+  std::optional<std::string> best;
+  std::uint64_t best_term = 0;
+  for (const auto& [id, status] : latest_) {
+    if (status.up && status.role == "leader" && (!best || status.term > best_term)) {
+      best = id;
+      best_term = status.term;
+    }
+  }
+  return best;
+}
+
 void Monitor::loop(const targets::MemberInfo& member) {
   std::optional<targets::MemberStatus> last;
   std::int64_t last_logged = 0;
@@ -42,6 +55,10 @@ void Monitor::loop(const targets::MemberInfo& member) {
     const targets::MemberStatus now = target_.status(member, kStatusTimeoutMs);
     const bool changed = !last || !same_view(*last, now);
     last = now;
+    {
+      std::lock_guard lock(mu_);
+      latest_[member.id] = now;
+    }
     const std::int64_t t = journal_.now_ns();
     if (changed || t - last_logged >= kHeartbeatNs) {
       last_logged = t;

@@ -5,11 +5,15 @@
 // at least every 500 ms otherwise. It asks from the observer's address,
 // which no fault touches.
 //
-// Thread-safety: start/stop from one thread.
+// Thread-safety: start/stop from one thread; leader() from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -28,6 +32,10 @@ class Monitor {
   void start();
   void stop();
 
+  // The member that, in the latest samples, reports itself leader in the
+  // highest term; nullopt while none does (an election, every member down).
+  std::optional<std::string> leader() const;
+
  private:
   void loop(const targets::MemberInfo& member);
 
@@ -38,6 +46,9 @@ class Monitor {
 
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, targets::MemberStatus> latest_;  // guarded by mu_
 };
 
 }  // namespace faultline::runner

@@ -5,14 +5,18 @@
 //
 // Exit codes (docs/exit-codes.md): 0 every objective met; 1 an objective
 // missed; 2 invalid plan or usage, nothing started; 3 the run could not be
-// carried out (a member would not start, no leader, interrupted).
+// carried out (a member would not start, no leader, interrupted, the
+// journal could not be written). With --trials, the suite's code: 1 when a
+// trial failed or a percentile objective was missed over the trials, 3 when
+// a trial could not be carried out.
 //
 // Must be called from the process's main thread: members are spawned from it
 // (their parent-death signal is tied to the spawning thread).
 //
 // The caller owns process-wide signal state: nothing here installs a signal
 // handler. run_drill polls process::termination_requested() and, once it is
-// set, stops every member and returns 3 ("interrupted"). A caller that wants
+// set, stops every member, writes the reports of what was recorded (marked
+// interrupted) and returns 3. A caller that wants
 // SIGINT and SIGTERM to end a run that way calls
 // process::install_termination_handlers() (chaos/process/termination.hpp)
 // before run_drill, as cli/main.cpp does for `faultline run`; without it the
@@ -31,6 +35,16 @@
 
 namespace faultline::runner {
 
+// How `faultline run` talks while it runs (drills/runner/console.hpp). The
+// composition root picks the mode: live on a terminal, plain otherwise,
+// quiet or json when asked; colours on a terminal unless NO_COLOR is set.
+struct ConsoleOptions {
+  enum class Mode { plain, live, quiet, json };
+  Mode mode = Mode::plain;
+  bool color = false;
+  int width = 80;  // the terminal's columns, for the live line
+};
+
 struct RunOptions {
   std::filesystem::path plan_file;
   std::vector<std::string> overrides;  // --set PATH=VALUE
@@ -40,6 +54,10 @@ struct RunOptions {
   // --network: automatic (kernel when namespaces can be made), kernel,
   // proxy or loopback (chaos/network/network.hpp).
   std::string network = "auto";
+  ConsoleOptions console;
+  // --trials N: run the plan N times with seeds derived from its seed, each
+  // in <out>/trial-NN, and judge the distribution (docs/running-drills.md).
+  int trials = 1;
 };
 
 int run_drill(const RunOptions& options, std::ostream& out, std::ostream& err);

@@ -1,36 +1,62 @@
 #include "drills/runner/verdict.hpp"
 
-#include <ostream>
-
-#include "drills/verify/history.hpp"
-#include "drills/verify/objectives.hpp"
 #include "reports/reports.hpp"
 
 namespace faultline::runner {
 
 using Json = journal::Json;
 
-int verify_and_report(journal::JournalWriter* journal, const std::filesystem::path& journal_file,
-                      const std::filesystem::path& dir, std::ostream& out, std::ostream& err) {
+namespace {
+
+bool has_phase(const verify::History& h, const std::string& name) {
+  for (const auto& p : h.phases) {
+    if (p.name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Checked check_and_report(journal::JournalWriter* journal, const std::filesystem::path& journal_file,
+                         const std::filesystem::path& dir) {
+  Checked out;
   auto read = journal::read_journal(journal_file);
-  for (const auto& skipped : read.skipped) err << "warning: " << journal_file.string() << ": " << skipped << "\n";
-  const verify::History history = verify::history_from(read.events);
-  const verify::Verdict verdict = verify::evaluate_journal(history, journal_file);
+  for (const auto& skipped : read.skipped) out.warnings.push_back(journal_file.string() + ": " + skipped);
+  verify::History history = verify::history_from(read.events);
+  if (journal == nullptr && !history.stopped && !has_phase(history, "done")) {
+    history.stopped = verify::RunStop{"incomplete", "the runner was killed, or could not write the rest of it",
+                                      history.end_ns};
+  }
+  verify::Verdict verdict =
+      history.stopped ? verify::evaluate(history) : verify::evaluate_journal(history, journal_file);
+  if (history.stopped) {
+    // Not a verdict: nothing was missed, the run never got to judge.
+    verdict.pass = false;
+    verdict.exit_code = 3;
+    verdict.failed.clear();
+  }
   if (journal != nullptr) {
     for (const auto& check : verdict.checks) journal->write("check", verify::to_json(check));
-    journal->write("verdict", verify::verdict_json(verdict));
+    Json event = verify::verdict_json(verdict);
+    if (history.stopped) event["stopped"] = history.stopped->cause;
+    journal->write("verdict", std::move(event));
     journal->write("phase", Json{{"phase", "done"}});
   }
+  out.exit_code = verdict.exit_code;
   if (auto error = reports::write_reports(dir, history, verdict)) {
-    err << "error: " << *error << "\n";
-    return 3;
+    out.error = *error;
+    out.exit_code = 3;
+  } else {
+    out.reports_written = true;
   }
-  out << reports::console_summary(history, verdict);
-  out << "journal: " << journal_file.string() << "\n";
-  out << "junit:   " << (dir / "junit.xml").string() << "\n";
-  out << "summary: " << (dir / "summary.md").string() << "\n";
-  out << "report:  " << (dir / "report.html").string() << "\n";
-  return verdict.exit_code;
+  out.history = std::move(history);
+  out.verdict = std::move(verdict);
+  return out;
+}
+
+std::string report_paths(const std::filesystem::path& journal_file, const std::filesystem::path& dir) {
+  return "journal: " + journal_file.string() + "\n" + "junit:   " + (dir / "junit.xml").string() + "\n" +
+         "summary: " + (dir / "summary.md").string() + "\n" + "report:  " + (dir / "report.html").string() + "\n";
 }
 
 }  // namespace faultline::runner

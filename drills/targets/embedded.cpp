@@ -1,9 +1,9 @@
 #include "drills/targets/embedded.hpp"
 
 #include <fstream>
-#include <thread>
 
 #include "chaos/faults/links.hpp"
+#include "chaos/process/wait.hpp"
 #include "cluster/http/client.hpp"
 #include "drills/targets/member_process.hpp"
 
@@ -170,7 +170,7 @@ bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
   http::Client client;
   client.set_source_address(observer_address());
   std::size_t best = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto all_registered = [&] {
     for (const MemberInfo* m : voters()) {
       const auto response = client.get(m->url + "/api/cluster/status", kStatusTimeoutMs);
       if (!response.ok() || response.status != 200) continue;
@@ -181,7 +181,16 @@ bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
       best = std::max(best, active);
       if (active >= working.size()) return true;
     }
-    std::this_thread::sleep_for(kPollInterval);
+    return false;
+  };
+  switch (process::wait_until(all_registered, deadline, kPollInterval)) {
+    case process::WaitResult::met:
+      return true;
+    case process::WaitResult::stopped:
+      error = "interrupted while waiting for the workers to register";
+      return false;
+    case process::WaitResult::timed_out:
+      break;
   }
   error = "the coordinators' leader counted " + std::to_string(best) + " of " +
           std::to_string(working.size()) + " workers as live in time; see the workers' logs";

@@ -1,8 +1,7 @@
 // The embedded cluster's client protocol: key-value operations on the
 // coordinators' HTTP API and routed calls of sticky sessions, both by the
 // LeaderClient rule, and the read-back through the leader's batch read.
-#include <thread>
-
+#include "chaos/process/wait.hpp"
 #include "drills/targets/embedded.hpp"
 #include "drills/targets/leader_client.hpp"
 
@@ -88,8 +87,9 @@ std::vector<ReadBackValue> EmbeddedTarget::read_back(const std::vector<std::stri
                                          kReadBackRequestMs);
     const Json body = response.ok() && response.status == 200 ? Json::parse(response.body, nullptr, false) : Json();
     if (!body.is_object() || !body.contains("values") || !body["values"].is_object()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      continue;  // leadership moved or the read timed out: ask again
+      // Leadership moved or the read timed out: ask again, unless the run is stopping.
+      if (!process::sleep_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(50))) break;
+      continue;
     }
     for (std::size_t i = done; i < end; ++i) {
       const Json& value = body["values"].contains(keys[i]) ? body["values"][keys[i]] : Json();
@@ -97,7 +97,10 @@ std::vector<ReadBackValue> EmbeddedTarget::read_back(const std::vector<std::stri
     }
     done = end;
   }
-  if (done < keys.size()) {
+  if (done < keys.size() && process::stop_requested()) {
+    error = "interrupted with " + std::to_string(keys.size() - done) + " of " + std::to_string(keys.size()) +
+            " acknowledged keys not read back";
+  } else if (done < keys.size()) {
     error = std::to_string(keys.size() - done) + " of " + std::to_string(keys.size()) +
             " acknowledged keys could not be read before the deadline";
   }

@@ -1,8 +1,8 @@
 #include "drills/targets/member_process.hpp"
 
 #include <fstream>
-#include <thread>
 
+#include "chaos/process/wait.hpp"
 #include "cluster/http/client.hpp"
 
 namespace faultline::targets {
@@ -37,18 +37,25 @@ bool spawn_member(process::ProcessControl& processes, const process::MemberSpec&
 
 bool wait_member(process::ProcessControl& processes, const MemberInfo& member, Deadline deadline,
                  const std::function<bool()>& healthy, const std::string& what, std::string& error) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (healthy()) return true;
-    if (!processes.is_running(member.id)) {
-      const auto exit = processes.wait_exit(member.id, std::chrono::steady_clock::now());
-      error = member.id + " exited during start-up (" +
-              (exit.exit ? exit.exit->describe() : std::string("unknown status")) + "); see " +
-              member.log_file.string();
-      return false;
-    }
-    std::this_thread::sleep_for(kPollInterval);
+  bool exited = false;
+  const auto result = process::wait_until(
+      [&] {
+        if (healthy()) return true;
+        exited = !processes.is_running(member.id);
+        return exited;
+      },
+      deadline, kPollInterval);
+  if (result == process::WaitResult::met && !exited) return true;
+  if (exited) {
+    const auto exit = processes.wait_exit(member.id, std::chrono::steady_clock::now());
+    error = member.id + " exited during start-up (" +
+            (exit.exit ? exit.exit->describe() : std::string("unknown status")) + "); see " +
+            member.log_file.string();
+  } else if (result == process::WaitResult::stopped) {
+    error = "interrupted while waiting for " + member.id + " to answer " + what;
+  } else {
+    error = member.id + " did not answer " + what + " in time; see " + member.log_file.string();
   }
-  error = member.id + " did not answer " + what + " in time; see " + member.log_file.string();
   return false;
 }
 

@@ -18,9 +18,10 @@ bool write_text(const std::filesystem::path& file, const std::string& text, std:
 
 bool spawn_member(process::ProcessControl& processes, const process::MemberSpec& spec, std::string& error);
 
-// Polls `healthy` every 20 ms until it holds (true) or the deadline passes
-// or the member's process exits (false, with `error` saying which and
-// naming its log).
+// Polls `healthy` every 20 ms until it holds (true) or the deadline passes,
+// the member's process exits or the run is asked to stop
+// (process::stop_requested(); false, with `error` saying which and naming
+// its log).
 bool wait_member(process::ProcessControl& processes, const MemberInfo& member, Deadline deadline,
                  const std::function<bool()>& healthy, const std::string& what, std::string& error);
 

@@ -4,7 +4,8 @@
 
 #include <future>
 #include <map>
-#include <thread>
+
+#include "chaos/process/wait.hpp"
 
 namespace faultline::targets {
 namespace {
@@ -47,23 +48,29 @@ std::vector<MemberStatus> Target::status_all(long timeout_ms) {
 
 std::optional<std::string> Target::wait_for_leader(Deadline deadline) {
   const std::size_t majority = voters().size() / 2 + 1;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::map<std::pair<std::uint64_t, std::string>, std::size_t> votes;
-    for (const auto& s : status_all(kStatusTimeoutMs)) {
-      if (s.up && s.leader) ++votes[{s.term, *s.leader}];
-    }
-    for (auto it = votes.rbegin(); it != votes.rend(); ++it) {
-      if (it->second >= majority) return it->first.second;
-    }
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  return std::nullopt;
+  std::optional<std::string> leader;
+  process::wait_until(
+      [&] {
+        std::map<std::pair<std::uint64_t, std::string>, std::size_t> votes;
+        for (const auto& s : status_all(kStatusTimeoutMs)) {
+          if (s.up && s.leader) ++votes[{s.term, *s.leader}];
+        }
+        for (auto it = votes.rbegin(); it != votes.rend(); ++it) {
+          if (it->second >= majority) {
+            leader = it->first.second;
+            return true;
+          }
+        }
+        return false;
+      },
+      deadline, kPollInterval);
+  return leader;
 }
 
 bool Target::wait_ready(Deadline, std::string&) { return true; }
 
 bool Target::wait_converged(Deadline deadline) {
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto converged = [&] {
     std::uint64_t highest_commit = 0;
     std::uint64_t lowest_applied = UINT64_MAX;
     bool all_up = true;
@@ -74,10 +81,9 @@ bool Target::wait_converged(Deadline deadline) {
       highest_commit = std::max(highest_commit, s.commit_index);
       lowest_applied = std::min(lowest_applied, s.applied_index);
     }
-    if (all_up && have_leader && lowest_applied >= highest_commit) return true;
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  return false;
+    return all_up && have_leader && lowest_applied >= highest_commit;
+  };
+  return process::wait_until(converged, deadline, kPollInterval) == process::WaitResult::met;
 }
 
 }  // namespace faultline::targets

@@ -129,6 +129,11 @@ class Target {
   const std::string& observer_address() const { return observer_address_; }
   // The member that a majority of the voters name as leader of the highest
   // term, once one exists; nullopt at the deadline.
+  //
+  // Every wait here and in the kinds (start_all, restart, wait_ready,
+  // wait_converged, read_back) ends early, as if its deadline had passed,
+  // once the run is asked to stop (process::stop_requested(),
+  // chaos/process/wait.hpp): Ctrl-C never waits for a deadline.
   std::optional<std::string> wait_for_leader(Deadline deadline);
   // After the leader: what else must hold before the workload starts
   // (workers registered). Default: nothing.

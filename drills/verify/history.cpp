@@ -78,12 +78,23 @@ PlanFacts parse_run(const Json& ev) {
     p.min_success_rate = get_double(objectives, "min_success_rate");
     p.max_p99_ms = get_double(objectives, "max_p99_ms");
     p.rpo_ms = get_double(objectives, "rpo_ms");
+    for (const auto& [name, value] : objectives.items()) {
+      if (!value.is_object()) continue;
+      for (const char* stat : kPercentileStats) {
+        if (auto limit = get_double(value, stat)) p.percentiles.push_back({name, stat, *limit});
+      }
+    }
   }
   const Json expect = get_json(plan, "expect");
   if (expect.is_object() && expect.contains("fail") && expect["fail"].is_array()) {
     for (const Json& name : expect["fail"]) {
       if (name.is_string()) p.expect_fail.push_back(name.get<std::string>());
     }
+  }
+  const Json trial = get_json(ev, "trial");
+  if (trial.is_object()) {
+    p.trial = static_cast<int>(get_int(trial, "index").value_or(1));
+    p.trials = static_cast<int>(get_int(trial, "of").value_or(1));
   }
   const Json steady = get_json(plan, "steady_state");
   if (steady.is_object()) {
@@ -341,6 +352,9 @@ History history_from(const std::vector<Json>& events) {
                                  get_text(ev, "detail")});
     } else if (kind == "note") {
       h.notes.push_back(get_text(ev, "text"));
+    } else if (kind == "aborted") {
+      h.stopped = RunStop{get_text(ev, "cause"), get_text(ev, "reason"), t};
+      h.notes.push_back("run aborted: " + h.stopped->reason);
     }
   }
   end_unfinished(h.ops, h.end_ns);

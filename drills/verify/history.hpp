@@ -156,6 +156,18 @@ struct ProbeSample {
   Json value;
   std::string detail;
 };
+// An objective written as percentiles ("rto_ms": {"p50": 500, "max": 1500}):
+// one limit on one statistic of the measure over the trials of a suite.
+struct PercentileLimit {
+  std::string objective;  // "rto_ms"
+  std::string stat;       // p50, p90, p99 or max
+  double limit = 0;
+  // "rto_ms.p50": the check's name, which is also its path under objectives.
+  std::string name() const { return objective + "." + stat; }
+};
+
+// The statistics a percentile objective may name, in the order they are shown.
+inline const char* const kPercentileStats[] = {"p50", "p90", "p99", "max"};
 
 inline constexpr double kDefaultStabilityWindowMs = 1000.0;
 inline constexpr double kDefaultMaxLatencyMs = 1000.0;
@@ -182,6 +194,13 @@ struct PlanFacts {
   std::optional<double> min_success_rate;
   std::optional<double> max_p99_ms;
   std::optional<double> rpo_ms;
+  // Objectives given as percentiles, by objective name, then in
+  // kPercentileStats order.
+  std::vector<PercentileLimit> percentiles;
+  // The run's place in a suite of trials (`run` event field `trial`): trial
+  // `trial` of `trials`. A lone run is trial 1 of 1.
+  int trial = 1;
+  int trials = 1;
   double stability_window_ms = kDefaultStabilityWindowMs;
   double max_latency_ms = kDefaultMaxLatencyMs;
   double sample_ms = 50;
@@ -194,6 +213,15 @@ struct PlanFacts {
 inline double ms_between(std::int64_t from_ns, std::int64_t to_ns) {
   return static_cast<double>(to_ns - from_ns) / 1e6;
 }
+
+// Why a run ended before its verdict (the `aborted` event).
+struct RunStop {
+  // "interrupted" (SIGINT, SIGTERM), "error" (the run could not go on), or
+  // "incomplete" (set by readers: the journal ends without a `done` phase).
+  std::string cause;
+  std::string reason;  // "interrupted by Interrupt", "no leader was elected within 15 s"
+  std::int64_t t_ns = 0;
+};
 
 struct History {
   bool has_run_event = false;
@@ -215,6 +243,7 @@ struct History {
   // sorted. Fault targets are workers when they are listed here.
   std::vector<std::string> workers;
   std::vector<std::string> notes;    // `note` events' text
+  std::optional<RunStop> stopped;    // the run ended early: what it recorded is partial
   std::vector<std::string> warnings; // events that could not be used, and why
 
   // The fault instant t_f: the first fault.inject, if any.

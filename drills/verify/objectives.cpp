@@ -73,6 +73,33 @@ CheckResult check_election_safety(const ElectionStats& e) {
   return c;
 }
 
+const std::vector<NumericObjective>& numeric_objectives() {
+  static const std::vector<NumericObjective> all = {
+      {"rto_ms", "ms", &PlanFacts::rto_ms, [](const Verdict& v, double l) { return check_rto(v.rto, l); }},
+      {"rto_from_heal_ms", "ms", &PlanFacts::rto_from_heal_ms,
+       [](const Verdict& v, double l) { return check_rto_from_heal(v.rto, l); }},
+      {"rpo_writes", "writes", &PlanFacts::rpo_writes, [](const Verdict& v, double l) { return check_rpo(v.rpo, l); }},
+      {"leader_election_ms", "ms", &PlanFacts::leader_election_ms,
+       [](const Verdict& v, double l) { return check_leader_election(v.elections, l); }},
+      {"max_elections", "elections", &PlanFacts::max_elections,
+       [](const Verdict& v, double l) { return check_max_elections(v.elections, l); }},
+      {"failover_ms", "ms", &PlanFacts::failover_ms,
+       [](const Verdict& v, double l) { return check_failover(v.failover, l); }},
+      {"calls_lost", "calls", &PlanFacts::calls_lost,
+       [](const Verdict& v, double l) { return check_calls_lost(v.failover, l); }},
+      {"sessions_moved_without_cause", "moves", &PlanFacts::sessions_moved_without_cause,
+       [](const Verdict& v, double l) { return check_sessions_moved(v.failover, l); }},
+  };
+  return all;
+}
+
+const NumericObjective* find_numeric_objective(const std::string& name) {
+  for (const auto& o : numeric_objectives()) {
+    if (name == o.name) return &o;
+  }
+  return nullptr;
+}
+
 Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& linearizability) {
   Verdict v;
   v.rto = measure_rto(h);
@@ -83,18 +110,21 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.quorum = measure_quorum(h);
   v.hypothesis = evaluate_hypothesis(h, v.rto.fault_ns ? v.rto.fault_ns : h.fault_ns());
   v.linearizability = linearizability;
-  if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
-  if (h.plan.rto_from_heal_ms) v.checks.push_back(check_rto_from_heal(v.rto, *h.plan.rto_from_heal_ms));
-  if (h.plan.rpo_writes) v.checks.push_back(check_rpo(v.rpo, *h.plan.rpo_writes));
-  if (h.plan.linearizable) v.checks.push_back(check_linearizable(linearizability));
-  if (h.plan.leader_election_ms) {
-    v.checks.push_back(check_leader_election(v.elections, *h.plan.leader_election_ms));
-  }
-  if (h.plan.max_elections) v.checks.push_back(check_max_elections(v.elections, *h.plan.max_elections));
-  if (h.plan.failover_ms) v.checks.push_back(check_failover(v.failover, *h.plan.failover_ms));
-  if (h.plan.calls_lost) v.checks.push_back(check_calls_lost(v.failover, *h.plan.calls_lost));
-  if (h.plan.sessions_moved_without_cause) {
-    v.checks.push_back(check_sessions_moved(v.failover, *h.plan.sessions_moved_without_cause));
+  const bool percentiles_here = h.plan.trials <= 1;
+  for (const NumericObjective& o : numeric_objectives()) {
+    if (const auto& limit = h.plan.*o.limit) v.checks.push_back(o.check(v, *limit));
+    if (percentiles_here) {
+      for (const PercentileLimit& p : h.plan.percentiles) {
+        if (p.objective != o.name) continue;
+        CheckResult c = o.check(v, p.limit);
+        c.objective = p.name();
+        v.checks.push_back(std::move(c));
+      }
+    }
+    // The documented order puts the linearizability check after RPO.
+    if (std::string(o.name) == "rpo_writes" && h.plan.linearizable) {
+      v.checks.push_back(check_linearizable(linearizability));
+    }
   }
   v.checks.push_back(check_election_safety(v.elections));
   v.checks.push_back(check_term_monotonic(v.elections));

@@ -59,9 +59,26 @@ struct Verdict {
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
+// The objectives that take a number, in check order: the limit the plan
+// gives (PlanFacts), and the check of a verdict's measure against a limit.
+// A percentile objective ("rto_ms": {"p50": 500}) uses the same check, one
+// per statistic, named "rto_ms.p50" (PercentileLimit::name()).
+struct NumericObjective {
+  const char* name;
+  const char* unit;
+  std::optional<double> PlanFacts::*limit;
+  CheckResult (*check)(const Verdict& verdict, double limit);
+};
+const std::vector<NumericObjective>& numeric_objectives();
+const NumericObjective* find_numeric_objective(const std::string& name);
+
 // Runs every measurement and check. `linearizability` is the checker's result
 // for the same journal; when the plan declares `linearizable` and it is
 // absent, that check fails as not checked.
+//
+// Percentile objectives are checked against the run's single value, except
+// in a trial of a suite of several (PlanFacts::trials > 1), where they are
+// judged over the suite (trials.hpp) and left out here.
 Verdict evaluate(const History& history,
                  const std::optional<LinearizabilityResult>& linearizability = std::nullopt);
 // The same, running the linearizability checker on `journal_file` when the

@@ -169,6 +169,15 @@ TEST(Cleanup, SigintMidFaultStopsEveryMember) {
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
   EXPECT_NE(result.err.find("interrupted"), std::string::npos) << result.err;
   drill.expect_no_member_left();
+  // What was recorded is reported, marked interrupted; the fault is in it.
+  const auto run = drill.dir / "run";
+  const std::string junit = read_file(run / "junit.xml");
+  EXPECT_NE(junit.find("<testcase classname=\"faultline.leader-kill\" name=\"run\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("type=\"interrupted\""), std::string::npos) << junit;
+  const std::string html = read_file(run / "report.html");
+  EXPECT_NE(html.find(">INTERRUPTED</span>"), std::string::npos);
+  EXPECT_NE(html.find("SIGKILL to process group of pid"), std::string::npos) << "the report lacks the injected fault";
+  EXPECT_NE(read_file(run / "summary.md").find("## leader-kill: INTERRUPTED"), std::string::npos);
   std::filesystem::remove_all(drill.dir);
 }
 

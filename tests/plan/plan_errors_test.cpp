@@ -70,7 +70,7 @@ TEST(PlanErrors, UnknownFieldSuggestsClosestName) {
   EXPECT_EQ(only_error(with(kBase, R"("rto_ms": 3000)", R"("rto_ms": 3000, "zzz": 1)")),
             "p.json:8: $.objectives.zzz: unknown field \"zzz\"; known fields: rto_ms, rpo_writes, "
             "linearizable, leader_election_ms, max_elections, rto_from_heal_ms, failover_ms, "
-            "calls_lost, sessions_moved_without_cause");
+            "calls_lost, sessions_moved_without_cause, min_success_rate, max_p99_ms, rpo_ms");
 }
 
 TEST(PlanErrors, NegativeDurations) {
@@ -209,7 +209,7 @@ TEST(PlanErrors, InvalidSectionDoesNotCascade) {
 TEST(PlanErrors, OddKeysArePrintedQuoted) {
   EXPECT_EQ(only_error(with(kBase, R"("name": "t")", R"("name": "t", "a b": 1)")),
             "p.json:2: $[\"a b\"]: unknown field \"a b\"; known fields: name, description, seed, "
-            "topology, workload, steady_state, faults, objectives");
+            "topology, workload, steady_state, faults, objectives, halt, rollbacks, expect");
 }
 
 TEST(PlanErrors, DeepNestingIsHarmless) {

@@ -187,6 +187,31 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.sessions_moved_without_cause = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
+    // Some numeric objectives written as percentiles instead: the plain
+    // limit is then absent, and at least one statistic is set.
+    for (const NumericObjectiveName& n : numeric_objective_names()) {
+      if (*rc::gen::inRange(0, 4) != 0) continue;
+      Percentiles limits;
+      auto limit = [&] {
+        return n.integer ? static_cast<double>(*rc::gen::inRange<std::int64_t>(0, 1000))
+                         : *rc::gen::inRange(0, 100000) / 4.0;
+      };
+      if (*rc::gen::arbitrary<bool>()) limits.p50 = limit();
+      if (*rc::gen::arbitrary<bool>()) limits.p90 = limit();
+      if (*rc::gen::arbitrary<bool>()) limits.p99 = limit();
+      if (*rc::gen::arbitrary<bool>() || (!limits.p50 && !limits.p90 && !limits.p99)) limits.max = limit();
+      p.objectives.percentiles[n.name] = limits;
+      const std::string name = n.name;
+      Objectives& o = p.objectives;
+      if (name == "rto_ms") o.rto_ms.reset();
+      if (name == "rpo_writes") o.rpo_writes.reset();
+      if (name == "leader_election_ms") o.leader_election_ms.reset();
+      if (name == "max_elections") o.max_elections.reset();
+      if (name == "rto_from_heal_ms") o.rto_from_heal_ms.reset();
+      if (name == "failover_ms") o.failover_ms.reset();
+      if (name == "calls_lost") o.calls_lost.reset();
+      if (name == "sessions_moved_without_cause") o.sessions_moved_without_cause.reset();
+    }
     if (*rc::gen::arbitrary<bool>()) p.objectives.min_success_rate = *rc::gen::inRange(0, 1001) / 1000.0;
     if (*rc::gen::arbitrary<bool>()) p.objectives.max_p99_ms = *rc::gen::inRange(0, 100000) / 4.0;
     if (*rc::gen::arbitrary<bool>()) p.objectives.rpo_ms = *rc::gen::inRange(0, 100000) / 4.0;

@@ -1,0 +1,33 @@
+// How a run ended, in words shared by every rendering (internal to reports/):
+// the verdict word, the banner of a run that stopped early, the label of a
+// check, and the terminal colours of the console.
+//
+// A run that stopped early (History::stopped: interrupted, aborted, or a
+// journal without its end) has no verdict: what it recorded is shown, checks
+// that held so far read "pass", and the others are "not judged" rather than
+// failed, since the run never reached the point where they could be.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "reports/reports.hpp"
+
+namespace faultline::reports {
+
+// PASS, FAIL, INTERRUPTED, ABORTED or INCOMPLETE.
+std::string verdict_word(const History& history, const Verdict& verdict);
+// One sentence for a run that stopped early; empty otherwise.
+std::string stop_banner(const History& history);
+// False for a check that did not pass in a run that stopped early.
+bool judged(const History& history, const verify::CheckResult& check);
+// "pass", "FAIL" or "skip" (not judged).
+std::string check_label(const History& history, const verify::CheckResult& check);
+
+// ANSI SGR colours, applied only when `style.color`.
+enum class Tone { good, bad, warn, dim, bold };
+std::string paint(const std::string& text, Tone tone, ConsoleStyle style);
+Tone verdict_tone(const std::string& word);
+
+}  // namespace faultline::reports
