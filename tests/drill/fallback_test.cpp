@@ -37,7 +37,7 @@ std::size_t count(const std::string& text, const std::string& part) {
 TEST_F(Fallback, APartitionRunsOnLinkProxiesAndSaysSoOnce) {
   const auto result = run_cli({"run", library("leader-minority-partition"), "--out", (dir_ / "run").string()}, 150s);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_EQ(count(result.err, "falling back to link proxies"), 1u) << result.err;
+  EXPECT_EQ(count(result.out + result.err, "falling back to link proxies"), 1u) << result.out << result.err;
   bool noted = false;
   std::string backend;
   for (const auto& e : journal_events(dir_ / "run" / "journal.jsonl")) {
