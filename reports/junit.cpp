@@ -1,5 +1,6 @@
 // JUnit XML for CI: one testsuite named after the plan, one testcase per
-// check, a <failure> for each missed objective.
+// check, a <failure> for each missed objective, a <skipped> for each
+// built-in check the target does not promise.
 #include <cstdio>
 
 #include "reports/format.hpp"
@@ -20,7 +21,8 @@ std::string property(const std::string& name, const std::string& value) {
 
 std::string render_junit(const History& h, const Verdict& v) {
   const std::string suite = h.plan.name.empty() ? "faultline" : h.plan.name;
-  const std::string tests = std::to_string(v.checks.size());
+  const std::string tests = std::to_string(v.checks.size() + v.not_promised.size());
+  const std::string skipped = std::to_string(v.not_promised.size());
   const std::string failures = std::to_string(v.failed.size());
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(h.end_ns) / 1e9);
@@ -29,7 +31,7 @@ std::string render_junit(const History& h, const Verdict& v) {
   s += "<testsuites" + attr("name", "faultline") + attr("tests", tests) + attr("failures", failures) +
        attr("errors", "0") + attr("time", seconds) + ">\n";
   s += "  <testsuite" + attr("name", suite) + attr("tests", tests) + attr("failures", failures) +
-       attr("errors", "0") + attr("skipped", "0") + attr("time", seconds) + ">\n";
+       attr("errors", "0") + attr("skipped", skipped) + attr("time", seconds) + ">\n";
   s += "    <properties>\n";
   s += property("plan_file", h.plan.file);
   s += property("plan_hash", h.plan.hash);
@@ -48,6 +50,12 @@ std::string render_junit(const History& h, const Verdict& v) {
                       verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit) + ": " + c.detail) +
            "</failure>\n    </testcase>\n";
     }
+  }
+  // A built-in check the target does not promise is skipped, with why.
+  for (const auto& w : v.not_promised) {
+    s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", w.objective) + attr("time", "0") +
+         ">\n      <skipped" + attr("message", "not promised by " + h.target_kind + ": " + w.why) +
+         "/>\n    </testcase>\n";
   }
   s += "  </testsuite>\n</testsuites>\n";
   return s;

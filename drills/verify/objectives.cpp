@@ -1,5 +1,6 @@
 #include "drills/verify/objectives.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -94,6 +95,7 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   if (h.plan.sessions_moved_without_cause) {
     v.checks.push_back(check_sessions_moved(v.failover, *h.plan.sessions_moved_without_cause));
   }
+  const std::size_t first_built_in = v.checks.size();
   v.checks.push_back(check_election_safety(v.elections));
   v.checks.push_back(check_term_monotonic(v.elections));
   v.checks.push_back(check_commit_monotonic(v.elections));
@@ -101,6 +103,15 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   if (v.quorum.applicable) {
     v.checks.push_back(check_isolated_acks(v.quorum));
     v.checks.push_back(check_isolated_step_down(v.quorum));
+  }
+  // A built-in check the target does not promise is left out, and said so;
+  // the objectives the plan declares are always checked.
+  for (const NotPromised& n : h.not_promised) {
+    const auto it = std::find_if(v.checks.begin() + static_cast<long>(first_built_in), v.checks.end(),
+                                 [&](const CheckResult& c) { return c.objective == n.check; });
+    if (it == v.checks.end()) continue;
+    v.not_promised.push_back({n.check, n.why, it->measured, it->unit});
+    v.checks.erase(it);
   }
   for (const CheckResult& c : v.checks) {
     if (!c.pass) v.failed.push_back(c.objective);
