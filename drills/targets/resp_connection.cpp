@@ -40,8 +40,9 @@ RespValue copy_reply(const redisReply& r) {
   return v;
 }
 
+// Rounded up, so that a poll that times out has reached the deadline.
 int remaining_ms(RespDeadline deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return static_cast<int>(std::max<long long>(0, std::min<long long>(left.count(), 60'000)));
 }
 
@@ -59,13 +60,14 @@ void RespConnection::close() {
   context_ = nullptr;
 }
 
-bool RespConnection::wait_for(short events, RespDeadline deadline) {
+RespConnection::Ready RespConnection::wait_for(short events, RespDeadline deadline) {
   while (true) {
     pollfd p{context_->fd, events, 0};
     const int n = ::poll(&p, 1, remaining_ms(deadline));
-    if (n > 0) return (p.revents & (events | POLLERR | POLLHUP)) != 0;
-    if (n == 0) return false;
-    if (errno != EINTR) return false;
+    // POLLERR and POLLHUP: the read or write that follows reports it.
+    if (n > 0) return Ready::yes;
+    if (n == 0 && std::chrono::steady_clock::now() >= deadline) return Ready::timeout;
+    if (n < 0 && errno != EINTR) return Ready::error;
   }
 }
 
@@ -81,7 +83,7 @@ std::optional<std::string> RespConnection::connect(const std::string& host, int 
     close();
     return error;
   }
-  if (!wait_for(POLLOUT, deadline)) {
+  if (wait_for(POLLOUT, deadline) != Ready::yes) {
     close();
     return "connect to " + host + ":" + std::to_string(port) + " timed out";
   }
@@ -143,7 +145,7 @@ RespResult RespConnection::run(const std::vector<std::vector<std::string>>& comm
       return fail(sent_any ? RespResult::Outcome::lost : RespResult::Outcome::not_sent,
                   std::string("send failed: ") + context_->errstr);
     }
-    if (done == 0 && !wait_for(POLLOUT, deadline)) {
+    if (done == 0 && wait_for(POLLOUT, deadline) != Ready::yes) {
       return fail(sent_any ? RespResult::Outcome::lost : RespResult::Outcome::not_sent, "send timed out");
     }
   }
@@ -154,7 +156,7 @@ RespResult RespConnection::run(const std::vector<std::vector<std::string>>& comm
       continue;
     }
     if (failed) return fail(RespResult::Outcome::lost, std::string("bad reply: ") + context_->errstr);
-    if (!wait_for(POLLIN, deadline)) return fail(RespResult::Outcome::lost, "no reply before the deadline");
+    if (wait_for(POLLIN, deadline) != Ready::yes) return fail(RespResult::Outcome::lost, "no reply before the deadline");
     if (redisBufferRead(context_) != REDIS_OK) {
       return fail(RespResult::Outcome::lost, std::string("connection lost: ") + context_->errstr);
     }
@@ -168,10 +170,9 @@ std::optional<RespValue> RespConnection::next_message(RespDeadline deadline) {
     bool failed = false;
     if (auto reply = parsed_reply(failed)) return reply;
     if (failed) break;
-    if (!wait_for(POLLIN, deadline)) {
-      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-      break;  // POLLERR or POLLHUP
-    }
+    const Ready ready = wait_for(POLLIN, deadline);
+    if (ready == Ready::timeout) return std::nullopt;
+    if (ready == Ready::error) break;
     if (redisBufferRead(context_) != REDIS_OK) break;
   }
   close();

@@ -78,8 +78,9 @@ class RespConnection {
   std::optional<RespValue> next_message(RespDeadline deadline);
 
  private:
-  // Waits for `events` on the socket; false at the deadline or on an error.
-  bool wait_for(short events, RespDeadline deadline);
+  enum class Ready { yes, timeout, error };
+  // Waits for `events` (or an error condition) on the socket.
+  Ready wait_for(short events, RespDeadline deadline);
   // A complete reply from what was read so far, or nullopt; sets `failed`.
   std::optional<RespValue> parsed_reply(bool& failed);
 

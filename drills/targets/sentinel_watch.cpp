@@ -125,22 +125,16 @@ std::map<std::string, SentinelReport> SentinelWatch::fresh_reports() const {
   return out;
 }
 
-std::uint64_t SentinelWatch::term_of(const std::string& member, bool master,
-                                     const std::optional<std::string>& follows) {
-  const auto reports = fresh_reports();
-  std::lock_guard lock(mu_);
+std::uint64_t RedisTerms::term_of(const std::string& member, bool master, std::optional<std::uint64_t> named,
+                                  std::uint64_t highest_epoch, const std::optional<std::string>& follows) {
   std::uint64_t& last = last_term_[member];
   const auto was = last_master_.find(member);
   std::uint64_t term = last;
   if (master) {
-    std::optional<std::uint64_t> named;
-    for (const auto& [id, r] : reports) {
-      if (member_at(r.master) == member) named = std::max(named.value_or(0), r.config_epoch);
-    }
     if (named) {
       term = *named;
     } else if (was != last_master_.end() && !was->second) {
-      term = highest_epoch_;  // a replica that just turned primary, not named yet
+      term = highest_epoch;  // a replica that just turned primary, not named yet
     }
   } else if (follows) {
     const auto primary = last_term_.find(*follows);
@@ -149,6 +143,16 @@ std::uint64_t SentinelWatch::term_of(const std::string& member, bool master,
   last_master_[member] = master;
   last = std::max(last, term);
   return last;
+}
+
+std::uint64_t SentinelWatch::term_of(const std::string& member, bool master,
+                                     const std::optional<std::string>& follows) {
+  std::optional<std::uint64_t> named;
+  for (const auto& [id, r] : fresh_reports()) {
+    if (member_at(r.master) == member) named = std::max(named.value_or(0), r.config_epoch);
+  }
+  std::lock_guard lock(mu_);
+  return terms_.term_of(member, master, named, highest_epoch_, follows);
 }
 
 }  // namespace faultline::targets

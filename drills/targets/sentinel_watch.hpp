@@ -38,6 +38,19 @@ struct SentinelAddress {
   int port = 0;
 };
 
+// The term rule above, apart from the threads so that it can be tested.
+class RedisTerms {
+ public:
+  // `named`: the highest config epoch among the sentinels that name `member`
+  // primary now, if any; `highest_epoch`: the highest any sentinel entered.
+  std::uint64_t term_of(const std::string& member, bool master, std::optional<std::uint64_t> named,
+                        std::uint64_t highest_epoch, const std::optional<std::string>& follows);
+
+ private:
+  std::map<std::string, std::uint64_t> last_term_;
+  std::map<std::string, bool> last_master_;  // the role last seen
+};
+
 class SentinelWatch {
  public:
   // `book`: "ip:port" -> member id, for every server and sentinel.
@@ -84,8 +97,7 @@ class SentinelWatch {
   mutable std::mutex mu_;
   std::map<std::string, Report> reports_;                  // by sentinel id; guarded by mu_
   std::uint64_t highest_epoch_ = 0;                          // guarded by mu_
-  std::map<std::string, std::uint64_t> last_term_;          // guarded by mu_
-  std::map<std::string, bool> last_master_;                  // last role seen; guarded by mu_
+  RedisTerms terms_;                                         // guarded by mu_
 
   std::mutex sink_mu_;
   Target::EventSink sink_;  // guarded by sink_mu_
