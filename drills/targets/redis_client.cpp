@@ -6,7 +6,7 @@
 //  - `+OK` to SET is acknowledged (`ok`); in WAIT mode only when the WAIT
 //    that follows it in the same pipeline reached `wait_replicas`, else the
 //    write is applied on the primary but not known to be replicated:
-//    `unknown`;
+//    `unknown`, and the next operation asks the sentinels again;
 //  - nothing sent (connect refused or timed out, the send failed before a
 //    byte left), `-READONLY` (a replica: the primary moved) and
 //    `-NOREPLICAS` (min-replicas-to-write) certainly did nothing: `fail`,
@@ -105,6 +105,7 @@ class RedisClient final : public KvClient {
       if (r.outcome == RespResult::Outcome::not_sent) {
         out.error = r.error;
         primary_.reset();
+        pause_until(deadline);
         continue;
       }
       if (r.outcome == RespResult::Outcome::lost) {
@@ -127,6 +128,9 @@ class RedisClient final : public KvClient {
         return out;
       }
       if (!accept(r, out)) out.error = "unexpected reply to " + commands[0][0];
+      // A WAIT short of its count: the primary may be cut off from its
+      // replicas, so the next operation asks the sentinels again.
+      if (out.result == "unknown") primary_.reset();
       return out;
     }
     return out;
