@@ -85,7 +85,9 @@ TEST_F(RedisDrill, PrimaryKillReportsTheFailoverTimeWithItsPartsAndExplainsEvery
   for (const auto& lost : v.rpo.lost) {
     EXPECT_LE(lost.complete_ns, kill.inject_ns) << lost.op;
     for (const auto& op : h.ops) {
-      if (op.id == lost.op) EXPECT_EQ(op.member, "r1") << lost.op;
+      if (op.id == lost.op) {
+        EXPECT_EQ(op.member, "r1") << lost.op;
+      }
     }
     EXPECT_NE(html.find(">" + lost.op + "<"), std::string::npos) << lost.op;
   }
