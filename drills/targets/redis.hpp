@@ -80,7 +80,7 @@ class RedisSentinelTarget final : public Target {
   bool spawn(const MemberInfo& member, std::string& error);
   bool wait_answers(const MemberInfo& member, Deadline deadline, std::string& error);
   // A member's `INFO replication`, asked from the observer's address.
-  std::optional<struct Replication> replication(const MemberInfo& member, long timeout_ms);
+  std::optional<Replication> replication(const MemberInfo& member, long timeout_ms);
   std::vector<const MemberInfo*> servers() const { return voters(); }
 
   RedisOptions options_;

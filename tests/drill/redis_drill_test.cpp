@@ -54,6 +54,8 @@ TEST_F(RedisDrill, PrimaryKillReportsTheFailoverTimeWithItsPartsAndExplainsEvery
   const auto events = journal_events(out / "run" / "journal.jsonl");
   const verify::History h = verify::history_from(events);
   const verify::Verdict v = verify::evaluate(h);
+  // The sentinels are members, but not among those whose majority names a leader.
+  EXPECT_EQ(h.members, (std::vector<std::string>{"r1", "r2", "r3"}));
   ASSERT_EQ(h.faults.size(), 1u);
   const verify::Fault& kill = h.faults.front();
   ASSERT_EQ(kill.targets.size(), 1u);
