@@ -113,6 +113,15 @@ bool RedisSentinelTarget::prepare(Placement& placement, std::string& error) {
   placement.probe_with("redis", "PING\r\n");
   placement.probe_with("sentinel", "PING\r\n");
 
+  // Without namespaces the run's backends reserve each port on 127.0.0.1
+  // with a socket the member is to share through SO_REUSEPORT, which Redis
+  // does not set: its bind would fail.
+  if (placement.netns_fd(members_.front().id) < 0) {
+    error = "redis-sentinel needs the kernel network backend (a network namespace per member; root): without "
+            "namespaces the run reserves each member's port on 127.0.0.1 for the member to bind with SO_REUSEPORT, "
+            "and Redis does not; run as root with --network auto or kernel";
+    return false;
+  }
   const MemberInfo& primary = members_.front();
   const network::Endpoint primary_at{primary.host, primary.ports.at("redis")};
   for (const MemberInfo& m : members_) {

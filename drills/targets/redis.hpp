@@ -12,9 +12,11 @@
 // they ask the sentinels after an error (redis_client.cpp). The system
 // makes none of Raft's quorum promises, and says so (not_promised()).
 //
+// It needs the kernel backend, and prepare() refuses the others with the
+// reason: without namespaces every member's port is reserved on 127.0.0.1
+// for the member to share with SO_REUSEPORT, which Redis does not set; and
 // Redis announces one address for each member to every peer, so the proxy
-// backend's per-link proxy addresses cannot be given to it: prepare()
-// refuses link faults there (use the kernel backend).
+// backend's per-link proxy addresses could not be given to it anyway.
 //
 // Thread-safety: as Target.
 #pragma once

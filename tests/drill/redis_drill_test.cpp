@@ -43,6 +43,7 @@ class RedisDrill : public ::testing::Test {
 };
 
 TEST_F(RedisDrill, PrimaryKillReportsTheFailoverTimeWithItsPartsAndExplainsEveryLostWrite) {
+  if (const auto probe = netns::probe(); !probe.available) GTEST_SKIP() << probe.reason;
   const auto out = scratch_dir("redis-kill");
   const auto result = run_cli({"run", plan_path("redis-primary-kill"), "--out", (out / "run").string()}, 150s);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -60,12 +61,14 @@ TEST_F(RedisDrill, PrimaryKillReportsTheFailoverTimeWithItsPartsAndExplainsEvery
   const verify::Fault& kill = h.faults.front();
   ASSERT_EQ(kill.targets.size(), 1u);
   EXPECT_EQ(kill.targets[0], "r1");
-  // The sentinels cannot see the primary down before down-after (1000 ms);
-  // the first acknowledged write on the new primary comes after its
+  // A sentinel sees the primary down down-after (1000 ms) after its last
+  // answer to a ping (sent every second), so at most about 2 s after the
+  // kill; the first acknowledged write on the new primary comes after its
   // promotion, and the failover fits the plan's 5 s.
   const auto& p = v.rto.parts;
   ASSERT_TRUE(p.detect_ms && p.agreed_ms && p.new_leader_ms && p.promoted_ms && p.first_ack_ms) << result.out;
-  EXPECT_GE(*p.detect_ms, 1000.0);
+  EXPECT_GT(*p.detect_ms, 0.0);
+  EXPECT_LT(*p.detect_ms, 2500.0);
   EXPECT_LE(*p.detect_ms, *p.agreed_ms);
   EXPECT_LE(*p.agreed_ms, *p.new_leader_ms);
   EXPECT_LE(*p.new_leader_ms, *p.first_ack_ms);
@@ -135,6 +138,16 @@ TEST_F(RedisDrill, IsolatedPrimaryAcknowledgesWritesTheNewPrimaryNeverSees) {
   EXPECT_NE(html.find(">" + v.rpo.lost.front().op + "<"), std::string::npos);
   EXPECT_NE(html.find("not promised"), std::string::npos);
   expect_no_member_left(events);
+  std::filesystem::remove_all(out);
+}
+
+TEST_F(RedisDrill, BackendsWithoutNamespacesAreRefusedBeforeAnythingRuns) {
+  const auto out = scratch_dir("redis-loopback");
+  const auto result =
+      run_cli({"run", plan_path("redis-primary-kill"), "--out", (out / "run").string(), "--network", "loopback"}, 60s);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find("redis-sentinel needs the kernel network backend"), std::string::npos) << result.err;
+  expect_no_member_left(journal_events(out / "run" / "journal.jsonl"));
   std::filesystem::remove_all(out);
 }
 
