@@ -88,6 +88,10 @@ std::string checks_section(const History& h, const Verdict& v) {
          html_cell(label == "skip" ? "not judged" : label, label == "pass" ? "ok" : label == "FAIL" ? "bad" : "skip") +
          html_cell(c.detail) + "</tr>";
   }
+  for (const auto& w : v.not_promised) {
+    s += "<tr class='muted'>" + html_cell(w.objective) + html_cell("—") + html_cell(measured_text(w.measured, w.unit), "num") +
+         html_cell("not promised") + html_cell(w.why) + "</tr>";
+  }
   return s + "</table>";
 }
 
@@ -96,11 +100,26 @@ std::string rto_section(const Verdict& v) {
   const auto& p = v.rto.parts;
   std::string s = "<h2>Recovery (RTO parts)</h2><table>" + header_row({"part", "from t_f", "what it is"});
   s += "<tr>" + html_cell("detect") + html_cell(ms_text(p.detect_ms), "num") +
-       html_cell("a member shows a term above the fault's or becomes candidate") + "</tr>";
+       html_cell("a member shows a term above the fault's or becomes candidate, or the system reports a target down "
+                 "(Redis Sentinel: +sdown)") + "</tr>";
+  if (p.agreed_ms) {
+    s += "<tr>" + html_cell("down agreed") + html_cell(ms_text(p.agreed_ms), "num") +
+         html_cell("the system agrees the target is down (Redis Sentinel: +odown, a quorum of sentinels)") + "</tr>";
+  }
   s += "<tr>" + html_cell("new leader") + html_cell(ms_text(p.new_leader_ms), "num") +
-       html_cell("a member becomes leader in a term above the fault's") + "</tr>";
+       html_cell("a member becomes leader in a term above the fault's" +
+                 (p.new_leader.empty() ? std::string() : " (" + p.new_leader + ")")) + "</tr>";
+  if (p.promoted_ms) {
+    s += "<tr>" + html_cell("promoted") + html_cell(ms_text(p.promoted_ms), "num") +
+         html_cell("the system names the new leader (Redis Sentinel: +switch-master)") + "</tr>";
+  }
   s += "<tr>" + html_cell("first ack") + html_cell(ms_text(p.first_ack_ms), "num") +
        html_cell("first acknowledged write completes at or after t_f (whatever its invoke time)") + "</tr>";
+  if (p.new_leader_ack_ms && p.new_leader_ack_ms != p.first_ack_ms) {
+    s += "<tr>" + html_cell("first ack on the new leader") + html_cell(ms_text(p.new_leader_ack_ms), "num") +
+         html_cell("first acknowledged write served by " + p.new_leader +
+                   " (the targets went on acknowledging after t_f)") + "</tr>";
+  }
   s += "<tr>" + html_cell("stable (RTO)") + html_cell(ms_text(p.stable_ms), "num") +
        html_cell("steady state holds for the stability window") + "</tr>";
   if (v.rto.heal_ns) {

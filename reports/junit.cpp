@@ -1,5 +1,6 @@
 // JUnit XML for CI: one testsuite named after the plan, one testcase per
-// check, a <failure> for each missed objective. A run that stopped early
+// check, a <failure> for each missed objective, a <skipped> for each
+// built-in check the target does not promise. A run that stopped early
 // adds a testcase "run" with an <error> saying why (interrupted, aborted),
 // and its checks that had not passed are <skipped>: not judged.
 #include <cstdio>
@@ -29,7 +30,8 @@ std::string render_junit(const History& h, const Verdict& v) {
     ++(judged(h, c) ? failed : skipped);
   }
   const std::size_t errors = h.stopped ? 1 : 0;
-  const std::string tests = std::to_string(v.checks.size() + errors);
+  skipped += v.not_promised.size();
+  const std::string tests = std::to_string(v.checks.size() + v.not_promised.size() + errors);
   const std::string failures = std::to_string(failed);
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(h.end_ns) / 1e9);
@@ -67,6 +69,12 @@ std::string render_junit(const History& h, const Verdict& v) {
                       verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit) + ": " + c.detail) +
            "</failure>\n    </testcase>\n";
     }
+  }
+  // A built-in check the target does not promise is skipped, with why.
+  for (const auto& w : v.not_promised) {
+    s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", w.objective) + attr("time", "0") +
+         ">\n      <skipped" + attr("message", "not promised by " + h.target_kind + ": " + w.why) +
+         "/>\n    </testcase>\n";
   }
   s += "  </testsuite>\n</testsuites>\n";
   return s;

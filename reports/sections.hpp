@@ -32,4 +32,10 @@ std::string failover_section(const Verdict& verdict);
 // empty when the journal has no routed calls.
 std::string failover_summary(const Verdict& verdict);
 
+// "detect 1052.3 ms, down agreed 1117.9 ms, new leader ..., stable ...":
+// the parts every run has, and those only some systems report (agreed,
+// promoted) or that differ only when the old leader went on acknowledging
+// (first ack on the new leader) when they were measured.
+std::string rto_parts_text(const verify::RtoParts& parts);
+
 }  // namespace faultline::reports

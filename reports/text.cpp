@@ -20,11 +20,28 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+std::string waived_line(const History& h, const verify::WaivedCheck& w) {
+  return "not promised by " + (h.target_kind.empty() ? std::string("the target") : h.target_kind) + ": " + w.why +
+         " (measured " + measured_text(w.measured, w.unit) + ")";
+}
+
 std::string from_heal(const verify::RtoResult& rto) {
   return rto.from_heal_ms ? plain_ms(rto.from_heal_ms) : "- (" + rto.from_heal_detail + ")";
 }
 
 }  // namespace
+
+std::string rto_parts_text(const verify::RtoParts& p) {
+  std::string s = "detect " + plain_ms(p.detect_ms);
+  if (p.agreed_ms) s += ", down agreed " + plain_ms(p.agreed_ms);
+  s += ", new leader " + plain_ms(p.new_leader_ms);
+  if (p.promoted_ms) s += ", promoted " + plain_ms(p.promoted_ms);
+  s += ", first ack " + plain_ms(p.first_ack_ms);
+  if (p.new_leader_ack_ms && p.new_leader_ack_ms != p.first_ack_ms) {
+    s += ", first ack on the new leader (" + p.new_leader + ") " + plain_ms(p.new_leader_ack_ms);
+  }
+  return s + ", stable " + plain_ms(p.stable_ms);
+}
 
 std::string render_markdown(const History& h, const Verdict& v) {
   const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
@@ -38,10 +55,12 @@ std::string render_markdown(const History& h, const Verdict& v) {
          (label == "FAIL" ? "**FAIL**" : label == "skip" ? "not judged" : label) + " | " + md_cell(c.detail) +
          " |\n";
   }
-  const auto& p = v.rto.parts;
+  for (const auto& w : v.not_promised) {
+    s += "| " + md_cell(w.objective) + " | - | " + md_cell(measured_text(w.measured, w.unit)) +
+         " | not promised | " + md_cell(waived_line(h, w)) + " |\n";
+  }
   if (v.rto.applicable) {
-    s += "\nRTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
-         ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + ".\n";
+    s += "\nRTO parts: " + rto_parts_text(v.rto.parts) + ".\n";
   } else {
     s += "\nRTO: " + md_cell(v.rto.detail) + ".\n";
   }
@@ -71,6 +90,7 @@ std::string console_summary(const History& h, const Verdict& v, ConsoleStyle sty
   if (h.stopped) s += "  " + stop_banner(h) + "\n";
   std::size_t width = 0;
   for (const auto& c : v.checks) width = std::max(width, c.objective.size());
+  for (const auto& w : v.not_promised) width = std::max(width, w.objective.size());
   for (const auto& c : v.checks) {
     const std::string label = check_label(h, c);
     s += "  " + paint(label, label == "skip" ? Tone::dim : verdict_tone(label), style) + "  " +
@@ -94,10 +114,11 @@ std::string console_summary(const History& h, const Verdict& v, ConsoleStyle sty
     }
     s += "\n";
   }
-  const auto& p = v.rto.parts;
+  for (const auto& w : v.not_promised) {
+    s += "  n/a   " + pad(w.objective, width) + "  " + waived_line(h, w) + "\n";
+  }
   if (v.rto.applicable) {
-    s += "  RTO parts: detect " + plain_ms(p.detect_ms) + ", new leader " + plain_ms(p.new_leader_ms) +
-         ", first ack " + plain_ms(p.first_ack_ms) + ", stable " + plain_ms(p.stable_ms) + "\n";
+    s += "  RTO parts: " + rto_parts_text(v.rto.parts) + "\n";
   } else {
     s += "  RTO: " + v.rto.detail + "\n";
   }

@@ -12,6 +12,7 @@ packages=(
   libssl-dev libbrotli-dev zlib1g-dev
   iproute2 nftables procps psmisc curl time bc valgrind
   socat haproxy  # compared with the link proxy by scripts/bench-proxy.sh
+  redis-server redis-sentinel libhiredis-dev  # the redis-sentinel target and its client
 )
 
 missing=()

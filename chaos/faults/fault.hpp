@@ -54,6 +54,9 @@ class FaultEnvironment {
   // Ids of the voters (coordinators, etcd members) and of the workers.
   virtual std::vector<std::string> voters() const = 0;
   virtual std::vector<std::string> workers() const = 0;
+  // Ids of the members named by id only (Redis sentinels): hosts of their
+  // own on the network, outside elections and the key-value path.
+  virtual std::vector<std::string> others() const { return {}; }
   // The run's network, or nullptr when the run has none to act on.
   virtual LinkControl* links() = 0;
   // The run's seeded generator for every random choice.

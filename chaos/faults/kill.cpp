@@ -3,6 +3,8 @@
 // and data folder, confirmed when it answers its health check.
 #include <signal.h>
 
+#include <algorithm>
+
 #include "chaos/faults/kinds.hpp"
 
 namespace faultline::faults {
@@ -48,13 +50,13 @@ class Kill final : public Fault {
 
   // The exits are journaled after the fault.inject event (docs/journal.md).
   void after_inject(FaultEnvironment& env) override {
+    const auto voters = env.voters();
     for (const auto& k : killed_) {
       const bool worker = env.is_worker(k.id);
-      env.record(worker ? "worker.exit" : "member.exit", Json{{worker ? "worker" : "member", k.id},
-                                                              {"pid", k.pid},
-                                                              {"signal", SIGKILL},
-                                                              {"code", nullptr},
-                                                              {"expected", true}});
+      Json exit{{worker ? "worker" : "member", k.id}, {"pid", k.pid}, {"signal", SIGKILL}, {"code", nullptr},
+                {"expected", true}};
+      if (!worker) exit["voter"] = std::find(voters.begin(), voters.end(), k.id) != voters.end();
+      env.record(worker ? "worker.exit" : "member.exit", std::move(exit));
     }
   }
 

@@ -33,6 +33,8 @@ std::optional<LinkSelection> select_links(FaultEnvironment& env, const FaultRequ
     peers = env.voters();
     const auto workers = env.workers();
     peers.insert(peers.end(), workers.begin(), workers.end());
+    const auto others = env.others();
+    peers.insert(peers.end(), others.begin(), others.end());
   } else {
     peers = resolve_members(env, peers_selector, deadline).ids;
   }

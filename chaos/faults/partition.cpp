@@ -5,11 +5,15 @@
 // every other — equal to the planned one; healed when the rules are lifted
 // and the full matrix is measured back.
 //
-// Shapes (the members are the voters; workers only where named):
-//   isolate   each target alone, the rest together
-//   halves    the voters split in two, ⌊N/2⌋ and ⌈N/2⌉, by the run's generator
+// Shapes (the members are the voters; workers only where named; the
+// members named by id only, such as Redis sentinels, are hosts of their own
+// and side with the rest where a shape has a rest, see everyone otherwise):
+//   isolate   each target alone, the rest (other voters and others) together
+//   halves    the voters split in two, ⌊N/2⌋ and ⌈N/2⌉, by the run's
+//             generator; the others with the second half
 //   minority  the target and others, ⌊(N-1)/2⌋ in all, against the majority
-//             (target leader: the leader in the minority)
+//             (target leader: the leader in the minority); the others with
+//             the majority
 //   bridge    two halves that cannot reach each other, and the target in
 //             both (it sees everyone)
 //   ring      the voters in a circle (order from the run's generator), each
@@ -81,7 +85,16 @@ class Partition final : public Fault {
     const auto deadline = std::chrono::steady_clock::now() + kResolveDeadline;
     const std::string shape = request_.params.value("shape", std::string("isolate"));
     std::vector<std::string> voters = env.voters();
+    const std::vector<std::string> named_only = env.others();
     std::vector<std::string> members = voters;
+    // Members named by id only side with the rest (below), so a target
+    // isolated from its peers is isolated from them too.
+    auto with_others = [&](std::vector<std::string> group) {
+      for (const auto& o : named_only) {
+        if (std::find(group.begin(), group.end(), o) == group.end()) group.push_back(o);
+      }
+      return group;
+    };
     std::set<Link> cut;
     Groups groups;
     std::vector<std::string> cut_off;  // the targets, for the journal
@@ -114,7 +127,7 @@ class Partition final : public Fault {
         if (shape == "halves") {
           const std::size_t half = order.size() / 2;
           groups = {{order.begin(), order.begin() + static_cast<long>(half)},
-                    {order.begin() + static_cast<long>(half), order.end()}};
+                    with_others({order.begin() + static_cast<long>(half), order.end()})};
         } else {
           if (order.size() < 4) {
             return fault_label(request_) + "a ring needs at least 4 voters (with " +
@@ -131,7 +144,7 @@ class Partition final : public Fault {
         cut_off = chosen.ids;
         if (shape == "isolate") {
           for (const auto& id : chosen.ids) groups.push_back({id});
-          groups.push_back(without(voters, chosen.ids));
+          groups.push_back(without(with_others(voters), chosen.ids));
         } else if (shape == "minority") {
           std::vector<std::string> side = chosen.ids;
           std::vector<std::string> others = without(voters, side);
@@ -145,7 +158,7 @@ class Partition final : public Fault {
           for (std::size_t i = 0; side.size() < size && i < others.size(); ++i)
             side.push_back(others[i]);
           std::sort(side.begin(), side.end());
-          groups = {side, without(voters, side)};
+          groups = {side, without(with_others(voters), side)};
         } else {  // bridge
           std::vector<std::string> others = without(voters, chosen.ids);
           shuffle(others, env.rng());
@@ -160,6 +173,11 @@ class Partition final : public Fault {
         }
       }
       for (auto& g : groups) std::sort(g.begin(), g.end());
+      for (const auto& g : groups) {
+        for (const auto& id : g) {
+          if (std::find(members.begin(), members.end(), id) == members.end()) members.push_back(id);
+        }
+      }
       cut = cut_between(members, groups);
       out.detail["groups"] = groups;
     }

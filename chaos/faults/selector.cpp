@@ -75,13 +75,13 @@ Selection select_members(const std::string& selector, const std::vector<MemberVi
     }
   } else if (selector == "workers") {
     for (const auto& v : views) {
-      if (!v.voter && v.up) out.ids.push_back(v.id);
+      if (!v.voter && !v.other && v.up) out.ids.push_back(v.id);
     }
   } else if (selector == "worker") {
     std::optional<std::string> chosen = busiest_worker;
     if (!chosen) {
       for (const auto& v : views) {
-        if (!v.voter) {
+        if (!v.voter && !v.other) {
           chosen = v.id;
           break;
         }

@@ -11,6 +11,7 @@
 //   worker      the worker most sessions are pinned to (the first before any call)
 //   workers     every worker
 //   w1 .. wN    that worker, while its process runs
+//   s1 .. sN    another member (a Redis sentinel), while its process runs
 //
 // "Voters" are the members that take part in elections (the embedded
 // cluster's coordinators, etcd members, Redis sentinels' quorum is not a
@@ -36,6 +37,8 @@ struct MemberView {
   bool up = false;    // voters: answered its status; workers: process running
   std::string role;   // leader | follower | candidate | "" (down, or a worker)
   std::uint64_t term = 0;
+  // Neither voter nor worker (a Redis sentinel): chosen by its id only.
+  bool other = false;
 };
 
 struct Selection {

@@ -39,5 +39,6 @@ std::vector<std::string> numbered_ids(char prefix, int count);
 
 // The kinds, each in its own file.
 const TopologyKind& embedded_topology();
+const TopologyKind& redis_sentinel_topology();
 
 }  // namespace faultline::plan

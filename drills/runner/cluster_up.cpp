@@ -36,12 +36,13 @@ plan::Plan cluster_plan(const ClusterUpOptions& o) {
 }
 
 // The plan validator's reading of one fault asked by hand.
-std::optional<plan::FaultSpec> read_request(const Json& body, const std::vector<std::string>& voters,
-                                            const std::vector<std::string>& workers, std::string& error) {
+std::optional<plan::FaultSpec> read_request(const Json& body, const faults::FaultEnvironment& environment,
+                                            std::string& error) {
   plan::FaultContext context;
   context.topology_known = true;
-  context.voters = voters;
-  context.workers = workers;
+  context.voters = environment.voters();
+  context.workers = environment.workers();
+  context.others = environment.others();
   plan::Issues issues;
   const Json list = Json::array({body});
   auto faults = plan::read_faults(&list, {}, context, issues);
@@ -178,7 +179,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
     } else {
       error.clear();
       const auto spec = command->body.is_object()
-                            ? read_request(command->body, environment.voters(), environment.workers(), error)
+                            ? read_request(command->body, environment, error)
                             : std::nullopt;
       if (!spec) {
         answer = {{"success", false}, {"invalid", true}, {"error", error.empty() ? "the body is not a fault object" : error}};

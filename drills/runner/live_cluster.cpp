@@ -52,6 +52,9 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
   if (auto refused = check_kinds()) return *refused + (note.empty() ? "" : ": " + note);
   journal_.write("network", Json{{"backend", network_->backend()}, {"describe", network_->describe()}});
   target_->set_observer_address(network_->observer_address());
+  Json not_promised = Json::array();
+  for (const auto& n : target_->not_promised()) not_promised.push_back(Json{{"check", n.check}, {"why", n.why}});
+  journal_.write("target", Json{{"target", target_->kind()}, {"not_promised", not_promised}});
 
   journal_.write("phase", Json{{"phase", "setup"}});
   if (process::stop_requested()) return interrupted_text();
@@ -62,12 +65,13 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
     return process::stop_requested() ? interrupted_text() : error;
   }
   for (const auto& m : target_->members()) {
-    journal_.write(m.voter ? "member.start" : "worker.start",
-                   Json{{m.voter ? "member" : "worker", m.id},
-                        {"pid", supervisor_.pid(m.id).value_or(-1)},
-                        {"url", m.url},
-                        {"address", m.host},
-                        {"restart", false}});
+    Json start{{m.is_worker() ? "worker" : "member", m.id},
+               {"pid", supervisor_.pid(m.id).value_or(-1)},
+               {"url", m.url},
+               {"address", m.host},
+               {"restart", false}};
+    if (!m.is_worker()) start["voter"] = m.voter;
+    journal_.write(m.is_worker() ? "worker.start" : "member.start", std::move(start));
   }
   if (process::stop_requested()) return interrupted_text();
   journal_.write("phase", Json{{"phase", "warmup"}});

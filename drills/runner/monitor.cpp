@@ -21,13 +21,14 @@ Monitor::Monitor(targets::Target& target, journal::JournalWriter& journal, std::
 Monitor::~Monitor() { stop(); }
 
 void Monitor::start() {
+  target_.start_events([this](journal::Json event) { journal_.write("target.event", std::move(event)); });
   for (const targets::MemberInfo* m : target_.voters()) {
     threads_.emplace_back([this, m] { loop(*m); });
   }
 }
 
 void Monitor::stop() {
-  stopping_ = true;
+  if (!stopping_.exchange(true)) target_.stop_events();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }

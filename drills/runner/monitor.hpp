@@ -3,7 +3,8 @@
 // own sampler a timeout and nobody else's samples, and journals a `member`
 // event whenever what a member reports changes (up, role, term, leader) and
 // at least every 500 ms otherwise. It asks from the observer's address,
-// which no fault touches.
+// which no fault touches. What the system reports about itself (Redis
+// Sentinel's events) is journaled as `target.event` while it runs.
 //
 // Thread-safety: start/stop from one thread; leader() from any thread.
 #pragma once

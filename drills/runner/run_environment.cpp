@@ -22,6 +22,9 @@ std::vector<faults::MemberView> RunEnvironment::observe() {
   for (const auto* w : target_.workers()) {
     views.push_back({w->id, false, processes_.is_running(w->id), "", 0});
   }
+  for (const auto* o : target_.others()) {
+    views.push_back({o->id, false, processes_.is_running(o->id), "", 0, true});
+  }
   return views;
 }
 
@@ -29,11 +32,12 @@ bool RunEnvironment::restart(const std::string& id, faults::Deadline deadline, s
   if (!target_.restart(id, deadline, error)) return false;
   const targets::MemberInfo* m = target_.member(id);
   const bool worker = m != nullptr && m->is_worker();
-  journal_.write(worker ? "worker.start" : "member.start",
-                 journal::Json{{worker ? "worker" : "member", id},
-                               {"pid", processes_.pid(id).value_or(-1)},
-                               {"url", m ? m->url : ""},
-                               {"restart", true}});
+  journal::Json start{{worker ? "worker" : "member", id},
+                      {"pid", processes_.pid(id).value_or(-1)},
+                      {"url", m ? m->url : ""},
+                      {"restart", true}};
+  if (!worker) start["voter"] = m == nullptr || m->voter;
+  journal_.write(worker ? "worker.start" : "member.start", std::move(start));
   return true;
 }
 
@@ -51,6 +55,12 @@ std::vector<std::string> RunEnvironment::voters() const {
 std::vector<std::string> RunEnvironment::workers() const {
   std::vector<std::string> ids;
   for (const auto* m : target_.workers()) ids.push_back(m->id);
+  return ids;
+}
+
+std::vector<std::string> RunEnvironment::others() const {
+  std::vector<std::string> ids;
+  for (const auto* m : target_.others()) ids.push_back(m->id);
   return ids;
 }
 

@@ -28,6 +28,7 @@ class RunEnvironment final : public faults::FaultEnvironment {
   bool is_worker(const std::string& id) const override;
   std::vector<std::string> voters() const override;
   std::vector<std::string> workers() const override;
+  std::vector<std::string> others() const override;
   faults::LinkControl* links() override { return network_.links(); }
   std::mt19937_64& rng() override { return rng_; }
   std::int64_t now_ns() const override { return journal_.now_ns(); }

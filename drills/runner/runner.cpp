@@ -87,8 +87,15 @@ int validate_plan(const std::filesystem::path& plan_file, const std::vector<std:
   const auto loaded = plan::load_plan(plan_file, overrides);
   if (!loaded.plan) return print_plan_errors(loaded.errors, err);
   const auto& p = *loaded.plan;
-  out << plan_file.string() << ": valid plan '" << p.name << "': " << p.topology.coordinators
-      << " coordinators, " << p.workload.clients << " clients for " << p.workload.duration_ms
+  const plan::MemberIds ids = plan::member_ids(p.topology);
+  out << plan_file.string() << ": valid plan '" << p.name << "': ";
+  if (p.topology.kind == "embedded") {
+    out << p.topology.coordinators << " coordinators";
+  } else {
+    out << p.topology.kind << " with " << ids.voters.size() << " voters";
+    if (!ids.others.empty()) out << " and " << ids.others.size() << " others";
+  }
+  out << ", " << p.workload.clients << " clients for " << p.workload.duration_ms
       << " ms, " << p.faults.size() << (p.faults.size() == 1 ? " fault" : " faults") << "\n";
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "drills/targets/factory.hpp"
 
 #include "drills/targets/embedded.hpp"
+#include "drills/targets/redis.hpp"
 
 namespace faultline::targets {
 
@@ -20,6 +21,28 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.dir = context.dir;
     options.binary = context.binary;
     return std::make_unique<EmbeddedTarget>(options, processes);
+  }
+  if (t.kind == "redis-sentinel") {
+    RedisOptions options;
+    const Json& o = t.options;
+    options.replicas = o.value("replicas", options.replicas);
+    options.sentinels = o.value("sentinels", options.sentinels);
+    options.down_after_ms = o.value("down_after_ms", options.down_after_ms);
+    options.failover_timeout_ms = o.value("failover_timeout_ms", options.failover_timeout_ms);
+    options.quorum = o.value("quorum", options.quorum);
+    options.min_replicas_to_write = o.value("min_replicas_to_write", options.min_replicas_to_write);
+    options.min_replicas_max_lag_s = o.value("min_replicas_max_lag_s", options.min_replicas_max_lag_s);
+    options.wait_replicas = o.value("wait_replicas", options.wait_replicas);
+    options.wait_timeout_ms = o.value("wait_timeout_ms", options.wait_timeout_ms);
+    options.dir = context.dir;
+    for (const std::string& program : {options.server_binary, options.sentinel_binary}) {
+      if (!program_available(program)) {
+        error = program + " is not installed (not found on PATH): install the Debian package " + program +
+                " (scripts/setup.sh installs it)";
+        return nullptr;
+      }
+    }
+    return std::make_unique<RedisSentinelTarget>(options, processes);
   }
   error = "topology kind '" + t.kind + "' has no target in this build";
   return nullptr;

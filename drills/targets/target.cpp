@@ -31,7 +31,15 @@ std::vector<const MemberInfo*> Target::voters() const {
 std::vector<const MemberInfo*> Target::workers() const {
   std::vector<const MemberInfo*> out;
   for (const auto& m : members()) {
-    if (!m.voter) out.push_back(&m);
+    if (m.is_worker()) out.push_back(&m);
+  }
+  return out;
+}
+
+std::vector<const MemberInfo*> Target::others() const {
+  std::vector<const MemberInfo*> out;
+  for (const auto& m : members()) {
+    if (m.other) out.push_back(&m);
   }
   return out;
 }

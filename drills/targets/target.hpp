@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,15 +38,18 @@ using network::Endpoint;
 using network::Placement;
 
 struct MemberInfo {
-  std::string id;       // c1.. (voters), w1.. (workers)
+  std::string id;       // c1.. (voters), w1.. (workers), s1.. (others)
   bool voter = true;    // takes part in elections and reports a role
+  // Neither a voter nor a worker: a member faults name by id only, with no
+  // role of its own in the key-value path (Redis sentinels).
+  bool other = false;
   std::string program;  // what runs: "faultline coordinator", "etcd", ...
   std::string host;
   std::map<std::string, int> ports;  // by name: "api", "raft", ...
   std::string url;                   // base URL of its HTTP API, when it has one
   std::filesystem::path dir;         // its folder in the run folder
   std::filesystem::path log_file;
-  bool is_worker() const { return !voter; }
+  bool is_worker() const { return !voter && !other; }
 };
 
 // One member's own report of itself.
@@ -89,6 +93,15 @@ class KvClient {
   virtual OpAttempt call(const std::string& session, const std::string& call_id, Deadline deadline) = 0;
 };
 
+// A built-in check (docs/metrics.md) that the system does not promise to
+// pass, and why: the verdict leaves it out and says so, instead of failing a
+// drill on a promise nobody made (Redis' asynchronous replication makes none
+// of Raft's quorum promises).
+struct NotPromised {
+  std::string check;
+  std::string why;
+};
+
 struct ReadBackValue {
   std::string key;
   bool found = false;
@@ -103,6 +116,8 @@ class Target {
 
   // The members' ids and whether each votes, before anything is placed.
   virtual std::vector<std::pair<std::string, bool>> member_ids() const = 0;
+  // Built-in checks this system does not promise to pass. Default: none.
+  virtual std::vector<NotPromised> not_promised() const { return {}; }
   // Asks the placement for addresses and ports and writes every member's
   // config. Nothing is started.
   virtual bool prepare(Placement& placement, std::string& error) = 0;
@@ -117,6 +132,7 @@ class Target {
   const MemberInfo* member(const std::string& id) const;
   std::vector<const MemberInfo*> voters() const;
   std::vector<const MemberInfo*> workers() const;
+  std::vector<const MemberInfo*> others() const;
 
   // A member's own report, asked from the observer's address. Safe from any
   // thread; `timeout_ms` bounds it.
@@ -140,6 +156,14 @@ class Target {
   virtual bool wait_ready(Deadline deadline, std::string& error);
   // Every voter up and applied up to the leader's commit index.
   virtual bool wait_converged(Deadline deadline);
+
+  // What the system reports about itself as it runs (Redis Sentinel's
+  // +sdown, +odown, +switch-master), for the journal's `target.event`. The
+  // target calls `sink` from threads of its own, from start_events() until
+  // stop_events() returns. Default: the system reports nothing.
+  using EventSink = std::function<void(Json event)>;
+  virtual void start_events(EventSink sink) { (void)sink; }
+  virtual void stop_events() {}
 
   // A client for one workload thread, whose traffic leaves from
   // `source_address` (empty: any).

@@ -277,11 +277,24 @@ History history_from(const std::vector<Json>& events) {
       h.samples.push_back(parse_sample(ev, t));
       members.insert(h.samples.back().member);
     } else if (kind == "member.start") {
+      // Members that do not vote (Redis sentinels) are not counted among
+      // the members whose majority the election checks need.
       h.starts.push_back({t, get_text(ev, "member"), get_bool(ev, "restart", false)});
-      members.insert(h.starts.back().member);
+      if (get_bool(ev, "voter", true)) members.insert(h.starts.back().member);
     } else if (kind == "member.exit") {
       h.exits.push_back({t, get_text(ev, "member"), get_bool(ev, "expected", false), exit_how(ev)});
-      members.insert(h.exits.back().member);
+      if (get_bool(ev, "voter", true)) members.insert(h.exits.back().member);
+    } else if (kind == "target") {
+      h.target_kind = get_text(ev, "target");
+      const Json waived = get_json(ev, "not_promised");
+      if (waived.is_array()) {
+        for (const Json& w : waived) {
+          if (w.is_object()) h.not_promised.push_back({get_text(w, "check"), get_text(w, "why")});
+        }
+      }
+    } else if (kind == "target.event") {
+      h.target_events.push_back(
+          {t, get_text(ev, "source"), get_text(ev, "event"), get_text(ev, "member"), get_text(ev, "part")});
     } else if (kind == "fault.inject") {
       Fault f;
       f.index = get_int(ev, "fault").value_or(static_cast<std::int64_t>(h.faults.size()));

@@ -78,6 +78,24 @@ struct Fault {
   std::vector<std::pair<std::string, std::string>> cut;
 };
 
+// Something the system under test reported about itself (`target.event`,
+// e.g. a Redis sentinel's `+sdown`). `part` names the RTO part it marks
+// (docs/metrics.md): "detect", "agree", "promote", or empty.
+struct TargetEvent {
+  std::int64_t t_ns = 0;
+  std::string source;  // who reported it ("s2")
+  std::string event;   // "+sdown"
+  std::string member;  // the member it is about, empty when none
+  std::string part;
+};
+
+// A built-in check the target does not promise to pass (the `target`
+// event's `not_promised`): the verdict leaves it out and says why.
+struct NotPromised {
+  std::string check;
+  std::string why;
+};
+
 struct Readback {
   std::int64_t t_ns = 0;
   std::string key;
@@ -242,6 +260,9 @@ struct History {
   // Every worker id seen in worker.start, worker.exit or a call's `worker`,
   // sorted. Fault targets are workers when they are listed here.
   std::vector<std::string> workers;
+  std::string target_kind;                  // the `target` event's `target` ("embedded", "redis-sentinel")
+  std::vector<NotPromised> not_promised;    // from the `target` event
+  std::vector<TargetEvent> target_events;   // by t_ns
   std::vector<std::string> notes;    // `note` events' text
   std::optional<RunStop> stopped;    // the run ended early: what it recorded is partial
   std::vector<std::string> warnings; // events that could not be used, and why

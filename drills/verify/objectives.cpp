@@ -126,6 +126,15 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
       v.checks.push_back(check_linearizable(linearizability));
     }
   }
+  if (h.plan.min_success_rate) v.checks.push_back(check_min_success_rate(h, *h.plan.min_success_rate));
+  if (h.plan.max_p99_ms) v.checks.push_back(check_max_p99(h, *h.plan.max_p99_ms));
+  if (h.plan.rpo_ms) v.checks.push_back(check_rpo_ms(v.rpo, *h.plan.rpo_ms));
+  auto declares = [&](const char* when) {
+    return std::any_of(h.plan.probes.begin(), h.plan.probes.end(), [&](const auto& p) { return p.is(when); });
+  };
+  if (declares("before")) v.checks.push_back(check_steady_before(v.hypothesis));
+  if (declares("after")) v.checks.push_back(check_steady_after(v.hypothesis));
+  const std::size_t first_built_in = v.checks.size();
   v.checks.push_back(check_election_safety(v.elections));
   v.checks.push_back(check_term_monotonic(v.elections));
   v.checks.push_back(check_commit_monotonic(v.elections));
@@ -134,13 +143,15 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
     v.checks.push_back(check_isolated_acks(v.quorum));
     v.checks.push_back(check_isolated_step_down(v.quorum));
   }
-  if (h.plan.min_success_rate) v.checks.push_back(check_min_success_rate(h, *h.plan.min_success_rate));
-  if (h.plan.max_p99_ms) v.checks.push_back(check_max_p99(h, *h.plan.max_p99_ms));
-  if (h.plan.rpo_ms) v.checks.push_back(check_rpo_ms(v.rpo, *h.plan.rpo_ms));
-  const bool before = std::any_of(h.plan.probes.begin(), h.plan.probes.end(), [](const auto& p) { return p.is("before"); });
-  const bool after = std::any_of(h.plan.probes.begin(), h.plan.probes.end(), [](const auto& p) { return p.is("after"); });
-  if (before) v.checks.push_back(check_steady_before(v.hypothesis));
-  if (after) v.checks.push_back(check_steady_after(v.hypothesis));
+  // A built-in check the target does not promise is left out, and said so;
+  // the objectives the plan declares are always checked.
+  for (const NotPromised& n : h.not_promised) {
+    const auto it = std::find_if(v.checks.begin() + static_cast<long>(first_built_in), v.checks.end(),
+                                 [&](const CheckResult& c) { return c.objective == n.check; });
+    if (it == v.checks.end()) continue;
+    v.not_promised.push_back({n.check, n.why, it->measured, it->unit});
+    v.checks.erase(it);
+  }
   for (CheckResult& c : v.checks) {
     c.expected_to_fail =
         std::find(h.plan.expect_fail.begin(), h.plan.expect_fail.end(), c.objective) != h.plan.expect_fail.end();

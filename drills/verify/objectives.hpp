@@ -40,6 +40,15 @@ struct CheckResult {
   bool as_expected() const { return expected_to_fail ? !pass : pass; }
 };
 
+// A built-in check left out of a verdict because the target does not
+// promise it (History::not_promised), with what it would have measured.
+struct WaivedCheck {
+  std::string objective;
+  std::string why;
+  std::optional<double> measured;
+  std::string unit;
+};
+
 struct Verdict {
   bool pass = false;
   int exit_code = 1;                 // 0 pass, 1 fail
@@ -56,6 +65,7 @@ struct Verdict {
   FailoverStats failover;  // has_calls false when the journal has no routed calls
   QuorumStats quorum;      // applicable when a fault cut a voter off from a majority
   HypothesisResult hypothesis;  // the declared probes (declared false: none)
+  std::vector<WaivedCheck> not_promised;  // built-in checks left out, in the target's order
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 

@@ -118,13 +118,32 @@ RtoResult measure_rto(const History& h) {
   std::optional<std::int64_t> new_leader;
   for (const MemberSample& s : h.samples) {
     const bool leader_above = s.role == "leader" && above(s.term, r.fault_term);
-    if (leader_above && (!new_leader || s.role_instant_ns() < *new_leader)) new_leader = s.role_instant_ns();
+    if (leader_above && (!new_leader || s.role_instant_ns() < *new_leader)) {
+      new_leader = s.role_instant_ns();
+      r.parts.new_leader = s.member;
+    }
     if (s.t_ns < t_f) continue;
     const bool sign = s.role == "candidate" || above(s.term, r.fault_term);
     if (sign && (!detect || s.role_instant_ns() < *detect)) detect = s.role_instant_ns();
   }
+  // What the system says of itself: the first event of each part at or
+  // after t_f (for detect and agree, about one of the fault's targets).
+  auto about_target = [&](const TargetEvent& e) {
+    return e.member.empty() || fault->targets.empty() ||
+           std::find(fault->targets.begin(), fault->targets.end(), e.member) != fault->targets.end();
+  };
+  std::optional<std::int64_t> agreed;
+  std::optional<std::int64_t> promoted;
+  for (const TargetEvent& e : h.target_events) {
+    if (e.t_ns < t_f) continue;
+    if (e.part == "detect" && about_target(e) && (!detect || e.t_ns < *detect)) detect = e.t_ns;
+    if (e.part == "agree" && about_target(e) && !agreed) agreed = e.t_ns;
+    if (e.part == "promote" && !promoted) promoted = e.t_ns;
+  }
   if (detect) r.parts.detect_ms = ms_between(t_f, *detect);
+  if (agreed) r.parts.agreed_ms = ms_between(t_f, *agreed);
   if (new_leader) r.parts.new_leader_ms = ms_between(t_f, *new_leader);
+  if (promoted) r.parts.promoted_ms = ms_between(t_f, *promoted);
 
   // Whatever its invoke time: a write in flight across t_f that is
   // acknowledged after it shows the path working as much as a later one, and
@@ -137,6 +156,14 @@ RtoResult measure_rto(const History& h) {
     }
   }
   if (first_ack) r.parts.first_ack_ms = ms_between(t_f, *first_ack);
+  std::optional<std::int64_t> leader_ack;
+  for (const Op& op : h.ops) {
+    if (!r.parts.new_leader.empty() && op.is_put() && op.result == OpResult::ok && op.complete_ns >= t_f &&
+        op.member == r.parts.new_leader && (!leader_ack || op.complete_ns < *leader_ack)) {
+      leader_ack = op.complete_ns;
+    }
+  }
+  if (leader_ack) r.parts.new_leader_ack_ms = ms_between(t_f, *leader_ack);
 
   const HypothesisResult declared = evaluate_hypothesis(h, t_f);
   const bool continuous = std::any_of(declared.probes.begin(), declared.probes.end(),

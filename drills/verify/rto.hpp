@@ -15,10 +15,23 @@ namespace faultline::verify {
 // Measured from t_f, in ms. first_ack <= stable whenever both are set: t_r
 // is itself the completion of an acknowledged write at or after t_f.
 struct RtoParts {
-  std::optional<double> detect_ms;      // t_f -> first sign of a new term or a candidate
+  // t_f -> first sign of a new term or a candidate, or the system's own word
+  // that it saw a target down (a `target.event` part "detect": +sdown)
+  std::optional<double> detect_ms;
+  // t_f -> the system agrees a target is down (part "agree": +odown); only
+  // systems that report it
+  std::optional<double> agreed_ms;
   std::optional<double> new_leader_ms;  // t_f -> a leader in a term above the fault's
+  // t_f -> the system names the new leader (part "promote": +switch-master);
+  // only systems that report it
+  std::optional<double> promoted_ms;
   std::optional<double> first_ack_ms;   // t_f -> first ok write completing at or after t_f
+  // t_f -> first ok write completing at or after t_f that the new leader
+  // (the member of new_leader_ms) served: the failover time when the
+  // fault's targets went on acknowledging (an isolated Redis primary)
+  std::optional<double> new_leader_ack_ms;
   std::optional<double> stable_ms;      // t_f -> t_r (= RTO)
+  std::string new_leader;               // the member of new_leader_ms
 };
 
 struct RtoResult {

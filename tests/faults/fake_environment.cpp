@@ -128,6 +128,7 @@ std::vector<faults::MemberView> FakeEnvironment::observe() {
     views.push_back({id, true, up, up ? (id == leader ? "leader" : "follower") : "", 3});
   }
   for (const auto& id : workers_) views.push_back({id, false, processes_.running.count(id) > 0, "", 0});
+  for (const auto& id : others_list) views.push_back({id, false, true, "", 0, true});
   return views;
 }
 

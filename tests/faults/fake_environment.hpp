@@ -63,12 +63,15 @@ class FakeEnvironment final : public faults::FaultEnvironment {
   bool is_worker(const std::string& id) const override;
   std::vector<std::string> voters() const override { return voters_; }
   std::vector<std::string> workers() const override { return workers_; }
+  std::vector<std::string> others() const override { return others_list; }
   faults::LinkControl* links() override { return with_links ? &links_ : nullptr; }
   std::mt19937_64& rng() override { return rng_; }
   std::int64_t now_ns() const override { return ++clock_; }
   void record(const std::string& event_kind, faults::Json fields) override;
 
   std::string leader;
+  // Members named by id only (Redis sentinels); set before the fault runs.
+  std::vector<std::string> others_list;
   std::optional<std::string> busiest;
   bool with_links = true;
   std::vector<std::pair<std::string, faults::Json>> events;

@@ -46,6 +46,31 @@ TEST(Partition, IsolateCutsTheLeaderBothWaysAndNothingElse) {
   EXPECT_TRUE(env.fake_links().owners.empty());
 }
 
+TEST(Partition, MembersNamedByIdOnlySideWithTheRestOfAnIsolatedTarget) {
+  // A Redis primary isolated from its replicas is isolated from the
+  // sentinels too, or they would never fail it over.
+  FakeEnvironment env({"r1", "r2", "r3"}, {}, "r1");
+  env.others_list = {"s1", "s2", "s3"};
+  faults::Injection out;
+  auto fault = injected(env, request_for("partition", "leader"), out);
+  const auto cut = blocked_links(env);
+  EXPECT_EQ(cut.size(), 10u);  // r1 against 5 members, both ways
+  for (const auto& l : cut) EXPECT_TRUE(l.from == "r1" || l.to == "r1") << l.from << "->" << l.to;
+  EXPECT_TRUE(cut.count({"s2", "r1"}) && cut.count({"r1", "s2"}));
+  EXPECT_EQ(out.measured["matrix"].size(), 30u);
+  EXPECT_EQ(out.targets, std::vector<std::string>{"r1"});
+}
+
+TEST(Partition, AMemberNamedByIdCanBeIsolatedItself) {
+  FakeEnvironment env({"r1", "r2", "r3"}, {}, "r1");
+  env.others_list = {"s1", "s2", "s3"};
+  faults::Injection out;
+  auto fault = injected(env, request_for("partition", "s2"), out);
+  const auto cut = blocked_links(env);
+  EXPECT_EQ(cut.size(), 10u);
+  for (const auto& l : cut) EXPECT_TRUE(l.from == "s2" || l.to == "s2") << l.from << "->" << l.to;
+}
+
 TEST(Partition, MinorityPutsTheLeaderInTheSmallerSide) {
   auto env = five();
   faults::Injection out;

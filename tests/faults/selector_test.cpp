@@ -88,3 +88,23 @@ TEST(Selector, ValidationNamesWhatIsAllowed) {
 
 }  // namespace
 }  // namespace faultline::faults
+
+namespace faultline::faults {
+namespace {
+
+TEST(Selector, MembersNamedByIdOnlyAreNeitherWorkersNorVoters) {
+  std::vector<MemberView> views{{"r1", true, true, "leader", 0},
+                                {"r2", true, true, "follower", 0},
+                                {"s1", false, true, "", 0, true},
+                                {"s2", false, false, "", 0, true}};
+  std::mt19937_64 rng(1);
+  EXPECT_EQ(select_members("s1", views, rng, std::nullopt).ids, std::vector<std::string>{"s1"});
+  EXPECT_TRUE(select_members("s2", views, rng, std::nullopt).ids.empty());  // not running
+  EXPECT_TRUE(select_members("workers", views, rng, std::nullopt).ids.empty());
+  EXPECT_TRUE(select_members("worker", views, rng, std::nullopt).ids.empty());
+  EXPECT_EQ(select_members("all", views, rng, std::nullopt).ids, (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_FALSE(check_selector("s2", {"r1", "r2"}, {}, {"s1", "s2"}));
+}
+
+}  // namespace
+}  // namespace faultline::faults

@@ -17,9 +17,16 @@ namespace {
 
 using nlohmann::json;
 
-std::string random_selector(const std::vector<std::string>& voters, const std::vector<std::string>& workers) {
+// The ids a topology has for faults to name (voters, workers, others).
+struct Ids {
+  std::vector<std::string> voters, workers, others;
+};
+
+std::string random_selector(const std::vector<std::string>& voters, const std::vector<std::string>& workers,
+                            const std::vector<std::string>& others = {}) {
   std::vector<std::string> all = faults::role_selectors();
   all.insert(all.end(), voters.begin(), voters.end());
+  all.insert(all.end(), others.begin(), others.end());
   if (!workers.empty()) {
     all.push_back("worker");
     all.push_back("workers");
@@ -30,7 +37,7 @@ std::string random_selector(const std::vector<std::string>& voters, const std::v
 
 // A valid value of `p` as the validator writes it back (numbers as parsed).
 json random_param(const faults::ParamSpec& p, const std::vector<std::string>& voters,
-                  const std::vector<std::string>& workers) {
+                  const std::vector<std::string>& workers, const std::vector<std::string>& others) {
   using faults::ParamType;
   switch (p.type) {
     case ParamType::integer:
@@ -43,7 +50,7 @@ json random_param(const faults::ParamSpec& p, const std::vector<std::string>& vo
     case ParamType::choice:
       return p.choices[*rc::gen::inRange<std::size_t>(0, p.choices.size())];
     case ParamType::selector:
-      return random_selector(voters, workers);
+      return random_selector(voters, workers, others);
     case ParamType::text:
       return *rc::gen::element<std::string>("a", "/health", "raft_term");
     case ParamType::text_list:
@@ -64,13 +71,14 @@ json random_param(const faults::ParamSpec& p, const std::vector<std::string>& vo
   return nullptr;
 }
 
-FaultSpec random_fault(const std::vector<std::string>& voters, const std::vector<std::string>& workers,
-                       std::int64_t duration_ms) {
+FaultSpec random_fault(const Ids& ids, std::int64_t duration_ms) {
+  const std::vector<std::string>& voters = ids.voters;
+  const std::vector<std::string>& workers = ids.workers;
   const auto& kinds = faults::catalogue();
   const faults::KindSpec& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
   FaultSpec f;
   f.kind = kind.name;
-  f.target = random_selector(voters, workers);
+  f.target = random_selector(voters, workers, ids.others);
   f.at_ms = *rc::gen::inRange<std::int64_t>(0, duration_ms);
   if (*rc::gen::arbitrary<bool>()) f.heal_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
   // Parameters that others depend on first (as the validator reads them).
@@ -88,7 +96,7 @@ FaultSpec random_fault(const std::vector<std::string>& voters, const std::vector
         continue;  // no two groups of distinct members exist
       }
       if (p.required || !p.fallback || *rc::gen::arbitrary<bool>()) {
-        f.params[p.name] = random_param(p, voters, workers);
+        f.params[p.name] = random_param(p, voters, workers, ids.others);
       } else {
         f.params[p.name] = *p.fallback;
       }
@@ -120,13 +128,31 @@ ProbeSpec random_probe(const std::string& name, const std::vector<std::string>& 
       }
       if (p.required || !p.fallback || *rc::gen::arbitrary<bool>()) {
         if (!p.required && !p.fallback && *rc::gen::arbitrary<bool>()) continue;  // an optional one left out
-        probe.params[p.name] = random_param(p, voters, workers);
+        probe.params[p.name] = random_param(p, voters, workers, {});
       } else {
         probe.params[p.name] = *p.fallback;
       }
     }
   }
   return probe;
+// A redis-sentinel topology as its reader leaves it: every option written
+// out, the embedded fields at their defaults, `coordinators` the servers.
+Topology random_redis_topology() {
+  Topology t;
+  t.kind = "redis-sentinel";
+  const int replicas = *rc::gen::inRange(1, 9);
+  const int sentinels = *rc::gen::inRange(1, 10);
+  t.coordinators = replicas + 1;
+  t.options = {{"replicas", replicas},
+               {"sentinels", sentinels},
+               {"down_after_ms", *rc::gen::inRange<std::int64_t>(100, 600'001)},
+               {"failover_timeout_ms", *rc::gen::inRange<std::int64_t>(500, 3'600'001)},
+               {"quorum", *rc::gen::inRange(1, sentinels + 1)},
+               {"min_replicas_to_write", *rc::gen::inRange(0, replicas + 1)},
+               {"min_replicas_max_lag_s", *rc::gen::inRange(1, 3601)},
+               {"wait_replicas", *rc::gen::inRange(0, replicas + 1)},
+               {"wait_timeout_ms", *rc::gen::inRange<std::int64_t>(1, 100'000)}};
+  return t;
 }
 
 rc::Gen<Plan> valid_plan() {
@@ -142,14 +168,18 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) p.seed = *rc::gen::arbitrary<std::uint64_t>();
 
     Topology& t = p.topology;
-    t.coordinators = *rc::gen::inRange(1, 10);
-    t.election_timeout_min_ms = *rc::gen::inRange<std::int64_t>(2, 2000);
-    t.election_timeout_max_ms =
-        t.election_timeout_min_ms + *rc::gen::inRange<std::int64_t>(0, 2000);
-    t.heartbeat_ms = *rc::gen::inRange<std::int64_t>(1, t.election_timeout_min_ms);
-    t.stale_reads = *rc::gen::arbitrary<bool>();
-    t.workers = *rc::gen::inRange(0, 17);
-    t.worker_timeout_ms = *rc::gen::inRange<std::int64_t>(10, 60'001);
+    const bool redis = *rc::gen::arbitrary<bool>();
+    if (redis) {
+      t = random_redis_topology();
+    } else {
+      t.coordinators = *rc::gen::inRange(1, 10);
+      t.election_timeout_min_ms = *rc::gen::inRange<std::int64_t>(2, 2000);
+      t.election_timeout_max_ms = t.election_timeout_min_ms + *rc::gen::inRange<std::int64_t>(0, 2000);
+      t.heartbeat_ms = *rc::gen::inRange<std::int64_t>(1, t.election_timeout_min_ms);
+      t.stale_reads = *rc::gen::arbitrary<bool>();
+      t.workers = *rc::gen::inRange(0, 17);
+      t.worker_timeout_ms = *rc::gen::inRange<std::int64_t>(10, 60'001);
+    }
 
     Workload& w = p.workload;
     w.clients = *rc::gen::inRange(1, 65);
@@ -165,11 +195,10 @@ rc::Gen<Plan> valid_plan() {
     p.steady_state.stability_window_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
     p.steady_state.max_latency_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
 
-    std::vector<std::string> voters, workers;
-    for (int i = 0; i < t.coordinators; ++i) voters.push_back(member_id(i));
-    for (int i = 0; i < t.workers; ++i) workers.push_back("w" + std::to_string(i + 1));
+    const MemberIds topology_ids = member_ids(t);
+    const Ids ids{topology_ids.voters, topology_ids.workers, topology_ids.others};
     const int faults = *rc::gen::inRange(0, 5);
-    for (int i = 0; i < faults; ++i) p.faults.push_back(random_fault(voters, workers, w.duration_ms));
+    for (int i = 0; i < faults; ++i) p.faults.push_back(random_fault(ids, w.duration_ms));
     if (*rc::gen::arbitrary<bool>()) p.objectives.rto_ms = *rc::gen::inRange(0, 100000) / 4.0;
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.rpo_writes = *rc::gen::inRange<std::int64_t>(0, 1000);
@@ -217,12 +246,12 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) p.objectives.rpo_ms = *rc::gen::inRange(0, 100000) / 4.0;
     p.steady_state.sample_ms = *rc::gen::inRange<std::int64_t>(10, 60'001);
     const int probes = *rc::gen::inRange(0, 4);
-    for (int i = 0; i < probes; ++i) p.steady_state.probes.push_back(random_probe("p" + std::to_string(i), voters, workers));
+    for (int i = 0; i < probes; ++i) p.steady_state.probes.push_back(random_probe("p" + std::to_string(i), ids.voters, ids.workers));
     if (!p.steady_state.probes.empty() && *rc::gen::arbitrary<bool>()) {
       p.halts.push_back({p.steady_state.probes.front().name, *rc::gen::inRange<std::int64_t>(0, 100'000)});
     }
     if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"heal_all", "all", {}, 10'000});
-    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"restart", random_selector(voters, workers), {}, 10'000});
+    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"restart", random_selector(ids.voters, ids.workers), {}, 10'000});
     if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"command", "all", {"true", "x"}, *rc::gen::inRange<std::int64_t>(1, 600'001)});
     if (*rc::gen::arbitrary<bool>()) p.expect_fail = {"election_safety"};
     return p;
