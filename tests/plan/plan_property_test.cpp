@@ -135,6 +135,8 @@ ProbeSpec random_probe(const std::string& name, const std::vector<std::string>& 
     }
   }
   return probe;
+}
+
 // A redis-sentinel topology as its reader leaves it: every option written
 // out, the embedded fields at their defaults, `coordinators` the servers.
 Topology random_redis_topology() {
