@@ -138,6 +138,7 @@ Validation validate(const json& doc) {
     context.voters = known.ids->voters;
     context.workers = known.ids->workers;
     context.others = known.ids->others;
+    context.roles = known.ids->roles;
   }
   context.duration_ms = known.duration_ms;
   plan.faults = read_faults(root.member("faults"), root.path_of("faults"), context, issues);
