@@ -6,6 +6,20 @@
 namespace faultline::targets {
 namespace {
 constexpr auto kRetryBackoff = std::chrono::milliseconds(15);
+constexpr std::size_t kMaxSaid = 120;
+
+// ": <message>" of a JSON error answer ({"message": ...} or {"error": ...}),
+// so the journal says why a member refused.
+std::string said(const std::string& body) {
+  const Json parsed = Json::parse(body, nullptr, false);
+  if (!parsed.is_object()) return "";
+  for (const char* key : {"message", "error"}) {
+    if (parsed.contains(key) && parsed[key].is_string()) {
+      return ": " + parsed[key].get<std::string>().substr(0, kMaxSaid);
+    }
+  }
+  return "";
+}
 }  // namespace
 
 LeaderClient::LeaderClient(std::vector<std::string> urls, std::vector<std::string> ids,
@@ -39,12 +53,14 @@ HttpAnswer LeaderClient::send(const HttpCall& call, Deadline deadline, std::span
       outcome.body = Json::parse(response.body, nullptr, false);
       return outcome;
     }
-    const bool definite =
-        response.transport == http::ClientResponse::Transport::refused ||
-        (response.ok() && (response.status == 421 || response.status == 503 ||
-                           std::find(also_retry.begin(), also_retry.end(), response.status) != also_retry.end())) ||
-        (!response.ok() && !response.maybe_sent);
-    outcome.error = response.ok() ? "HTTP " + std::to_string(response.status) : response.error;
+    const bool refused_here =
+        response.ok() && (call.read_only ||
+                          (not_done_ ? not_done_(response.status, response.body)
+                                     : response.status == 421 || response.status == 503) ||
+                          std::find(also_retry.begin(), also_retry.end(), response.status) != also_retry.end());
+    const bool definite = response.transport == http::ClientResponse::Transport::refused || refused_here ||
+                          (!response.ok() && !response.maybe_sent);
+    outcome.error = response.ok() ? "HTTP " + std::to_string(response.status) + said(response.body) : response.error;
     if (!definite) {
       outcome.result = "unknown";
       member = (member + 1) % urls_.size();
