@@ -75,7 +75,8 @@ std::string checks_section(const Verdict& v) {
   std::string s = "<h2>Objectives</h2><table>" + header_row({"objective", "declared", "measured", "result", "detail"});
   for (const auto& c : v.checks) {
     s += "<tr>" + html_cell(c.objective) + html_cell(declared_text(c)) + html_cell(measured_text(c.measured, c.unit), "num") +
-         html_cell(c.pass ? "pass" : "FAIL", c.pass ? "ok" : "bad") + html_cell(c.detail) + "</tr>";
+         (c.available ? html_cell(c.pass ? "pass" : "FAIL", c.pass ? "ok" : "bad") : html_cell("n/a")) +
+         html_cell(c.detail) + "</tr>";
   }
   return s + "</table>";
 }

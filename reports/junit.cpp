@@ -1,5 +1,6 @@
 // JUnit XML for CI: one testsuite named after the plan, one testcase per
 // check, a <failure> for each missed objective.
+#include <algorithm>
 #include <cstdio>
 
 #include "reports/format.hpp"
@@ -22,6 +23,8 @@ std::string render_junit(const History& h, const Verdict& v) {
   const std::string suite = h.plan.name.empty() ? "faultline" : h.plan.name;
   const std::string tests = std::to_string(v.checks.size());
   const std::string failures = std::to_string(v.failed.size());
+  const std::string skipped = std::to_string(
+      std::count_if(v.checks.begin(), v.checks.end(), [](const auto& c) { return !c.available; }));
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(h.end_ns) / 1e9);
 
@@ -29,7 +32,7 @@ std::string render_junit(const History& h, const Verdict& v) {
   s += "<testsuites" + attr("name", "faultline") + attr("tests", tests) + attr("failures", failures) +
        attr("errors", "0") + attr("time", seconds) + ">\n";
   s += "  <testsuite" + attr("name", suite) + attr("tests", tests) + attr("failures", failures) +
-       attr("errors", "0") + attr("skipped", "0") + attr("time", seconds) + ">\n";
+       attr("errors", "0") + attr("skipped", skipped) + attr("time", seconds) + ">\n";
   s += "    <properties>\n";
   s += property("plan_file", h.plan.file);
   s += property("plan_hash", h.plan.hash);
@@ -40,7 +43,9 @@ std::string render_junit(const History& h, const Verdict& v) {
   s += "    </properties>\n";
   for (const auto& c : v.checks) {
     s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", c.objective) + attr("time", "0");
-    if (c.pass) {
+    if (!c.available) {
+      s += ">\n      <skipped" + attr("message", c.detail) + "/>\n    </testcase>\n";
+    } else if (c.pass) {
       s += ">\n      <system-out>" + xml_escape(c.detail) + "</system-out>\n    </testcase>\n";
     } else {
       s += ">\n      <failure" + attr("message", c.detail) + attr("type", "objective_missed") + ">" +

@@ -31,7 +31,8 @@ std::string render_markdown(const History& h, const Verdict& v) {
   s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
   for (const auto& c : v.checks) {
     s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤")) + " | " +
-         md_cell(measured_text(c.measured, c.unit)) + " | " + (c.pass ? "pass" : "**FAIL**") + " | " +
+         md_cell(measured_text(c.measured, c.unit)) + " | " +
+         (!c.available ? "n/a" : c.pass ? "pass" : "**FAIL**") + " | " +
          md_cell(c.detail) + " |\n";
   }
   const auto& p = v.rto.parts;
@@ -62,6 +63,10 @@ std::string console_summary(const History& h, const Verdict& v) {
   std::size_t width = 0;
   for (const auto& c : v.checks) width = std::max(width, c.objective.size());
   for (const auto& c : v.checks) {
+    if (!c.available) {
+      s += "  n/a   " + pad(c.objective, width) + "  " + c.detail + "\n";
+      continue;
+    }
     s += "  " + std::string(c.pass ? "pass" : "FAIL") + "  " + pad(c.objective, width) + "  declared " +
          pad(declared(c, "<="), 16) + " measured " + measured_text(c.measured, c.unit);
     if (!c.pass) {

@@ -211,6 +211,8 @@ History history_from(const std::vector<Json>& events) {
     if (kind == "run") {
       h.has_run_event = true;
       h.plan = parse_run(ev);
+    } else if (kind == "target") {
+      h.target = {get_text(ev, "target"), get_bool(ev, "roles", true), get_bool(ev, "commit_index", true)};
     } else if (kind == "phase") {
       h.phases.push_back({get_text(ev, "phase"), t});
     } else if (kind == "member") {

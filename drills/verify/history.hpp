@@ -165,9 +165,18 @@ inline double ms_between(std::int64_t from_ns, std::int64_t to_ns) {
   return static_cast<double>(to_ns - from_ns) / 1e6;
 }
 
+// What the target's members report about themselves (the `target` event;
+// journals without one: everything, as the embedded cluster does).
+struct TargetFacts {
+  std::string kind;
+  bool roles = true;         // role, term and leader: the election checks can run
+  bool commit_index = true;  // the commit index: commit_monotonic can run
+};
+
 struct History {
   bool has_run_event = false;
   PlanFacts plan;
+  TargetFacts target;
   std::int64_t end_ns = 0;           // t_ns of the last event
   std::vector<Op> ops;               // by invoke time
   std::vector<MemberSample> samples; // by t_ns

@@ -72,6 +72,12 @@ CheckResult check_election_safety(const ElectionStats& e) {
   return c;
 }
 
+CheckResult not_available(const std::string& objective, const std::string& unit, const std::string& why) {
+  CheckResult c{objective, std::nullopt, 0.0, false, unit, "not available: " + why};
+  c.available = false;
+  return c;
+}
+
 Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& linearizability) {
   Verdict v;
   v.rto = measure_rto(h);
@@ -93,12 +99,34 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   if (h.plan.sessions_moved_without_cause) {
     v.checks.push_back(check_sessions_moved(v.failover, *h.plan.sessions_moved_without_cause));
   }
-  v.checks.push_back(check_election_safety(v.elections));
-  v.checks.push_back(check_term_monotonic(v.elections));
-  v.checks.push_back(check_commit_monotonic(v.elections));
-  v.checks.push_back(check_stable_leadership(v.elections));
-  for (const CheckResult& c : v.checks) {
-    if (!c.pass) v.failed.push_back(c.objective);
+  const std::string no_roles = "the " + h.target.kind +
+                               " target's members report no role, term or leader (the topology declares no "
+                               "status request)";
+  if (h.target.roles) {
+    v.checks.push_back(check_election_safety(v.elections));
+    v.checks.push_back(check_term_monotonic(v.elections));
+  } else {
+    v.checks.push_back(not_available("election_safety", "terms", no_roles));
+    v.checks.push_back(not_available("term_monotonic", "samples", no_roles));
+  }
+  if (h.target.roles && h.target.commit_index) {
+    v.checks.push_back(check_commit_monotonic(v.elections));
+  } else {
+    v.checks.push_back(not_available("commit_monotonic", "samples",
+                                     h.target.roles ? "the " + h.target.kind +
+                                                          " target's status request reads no commit index"
+                                                    : no_roles));
+  }
+  v.checks.push_back(h.target.roles ? check_stable_leadership(v.elections)
+                                    : not_available("stable_leadership", "changes", no_roles));
+  for (CheckResult& c : v.checks) {
+    // A declared election objective needs the roles it measures.
+    if (!h.target.roles && (c.objective == "leader_election_ms" || c.objective == "max_elections")) {
+      c.measured.reset();
+      c.pass = false;
+      c.detail = "not measured: " + no_roles;
+    }
+    if (!c.pass && c.available) v.failed.push_back(c.objective);
   }
   v.pass = v.failed.empty();
   v.exit_code = v.pass ? 0 : 1;
@@ -116,6 +144,7 @@ Json to_json(const CheckResult& c) {
               {"measured", c.measured ? Json(*c.measured) : Json()},
               {"limit", c.limit},
               {"pass", c.pass},
+              {"available", c.available},
               {"detail", c.detail}};
 }
 

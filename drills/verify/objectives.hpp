@@ -27,6 +27,11 @@ struct CheckResult {
   bool pass = false;
   std::string unit;                 // "ms", "writes", "terms"
   std::string detail;               // for a failure: by how much it missed
+  // False when the target reports nothing this check could judge (declared
+  // processes without a status request): a built-in check then neither
+  // passes nor fails the run and says "not available"; a declared objective
+  // that cannot be measured fails, as any unmeasured objective does.
+  bool available = true;
 };
 
 struct Verdict {
@@ -45,6 +50,9 @@ struct Verdict {
   FailoverStats failover;  // has_calls false when the journal has no routed calls
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
+
+// The built-in check as not available: `why` says what the target lacks.
+CheckResult not_available(const std::string& objective, const std::string& unit, const std::string& why);
 
 // Runs every measurement and check. `linearizability` is the checker's result
 // for the same journal; when the plan declares `linearizable` and it is
