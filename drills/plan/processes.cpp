@@ -49,6 +49,7 @@ ProcessesTopology processes_topology(const Topology& topology) {
   p.peer = o.value("peer", std::string());
   p.peer_separator = o.value("peer_separator", p.peer_separator);
   p.health = o.value("health", std::string("/"));
+  p.probe = o.value("probe", p.health);
   p.package = o.value("package", std::string());
   const json requests = o.value("requests", json::object());
   if (requests.contains("write")) read_common(requests["write"], p.write);
@@ -68,6 +69,7 @@ ProcessesTopology processes_topology(const Topology& topology) {
     status.role = optional_path(s, "role");
     status.commit_index = optional_path(s, "commit_index");
     status.applied_index = optional_path(s, "applied_index");
+    status.term_of = s.value("term_of", status.term_of);
     p.status = std::move(status);
   }
   for (const json& rule : o.value("not_done", json::array())) {

@@ -43,6 +43,10 @@ struct ProcessStatus : ProcessRequest {
   std::optional<JsonPath> role;  // absent: leader when the leader is this member, else follower
   std::optional<JsonPath> commit_index;
   std::optional<JsonPath> applied_index;
+  // "last_applied": `term` is the term of the member's last applied entry
+  // (etcd 3.4's raftTerm), not its current one: a claim to lead counts from
+  // its first report of a newer term (drills/targets/applied_term.hpp).
+  std::string term_of = "current";
 };
 
 // An answer that certainly did nothing: its HTTP status (when given) and a
@@ -61,6 +65,9 @@ struct ProcessesTopology {
   std::string peer;  // one member's entry in {peers}
   std::string peer_separator = ",";
   std::string health;   // path of a GET that answers 200 when the member is ready
+  // Path of the GET that reachability and round-trip probes send to the
+  // first port (an HTTP request line); it should be answered locally.
+  std::string probe;
   std::string package;  // names the package to install when the program is missing
   ProcessRequest write;
   ProcessRead read;

@@ -212,6 +212,18 @@ void read_processes(ObjectReader& r, Topology& t, Issues& issues) {
     templates.check(*health, r.path_of("health"), member_placeholders());
     o["health"] = *health;
   }
+  auto valid_probe = [](const std::string& path) {
+    return !path.empty() && path[0] == '/' && path.find_first_of(" \t\r\n") == std::string::npos &&
+           placeholders(path).empty();
+  };
+  const std::string health_path = o.value("health", std::string("/"));
+  if (auto probe = r.string("probe", valid_probe(health_path) ? health_path : "/").value) {
+    if (!valid_probe(*probe)) {
+      issues.push_back({r.path_of("probe"), "the probe is a path from '/' without spaces or placeholders, got " +
+                                                show_text(*probe)});
+    }
+    o["probe"] = *probe;
+  }
   if (auto package = r.string("package", "").value) o["package"] = *package;
 
   json requests = json::object();
@@ -235,13 +247,21 @@ void read_processes(ObjectReader& r, Topology& t, Issues& issues) {
     }
     if (const json* st = q.member("status")) {
       static const std::vector<std::string> kPaths{"term", "leader", "self", "role", "commit_index", "applied_index"};
-      requests["status"] = read_request(*st, q.path_of("status"), kPaths, member_placeholders(), templates, issues,
-                                        [&](ObjectReader& x, json& out) {
-                                          for (const std::string& key : kPaths) {
-                                            const Need need = key == "term" || key == "leader" ? Need::required : Need::optional;
-                                            if (auto p = read_json_path(x, key, need, issues)) out[key] = *p;
-                                          }
-                                        });
+      std::vector<std::string> fields = kPaths;
+      fields.push_back("term_of");
+      requests["status"] = read_request(
+          *st, q.path_of("status"), fields, member_placeholders(), templates, issues, [&](ObjectReader& x, json& out) {
+            for (const std::string& key : kPaths) {
+              const Need need = key == "term" || key == "leader" ? Need::required : Need::optional;
+              if (auto p = read_json_path(x, key, need, issues)) out[key] = *p;
+            }
+            if (auto of = x.string("term_of", "current").value) {
+              if (*of != "current" && *of != "last_applied") {
+                issues.push_back({x.path_of("term_of"), "expected \"current\" or \"last_applied\", got " + show_text(*of)});
+              }
+              out["term_of"] = *of;
+            }
+          });
     }
   }
   o["requests"] = requests;
@@ -271,7 +291,7 @@ json write_processes(const Topology& t) {
 const TopologyKind& processes_topology_kind() {
   static const TopologyKind kind{"processes",
                                  {"members", "election_timeout_ms", "heartbeat_ms", "id_prefix", "ports", "api_port",
-                                  "command", "env", "peer", "peer_separator", "health", "package", "requests",
+                                  "command", "env", "peer", "peer_separator", "health", "probe", "package", "requests",
                                   "not_done"},
                                  read_processes,
                                  processes_ids,

@@ -143,6 +143,17 @@ Validation validate(const json& doc) {
   context.duration_ms = known.duration_ms;
   plan.faults = read_faults(root.member("faults"), root.path_of("faults"), context, issues);
   plan.objectives = read_objectives(root.member("objectives"), root.path_of("objectives"), issues);
+  if (known.ids && !known.ids->roles) {
+    for (const char* key : {"leader_election_ms", "max_elections"}) {
+      const bool declared = std::string(key) == "max_elections" ? plan.objectives.max_elections.has_value()
+                                                                 : plan.objectives.leader_election_ms.has_value();
+      if (declared) {
+        issues.push_back({child(root.path_of("objectives"), std::string(key)),
+                          "cannot be measured: the topology's members report no roles or terms (declare "
+                          "topology.requests.status) or drop this objective"});
+      }
+    }
+  }
 
   if (issues.empty()) out.plan = std::move(plan);
   return out;

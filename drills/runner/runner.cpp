@@ -22,7 +22,8 @@ int validate_plan(const std::filesystem::path& plan_file, const std::vector<std:
   if (!loaded.plan) return print_plan_errors(loaded.errors, err);
   const auto& p = *loaded.plan;
   out << plan_file.string() << ": valid plan '" << p.name << "': " << p.topology.coordinators
-      << " coordinators, " << p.workload.clients << " clients for " << p.workload.duration_ms
+      << (p.topology.kind == "embedded" ? " coordinators, " : " " + p.topology.kind + " members, ")
+      << p.workload.clients << " clients for " << p.workload.duration_ms
       << " ms, " << p.faults.size() << (p.faults.size() == 1 ? " fault" : " faults") << "\n";
   return 0;
 }

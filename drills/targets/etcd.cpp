@@ -50,6 +50,10 @@ bool EtcdTarget::prepare(Placement& placement, std::string& error) {
     error = refused;
     return false;
   }
+  // Reachability and round-trip probes of the client port: /version is
+  // answered locally (/health is a read through Raft, which would time the
+  // leader's links as well as the probed one).
+  placement.probe_with("client", "GET /version HTTP/1.0\r\n\r\n");
   members_.clear();
   initial_cluster_.clear();
   for (const auto& [id, voter] : member_ids()) {
@@ -198,13 +202,15 @@ MemberStatus EtcdTarget::status(const MemberInfo& member, long timeout_ms) {
   status.applied_index = integer_of(body.value("raftAppliedIndex", Json())).value_or(0);
   // etcd says who leads, not what the member itself is doing: a member that
   // names no leader (0: campaigning, or it lost its leader) is reported as a
-  // follower without one.
+  // follower without one; one that names itself counts as leader once its
+  // term (that of its last applied entry) is its own (applied_term.hpp).
   if (leader && *leader != "0") {
     std::lock_guard lock(ids_mu_);
     const auto it = names_.find(*leader);
     if (it != names_.end()) status.leader = it->second;
   }
-  status.role = self && leader && *self == *leader ? "leader" : "follower";
+  status.role = claims_.role(member.id, self && leader && *self == *leader, status.term);
+  if (status.role == "candidate") status.leader.reset();
   return status;
 }
 

@@ -17,7 +17,8 @@
 // /v3/kv/range; by the LeaderClient rule, with etcd's refusals that did
 // nothing named (docs/targets.md lists them). Status from
 // /v3/maintenance/status: the leader is an etcd member id, mapped to e1..eN
-// through the member list the cluster reports at start.
+// through the member list the cluster reports at start; its raftTerm is the
+// term of the last applied entry, read as applied_term.hpp says.
 //
 // Thread-safety: as Target; status() and the clients may run on any thread.
 #pragma once
@@ -25,6 +26,7 @@
 #include <mutex>
 
 #include "chaos/process/process_control.hpp"
+#include "drills/targets/applied_term.hpp"
 #include "drills/targets/target.hpp"
 
 namespace faultline::targets {
@@ -78,6 +80,7 @@ class EtcdTarget final : public Target {
   // etcd member id (decimal) -> e1..eN; filled by start_all, read by status().
   mutable std::mutex ids_mu_;
   std::map<std::string, std::string> names_;
+  AppliedTermClaims claims_;
 };
 
 }  // namespace faultline::targets

@@ -69,6 +69,7 @@ bool ProcessesTarget::prepare(Placement& placement, std::string& error) {
     error = refused;
     return false;
   }
+  if (!t.ports.empty()) placement.probe_with(t.ports.front(), "GET " + t.probe + " HTTP/1.0\r\n\r\n");
   members_.clear();
   for (const auto& [id, voter] : member_ids()) {
     MemberInfo m;
@@ -230,6 +231,9 @@ MemberStatus ProcessesTarget::status(const MemberInfo& member, long timeout_ms) 
   if (leader_value) status.leader = leader_named(*leader_value);
   if (request->role) {
     status.role = text_at(body, *request->role).value_or("");
+  } else if (request->term_of == "last_applied") {
+    status.role = claims_.role(member.id, status.leader == member.id, status.term);
+    if (status.role == "candidate") status.leader.reset();
   } else {
     status.role = status.leader == member.id ? "leader" : "follower";
   }

@@ -21,6 +21,7 @@
 #include "chaos/process/process_control.hpp"
 #include "drills/plan/processes.hpp"
 #include "drills/plan/template.hpp"
+#include "drills/targets/applied_term.hpp"
 #include "drills/targets/leader_client.hpp"
 #include "drills/targets/target.hpp"
 
@@ -85,6 +86,7 @@ class ProcessesTarget final : public Target {
   // every status answer.
   mutable std::mutex self_mu_;
   std::map<std::string, std::string> self_ids_;
+  AppliedTermClaims claims_;
 };
 
 }  // namespace faultline::targets
