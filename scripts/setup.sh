@@ -12,6 +12,10 @@ packages=(
   libssl-dev libbrotli-dev zlib1g-dev
   iproute2 nftables procps psmisc curl time bc valgrind
   socat haproxy  # compared with the link proxy by scripts/bench-proxy.sh
+  # The etcd target (drills/library/etcd-*.json). A system-wide etcd that the
+  # package may start is neither used nor touched: drills run their own
+  # members on their own ports, with their data in the run folder.
+  etcd-server
 )
 
 missing=()
