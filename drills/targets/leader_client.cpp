@@ -35,6 +35,10 @@ HttpAnswer LeaderClient::send(const HttpCall& call, Deadline deadline, std::span
   std::size_t spread = at.value_or(0) % std::max<std::size_t>(1, urls_.size());
   std::size_t& member = at ? spread : believed_leader_;
   HttpAnswer outcome{"fail", "", "no member accepted the operation before its deadline", 0, {}};
+  // Members that refused the connection during this operation: a hint that
+  // names one is stale (the others have not heard of its death yet).
+  std::vector<bool> refused(urls_.size(), false);
+  bool redirected = false;  // the last move followed a fresh hint at once
   while (true) {
     const auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
@@ -66,17 +70,26 @@ HttpAnswer LeaderClient::send(const HttpCall& call, Deadline deadline, std::span
       member = (member + 1) % urls_.size();
       return outcome;
     }
+    if (!response.ok()) refused[member] = true;
     std::size_t next = (member + 1) % urls_.size();
+    for (std::size_t tried = 0; refused[next] && tried < urls_.size(); ++tried) next = (next + 1) % urls_.size();
+    bool fresh_hint = false;
     if (response.ok() && leader_hint_) {
       if (auto hinted_id = leader_hint_(Json::parse(response.body, nullptr, false))) {
         const auto hinted = std::find(ids_.begin(), ids_.end(), *hinted_id);
-        if (hinted != ids_.end() && static_cast<std::size_t>(hinted - ids_.begin()) != member) {
-          next = static_cast<std::size_t>(hinted - ids_.begin());
+        const auto at_hint = static_cast<std::size_t>(hinted - ids_.begin());
+        if (hinted != ids_.end() && at_hint != member && !refused[at_hint]) {
+          next = at_hint;
+          fresh_hint = true;
         }
       }
     }
     member = next;
-    std::this_thread::sleep_for(kRetryBackoff);
+    // A member that names a live-looking leader is followed at once; the
+    // pause is for when nobody knows one (and for two members that name
+    // each other, which the second consecutive hint would be).
+    redirected = fresh_hint && !redirected;
+    if (!redirected) std::this_thread::sleep_for(kRetryBackoff);
   }
 }
 

@@ -8,7 +8,10 @@
 //    and 503 superseded, or the target's own rule (set_not_done: etcd's
 //    "raft proposal dropped") — what the caller adds, and any error answer
 //    to a read-only call) is retried, on the leader the answer names if
-//    any, else on the next member, until the operation's deadline;
+//    any, else on the next member, until the operation's deadline: at once
+//    when following a named leader, after 15 ms otherwise; a member that
+//    refused the connection during the operation is not tried again in it,
+//    even when another still names it (that hint is stale);
 //  - an answer that may have taken effect (a timeout after connecting, an
 //    error status that is not in the list) ends the operation: `unknown`, and
 //    the next operation starts on the next member, so a member that stopped
