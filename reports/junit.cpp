@@ -26,7 +26,7 @@ std::string render_junit(const History& h, const Verdict& v) {
   const std::string suite = h.plan.name.empty() ? "faultline" : h.plan.name;
   std::size_t failed = 0, skipped = 0;
   for (const auto& c : v.checks) {
-    if (c.pass) continue;
+    if (c.available && c.as_expected()) continue;
     ++(judged(h, c) ? failed : skipped);
   }
   const std::size_t errors = h.stopped ? 1 : 0;
@@ -58,8 +58,11 @@ std::string render_junit(const History& h, const Verdict& v) {
   }
   for (const auto& c : v.checks) {
     s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", c.objective) + attr("time", "0");
-    if (c.pass) {
-      s += ">\n      <system-out>" + xml_escape(c.detail) + "</system-out>\n    </testcase>\n";
+    if (!c.available) {
+      s += ">\n      <skipped" + attr("message", c.detail) + "/>\n    </testcase>\n";
+    } else if (c.as_expected()) {
+      s += ">\n      <system-out>" + xml_escape((c.expected_to_fail ? "failed, as the plan expects: " : "") + c.detail) +
+           "</system-out>\n    </testcase>\n";
     } else if (!judged(h, c)) {
       s += ">\n      <skipped" + attr("message", "not judged: the run " + h.stopped->cause + "; " + c.detail) +
            "/>\n    </testcase>\n";
@@ -73,7 +76,7 @@ std::string render_junit(const History& h, const Verdict& v) {
   // A built-in check the target does not promise is skipped, with why.
   for (const auto& w : v.not_promised) {
     s += "    <testcase" + attr("classname", "faultline." + suite) + attr("name", w.objective) + attr("time", "0") +
-         ">\n      <skipped" + attr("message", "not promised by " + h.target_kind + ": " + w.why) +
+         ">\n      <skipped" + attr("message", "not promised by " + h.target.kind + ": " + w.why) +
          "/>\n    </testcase>\n";
   }
   s += "  </testsuite>\n</testsuites>\n";

@@ -28,9 +28,10 @@ std::string stop_banner(const History& h) {
   return what + ". This is what was recorded until then; checks that had not passed are not judged.";
 }
 
-bool judged(const History& h, const verify::CheckResult& c) { return c.pass || !h.stopped; }
+bool judged(const History& h, const verify::CheckResult& c) { return c.available && (c.pass || !h.stopped); }
 
 std::string check_label(const History& h, const verify::CheckResult& c) {
+  if (!c.available) return "n/a";
   if (c.pass) return "pass";
   return judged(h, c) ? "FAIL" : "skip";
 }

@@ -20,9 +20,10 @@ namespace faultline::reports {
 std::string verdict_word(const History& history, const Verdict& verdict);
 // One sentence for a run that stopped early; empty otherwise.
 std::string stop_banner(const History& history);
-// False for a check that did not pass in a run that stopped early.
+// False for a check that did not pass in a run that stopped early, and for
+// a check the target gives nothing to judge (not available).
 bool judged(const History& history, const verify::CheckResult& check);
-// "pass", "FAIL" or "skip" (not judged).
+// "pass", "FAIL", "skip" (not judged) or "n/a" (not available).
 std::string check_label(const History& history, const verify::CheckResult& check);
 
 // ANSI SGR colours, applied only when `style.color`.

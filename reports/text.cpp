@@ -21,7 +21,7 @@ std::string pad(std::string text, std::size_t width) {
 }
 
 std::string waived_line(const History& h, const verify::WaivedCheck& w) {
-  return "not promised by " + (h.target_kind.empty() ? std::string("the target") : h.target_kind) + ": " + w.why +
+  return "not promised by " + (h.target.kind.empty() ? std::string("the target") : h.target.kind) + ": " + w.why +
          " (measured " + measured_text(w.measured, w.unit) + ")";
 }
 
@@ -93,6 +93,10 @@ std::string console_summary(const History& h, const Verdict& v, ConsoleStyle sty
   for (const auto& w : v.not_promised) width = std::max(width, w.objective.size());
   for (const auto& c : v.checks) {
     const std::string label = check_label(h, c);
+    if (!c.available) {  // nothing to judge: what the target lacks
+      s += "  " + paint("n/a ", Tone::dim, style) + "  " + pad(c.objective, width) + "  " + c.detail + "\n";
+      continue;
+    }
     s += "  " + paint(label, label == "skip" ? Tone::dim : verdict_tone(label), style) + "  " +
          pad(c.objective, width) + "  declared " + pad(declared(c, "<="), 16) + " measured " +
          measured_text(c.measured, c.unit);

@@ -13,6 +13,10 @@ packages=(
   iproute2 nftables procps psmisc curl time bc valgrind
   socat haproxy  # compared with the link proxy by scripts/bench-proxy.sh
   redis-server redis-sentinel libhiredis-dev  # the redis-sentinel target and its client
+  # The etcd target (drills/library/etcd-*.json). A system-wide etcd that the
+  # package may start is neither used nor touched: drills run their own
+  # members on their own ports, with their data in the run folder.
+  etcd-server
 )
 
 missing=()

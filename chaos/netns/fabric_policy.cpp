@@ -77,7 +77,13 @@ SplitPolicy split_by_member(const FabricPolicy& policy, const AddressBook& book)
       split.error = "link " + from + " -> " + to + " is a member to itself";
       return split;
     }
-    if (!fault.empty()) split.by_member[from].to_peers[book.members.at(to)] = fault;
+    if (fault.empty()) continue;
+    LinkFault mine = fault;
+    // Both ways blocked: what `to` answers on `from`'s own connections must
+    // not arrive either (nft_rules.hpp, "severed").
+    const auto back = policy.links.find({to, from});
+    mine.severed = fault.blocked && back != policy.links.end() && back->second.blocked;
+    split.by_member[from].to_peers[book.members.at(to)] = mine;
   }
   for (const auto& [id, fault] : policy.clients_to) {
     if (!known(id, "client link member")) return split;

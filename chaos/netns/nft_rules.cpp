@@ -122,6 +122,9 @@ RenderedRules render_rules(const NamespacePolicy& policy) {
   if (!policy.to_client.empty())
     render_outbound(output_rules, policy.client_address, policy.to_client);
   std::ostringstream input_rules;
+  for (const auto& [dest, fault] : policy.to_peers) {
+    if (fault.blocked && fault.severed) input_rules << "    ct original ip daddr " << dest << " counter drop\n";
+  }
   if (!policy.from_client.empty())
     render_inbound(input_rules, policy.client_address, policy.from_client);
 

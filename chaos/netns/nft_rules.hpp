@@ -16,6 +16,14 @@
 //    connections to A and gets A's answers. A two-way partition blocks both
 //    directions. UDP and ICMP follow the same rule: A's own flows toward B
 //    die, A's replies to B's flows pass.
+//  - severed (set by split_by_member when B -> A is blocked too): also what
+//    B sends on connections A initiated is dropped on arrival, in A's input
+//    hook (`ct original ip daddr B`, which matches replies of A's own
+//    connections only, DNATed or not). Without it a two-way partition still
+//    lets the acceptor's answers through to the initiator until TCP stalls
+//    for want of ACKs — enough for a server that streams to its clients
+//    (etcd's peers read each other's Raft messages as long responses) to
+//    reach across the cut.
 //  - reset: A's TCP connections toward B are answered with a TCP reset
 //    (`reject with tcp reset`): a new connect() fails at once with
 //    ECONNREFUSED, an established connection is reset on A's next packet.
@@ -51,6 +59,7 @@ struct LinkFault {
   bool blocked = false;
   bool reset = false;
   double loss = 0.0;  // probability in [0, 1] that a packet is dropped
+  bool severed = false;  // with blocked: B -> A is blocked too (see above)
 
   bool empty() const { return !blocked && !reset && loss == 0.0; }
   friend bool operator==(const LinkFault&, const LinkFault&) = default;

@@ -15,7 +15,7 @@ constexpr int kFirstPort = 7001;
 constexpr auto kReachTimeout = std::chrono::milliseconds(300);
 constexpr auto kRttTimeout = std::chrono::milliseconds(5000);
 
-netns::LinkFault kernel_part(const faults::LinkEffect& e) { return {e.blocked, e.reset, e.loss}; }
+netns::LinkFault kernel_part(const faults::LinkEffect& e) { return {e.blocked, e.reset, e.loss, false}; }
 
 }  // namespace
 

@@ -47,8 +47,6 @@ struct NetworkOptions {
 
 class Network : public Placement {
  public:
-  // "kernel", "proxy" or "loopback".
-  virtual std::string backend() const = 0;
   // How the network was made, for the run event and the console.
   virtual std::string describe() const = 0;
   // The link faults' seam; nullptr with the loopback backend.

@@ -34,6 +34,11 @@ class Placement {
   // What a probe sends to ports called `port_name` to get an answer (default:
   // an HTTP request line; Redis ports answer "PING").
   virtual void probe_with(const std::string& /*port_name*/, std::string /*payload*/) {}
+  // "kernel", "proxy" or "loopback" (network.hpp). Targets whose programs
+  // take one peer list for every member (etcd) cannot be interposed on by
+  // the proxy backend, whose proxies are per link: they ask this to refuse
+  // link faults there.
+  virtual std::string backend() const = 0;
 };
 
 }  // namespace faultline::network

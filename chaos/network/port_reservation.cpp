@@ -34,6 +34,16 @@ PortReservation PortReservation::reserve(const std::string& address, int port) {
     ::close(fd);
     return r;
   }
+  // Set after the bind, so that it does not let this bind share a port:
+  // programs that bind with SO_REUSEADDR and not SO_REUSEPORT (Go's
+  // listeners, so etcd; Redis) may then bind the port while this socket
+  // holds it without listening. A listening socket on it still excludes
+  // everyone else.
+  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0) {
+    r.error_ = std::string("setsockopt SO_REUSEADDR: ") + std::strerror(errno);
+    ::close(fd);
+    return r;
+  }
   r.fd_ = fd;
   r.port_ = ntohs(addr.sin_port);
   return r;

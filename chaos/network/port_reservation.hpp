@@ -3,9 +3,10 @@
 // SO_REUSEPORT and keeps that socket, bound but not listening, for the whole
 // run. Nothing else on the machine can bind the port meanwhile (a plain bind
 // fails with EADDRINUSE; only a process of the same user that also sets
-// SO_REUSEPORT may share it), and the member binds it with SO_REUSEPORT —
-// only listening sockets receive connections, so the member alone serves it,
-// across its restarts too.
+// SO_REUSEPORT, or a bind with SO_REUSEADDR while nothing listens on the
+// port, may share it), and the member binds it with SO_REUSEPORT or with
+// SO_REUSEADDR (Go's listeners: etcd) — only listening sockets receive
+// connections, so the member alone serves it, across its restarts too.
 //
 // Thread-safety: a value type; not shared.
 #pragma once

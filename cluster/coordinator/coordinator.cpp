@@ -10,7 +10,9 @@ namespace faultline::coordinator {
 using Json = nlohmann::json;
 
 namespace {
-constexpr auto kTickInterval = std::chrono::milliseconds(10);
+// How late a timer can fire: an election timeout or heartbeat is acted on
+// at most this long after it is due (a tick is a lock and a few compares).
+constexpr auto kTickInterval = std::chrono::milliseconds(2);
 }  // namespace
 
 Coordinator::Coordinator(Config config) : config_(std::move(config)) {}
@@ -103,6 +105,7 @@ void Coordinator::stop() {
   }
   applied_cv_.notify_all();
   ready_cv_.notify_all();
+  heard_cv_.notify_all();
   server_.stop();
   if (raft_listener_) raft_listener_->stop();
   if (ticker_.joinable()) ticker_.join();
@@ -204,6 +207,22 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mu_);
   auto entry = node_->propose(command, now_ms());
+  // A follower whose leader has gone quiet (none known, or nothing heard
+  // for two heartbeats: it may be dead) holds the request until it hears
+  // from a leader — a new one, or the old one again — instead of naming a
+  // leader that may be gone: the client is then sent straight to whoever
+  // leads, and a member elected meanwhile takes the write itself. Nothing is
+  // done before the answer, which stays "not the leader" when it is not
+  // this member; the last 20 ms are left to the client to follow the hint.
+  auto leader_quiet = [this] {
+    const auto contact = node_->leader_contact_ms();
+    return !node_->leader() || !contact || now_ms() - *contact >= 2 * config_.heartbeat_ms;
+  };
+  const auto hold_until = deadline - std::chrono::milliseconds(20);
+  while (!entry && leader_quiet() && std::chrono::steady_clock::now() < hold_until && !stopping_.load()) {
+    heard_cv_.wait_until(lock, hold_until);
+    if (node_->role() == raft::Role::leader) entry = node_->propose(command, now_ms());
+  }
   if (!entry) return OpResult{Outcome::not_leader, "", 0};
   bool woke_others = false;
   const std::uint64_t index = entry->index;
@@ -255,6 +274,7 @@ void Coordinator::receive_messages(std::vector<raft::Message>& batch) {
     for (const auto& message : batch) node_->step(message, now);
   }
   ready_cv_.notify_one();
+  heard_cv_.notify_all();
 }
 
 std::string Coordinator::raft_status_json() {

@@ -127,6 +127,7 @@ class Coordinator {
   std::mutex mu_;
   std::condition_variable applied_cv_;
   std::condition_variable ready_cv_;  // the node may have a Ready
+  std::condition_variable heard_cv_;  // Raft messages were stepped (a leader may be known now)
   std::unique_ptr<raft::Node> node_;               // guarded by mu_
   std::unique_ptr<store::FileStorage> storage_;    // the ready thread only, once started
   store::KvStateMachine kv_;                       // guarded by mu_

@@ -75,10 +75,14 @@ ClientResponse Client::request(const std::string& method, const std::string& url
     case CURLE_OPERATION_TIMEDOUT: {
       response.transport = ClientResponse::Transport::timeout;
       // A timeout before the connection was made cannot have been applied;
-      // once connected, the request may have been read and acted on.
+      // once connected, the request may have been read and acted on. A
+      // kept-alive connection reports no connect time of this transfer, so
+      // the bytes of request already sent count too.
       curl_off_t connected_after_us = 0;
+      long request_bytes = 0;
       curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected_after_us);
-      response.maybe_sent = connected_after_us > 0;
+      curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes);
+      response.maybe_sent = connected_after_us > 0 || request_bytes > 0;
       break;
     }
     default:

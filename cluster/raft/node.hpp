@@ -116,6 +116,9 @@ class Node {
   Term term() const { return term_; }
   std::optional<NodeId> voted_for() const { return voted_for_; }
   std::optional<NodeId> leader() const { return leader_; }
+  // When this follower last heard from its leader (its own clock); none
+  // before the first contact.
+  std::optional<std::int64_t> leader_contact_ms() const { return leader_contact_ms_; }
   NodeId id() const { return config_.id; }
   const Config& config() const { return config_; }
   Index commit_index() const { return commit_; }

@@ -7,9 +7,13 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace faultline::plan {
 
@@ -25,5 +29,14 @@ JsonPath child(const JsonPath& parent, PathStep step);
 
 // True when `prefix` is `path` or one of its ancestors.
 bool starts_with(const JsonPath& path, const JsonPath& prefix);
+
+// Reads what format_path writes: `$`, then `.key`, `[3]` or `["any key"]`
+// steps (`$.kvs[0].value`, `$.header.member_id`). nullopt with `error`
+// saying where the text stops making sense.
+std::optional<JsonPath> parse_json_path(std::string_view text, std::string& error);
+
+// The value at `path` inside `doc`, or nullptr when a step is missing (a key
+// not in an object, an index past an array's end, a step into a scalar).
+const nlohmann::json* find_at(const nlohmann::json& doc, const JsonPath& path);
 
 }  // namespace faultline::plan

@@ -19,10 +19,12 @@
 namespace faultline::plan {
 
 // The system under test. `kind` names a target (drills/targets); the fields
-// below are those of the embedded cluster, which etcd shares where they mean
-// the same (coordinators = members, election timeout, heartbeat). What only
-// one kind has lives in `options`, validated by that kind's reader
-// (drills/plan/topology_<kind>.cpp) with every default filled in.
+// below are those of the embedded cluster, which etcd and declared processes
+// share where they mean the same (coordinators = members, election timeout,
+// heartbeat). What only one kind has lives in `options`, validated by that
+// kind's reader (drills/plan/topology_<kind>.cpp) with every default filled
+// in: etcd's `pre_vote`; the declared processes' command, ports, requests
+// (drills/plan/processes.hpp reads them back typed).
 struct Topology {
   std::string kind = "embedded";
   int coordinators = 3;           // the voters: 1..9
@@ -49,6 +51,9 @@ struct MemberIds {
   std::vector<std::string> voters;
   std::vector<std::string> workers;
   std::vector<std::string> others;
+  // The voters report a role and a term (a `processes` topology without a
+  // status request does not): the leader and follower selectors need it.
+  bool roles = true;
 };
 MemberIds member_ids(const Topology& topology);
 

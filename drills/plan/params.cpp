@@ -16,6 +16,10 @@ using faults::ParamType;
 // role ("leadr").
 std::optional<std::string> selector_problem(const std::string& selector, const FaultContext& context) {
   if (!context.topology_known) return std::nullopt;
+  if (!context.roles && (selector == "leader" || selector == "follower" || selector == "followers")) {
+    return "the topology's members report no roles (it declares no status request), so " + show_text(selector) +
+           " matches no one: name a member (" + join(context.voters) + ") or use minority, majority or all";
+  }
   auto problem = faults::check_selector(selector, context.voters, context.workers, context.others);
   if (!problem || problem->rfind("unknown target", 0) != 0) return problem;
   std::vector<std::string> words = faults::role_selectors();

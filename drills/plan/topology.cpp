@@ -7,7 +7,8 @@ namespace faultline::plan {
 using nlohmann::json;
 
 const std::vector<TopologyKind>& topology_kinds() {
-  static const std::vector<TopologyKind> kinds{embedded_topology(), redis_sentinel_topology()};
+  static const std::vector<TopologyKind> kinds{embedded_topology(), redis_sentinel_topology(), etcd_topology(),
+                                               processes_topology_kind()};
   return kinds;
 }
 

@@ -40,5 +40,7 @@ std::vector<std::string> numbered_ids(char prefix, int count);
 // The kinds, each in its own file.
 const TopologyKind& embedded_topology();
 const TopologyKind& redis_sentinel_topology();
+const TopologyKind& etcd_topology();
+const TopologyKind& processes_topology_kind();  // processes_topology() is the typed view (processes.hpp)
 
 }  // namespace faultline::plan

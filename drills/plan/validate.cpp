@@ -161,6 +161,7 @@ Validation validate(const json& doc) {
     context.voters = known.ids->voters;
     context.workers = known.ids->workers;
     context.others = known.ids->others;
+    context.roles = known.ids->roles;
   }
   context.duration_ms = known.duration_ms;
   plan.steady_state = read_steady_state(root.member("steady_state"), root.path_of("steady_state"), context,
@@ -170,6 +171,17 @@ Validation validate(const json& doc) {
   plan.halts = read_halts(root.member("halt"), root.path_of("halt"), plan.steady_state, issues);
   plan.rollbacks = read_rollbacks(root.member("rollbacks"), root.path_of("rollbacks"), context, issues);
   plan.expect_fail = read_expect(root.member("expect"), root.path_of("expect"), plan, issues);
+  if (known.ids && !known.ids->roles) {
+    for (const char* key : {"leader_election_ms", "max_elections"}) {
+      const bool declared = std::string(key) == "max_elections" ? plan.objectives.max_elections.has_value()
+                                                                 : plan.objectives.leader_election_ms.has_value();
+      if (declared) {
+        issues.push_back({child(root.path_of("objectives"), std::string(key)),
+                          "cannot be measured: the topology's members report no roles or terms (declare "
+                          "topology.requests.status) or drop this objective"});
+      }
+    }
+  }
 
   if (issues.empty()) out.plan = std::move(plan);
   return out;

@@ -32,6 +32,7 @@ struct FaultContext {
   std::vector<std::string> voters;   // c1..cN
   std::vector<std::string> workers;  // w1..wN
   std::vector<std::string> others;   // other members, named by id only (Redis sentinels)
+  bool roles = true;                 // the voters report roles: leader/follower selectors work
   std::optional<std::int64_t> duration_ms;
 };
 

@@ -31,12 +31,8 @@ std::optional<std::string> LiveCluster::check_kinds() const {
 
 std::optional<std::string> LiveCluster::bring_up(std::string& note) {
   std::string error;
-  target_ = targets::make_target(plan_, {setup_.members_dir, setup_.binary, setup_.seed}, supervisor_, error);
-  if (!target_) return error;
-
   network::NetworkOptions options;
   options.backend = setup_.backend;
-  for (const auto& [id, voter] : target_->member_ids()) options.members.push_back({id, voter});
   options.link_faults = setup_.interpose_all;
   for (const auto& f : plan_.faults) {
     const faults::KindSpec* spec = faults::find_kind(f.kind);
@@ -46,6 +42,10 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
     }
   }
   options.seed = setup_.seed;
+  target_ = targets::make_target(
+      plan_, {setup_.members_dir, setup_.binary, setup_.seed, options.link_faults}, supervisor_, error);
+  if (!target_) return error;
+  for (const auto& [id, voter] : target_->member_ids()) options.members.push_back({id, voter});
   network_ = network::make_network(options, note, error);
   if (!network_) return error;
   if (!note.empty()) journal_.write("note", Json{{"text", note}});
@@ -54,8 +54,11 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
   target_->set_observer_address(network_->observer_address());
   Json not_promised = Json::array();
   for (const auto& n : target_->not_promised()) not_promised.push_back(Json{{"check", n.check}, {"why", n.why}});
-  journal_.write("target", Json{{"target", target_->kind()}, {"not_promised", not_promised}});
-
+  const targets::StatusReports reports = target_->reports();
+  journal_.write("target", Json{{"target", target_->kind()},
+                                {"roles", reports.roles},
+                                {"commit_index", reports.commit_index},
+                                {"not_promised", not_promised}});
   journal_.write("phase", Json{{"phase", "setup"}});
   if (process::stop_requested()) return interrupted_text();
   if (!target_->prepare(*network_, error)) return error;
@@ -75,7 +78,9 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
   }
   if (process::stop_requested()) return interrupted_text();
   journal_.write("phase", Json{{"phase", "warmup"}});
-  if (!target_->wait_for_leader(SteadyClock::now() + kLeaderTimeout)) {
+  // Without roles there is no leader to wait for: healthy members are all
+  // this target can say.
+  if (target_->reports().roles && !target_->wait_for_leader(SteadyClock::now() + kLeaderTimeout)) {
     if (process::stop_requested()) return interrupted_text();
     return "no leader was elected within 15 s; see the members' logs";
   }

@@ -1,7 +1,11 @@
 #include "drills/targets/factory.hpp"
 
+#include "drills/plan/processes.hpp"
 #include "drills/targets/embedded.hpp"
 #include "drills/targets/redis.hpp"
+#include "drills/targets/etcd.hpp"
+#include "drills/targets/member_process.hpp"
+#include "drills/targets/processes.hpp"
 
 namespace faultline::targets {
 
@@ -36,13 +40,51 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.wait_timeout_ms = o.value("wait_timeout_ms", options.wait_timeout_ms);
     options.dir = context.dir;
     for (const std::string& program : {options.server_binary, options.sentinel_binary}) {
-      if (!program_available(program)) {
+      if (find_program(program).empty()) {
         error = program + " is not installed (not found on PATH): install the Debian package " + program +
                 " (scripts/setup.sh installs it)";
         return nullptr;
       }
     }
     return std::make_unique<RedisSentinelTarget>(options, processes);
+  }
+  if (t.kind == "etcd") {
+    EtcdOptions options;
+    options.members = t.coordinators;
+    options.election_timeout_ms = t.election_timeout_min_ms;
+    options.heartbeat_ms = t.heartbeat_ms;
+    options.pre_vote = t.options.value("pre_vote", false);
+    options.seed = context.seed;
+    options.link_faults = context.link_faults;
+    options.dir = context.dir;
+    options.binary = find_program("etcd");
+    if (options.binary.empty()) {
+      error = "the etcd program was not found on PATH: install the Debian package etcd-server "
+              "(scripts/setup.sh does)";
+      return nullptr;
+    }
+    return std::make_unique<EtcdTarget>(options, processes);
+  }
+  if (t.kind == "processes") {
+    ProcessesOptions options;
+    options.topology = plan::processes_topology(t);
+    options.members = t.coordinators;
+    options.election_timeout_min_ms = t.election_timeout_min_ms;
+    options.election_timeout_max_ms = t.election_timeout_max_ms;
+    options.heartbeat_ms = t.heartbeat_ms;
+    options.seed = context.seed;
+    options.link_faults = context.link_faults;
+    options.dir = context.dir;
+    const std::string& program = options.topology.command.front();
+    options.program = find_program(program);
+    if (options.program.empty()) {
+      error = "the program " + program + " (topology.command[0]) was not found" +
+              (program.find('/') == std::string::npos ? " on PATH" : "") +
+              (options.topology.package.empty() ? std::string()
+                                                : ": install the package " + options.topology.package);
+      return nullptr;
+    }
+    return std::make_unique<ProcessesTarget>(options, processes);
   }
   error = "topology kind '" + t.kind + "' has no target in this build";
   return nullptr;

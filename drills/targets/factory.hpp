@@ -13,6 +13,10 @@ struct TargetContext {
   std::filesystem::path dir;  // the run folder's members/ folder
   std::string binary;         // the faultline executable
   std::uint64_t seed = 1;
+  // The run acts on links (the plan has link faults, or `cluster up`
+  // interposes on every link): targets that cannot be interposed on by the
+  // proxy backend refuse to run there.
+  bool link_faults = false;
 };
 
 // nullptr with `error` when the kind cannot be driven here (a missing

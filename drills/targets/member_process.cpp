@@ -1,5 +1,8 @@
 #include "drills/targets/member_process.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 
 #include "chaos/process/wait.hpp"
@@ -33,6 +36,35 @@ bool spawn_member(process::ProcessControl& processes, const process::MemberSpec&
     return false;
   }
   return true;
+}
+
+std::string find_program(const std::string& program) {
+  if (program.empty()) return "";
+  auto executable = [](const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (program.find('/') != std::string::npos) return executable(program) ? program : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t from = 0;
+  while (from <= dirs.size()) {
+    const std::size_t to = std::min(dirs.find(':', from), dirs.size());
+    const std::string dir = dirs.substr(from, to - from);
+    if (!dir.empty() && executable(std::filesystem::path(dir) / program)) {
+      return (std::filesystem::path(dir) / program).string();
+    }
+    from = to + 1;
+  }
+  return "";
+}
+
+std::string refuse_proxied_links(const std::string& kind, const std::string& backend, bool link_faults) {
+  if (backend != "proxy" || !link_faults) return "";
+  return "the " + kind +
+         " members take one peer list for the whole cluster, so the proxy backend's per-link proxies cannot be "
+         "put between them and link faults would not reach them: run with network namespaces (as root, "
+         "--network kernel), or drop the link faults from the plan";
 }
 
 bool wait_member(process::ProcessControl& processes, const MemberInfo& member, Deadline deadline,

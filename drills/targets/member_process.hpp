@@ -18,6 +18,16 @@ bool write_text(const std::filesystem::path& file, const std::string& text, std:
 
 bool spawn_member(process::ProcessControl& processes, const process::MemberSpec& spec, std::string& error);
 
+// `program` as an absolute path: itself when it holds a '/', else the first
+// executable of that name on PATH; empty when there is none.
+std::string find_program(const std::string& program);
+
+// The refusal of targets whose members take one peer list for the whole
+// cluster: with the proxy backend, peers are reached through a proxy per
+// link, which such a list cannot name. Empty when `backend` is not "proxy"
+// or the run has no link faults.
+std::string refuse_proxied_links(const std::string& kind, const std::string& backend, bool link_faults);
+
 // Polls `healthy` every 20 ms until it holds (true) or the deadline passes,
 // the member's process exits or the run is asked to stop
 // (process::stop_requested(); false, with `error` saying which and naming

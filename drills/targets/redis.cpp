@@ -32,20 +32,6 @@ bool answers_ping(const MemberInfo& m, int port, const std::string& source) {
 
 }  // namespace
 
-bool program_available(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const std::string candidate = dirs.substr(start, end - start) + "/" + program;
-    if (end > start && ::access(candidate.c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 RedisSentinelTarget::RedisSentinelTarget(RedisOptions options, process::ProcessControl& processes)
     : options_(std::move(options)), processes_(processes) {}
 

@@ -93,7 +93,5 @@ class RedisSentinelTarget final : public Target {
   std::unique_ptr<SentinelWatch> watch_;
 };
 
-// Whether `program` can be run (found on PATH, or an executable path).
-bool program_available(const std::string& program);
 
 }  // namespace faultline::targets

@@ -109,10 +109,19 @@ struct ReadBackValue {
   std::string member;
 };
 
+// What the members' own status reports hold. The runner journals it (the
+// `target` event), so that the checkers can tell "no election went wrong"
+// from "no member said anything about elections".
+struct StatusReports {
+  bool roles = true;         // role, term and leader
+  bool commit_index = true;  // the commit index
+};
+
 class Target {
  public:
   virtual ~Target() = default;
   virtual std::string kind() const = 0;
+  virtual StatusReports reports() const { return {}; }
 
   // The members' ids and whether each votes, before anything is placed.
   virtual std::vector<std::pair<std::string, bool>> member_ids() const = 0;

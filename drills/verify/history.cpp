@@ -271,6 +271,14 @@ History history_from(const std::vector<Json>& events) {
     if (kind == "run") {
       h.has_run_event = true;
       h.plan = parse_run(ev);
+    } else if (kind == "target") {
+      h.target = {get_text(ev, "target"), get_bool(ev, "roles", true), get_bool(ev, "commit_index", true)};
+      const Json waived = get_json(ev, "not_promised");
+      if (waived.is_array()) {
+        for (const Json& w : waived) {
+          if (w.is_object()) h.not_promised.push_back({get_text(w, "check"), get_text(w, "why")});
+        }
+      }
     } else if (kind == "phase") {
       h.phases.push_back({get_text(ev, "phase"), t});
     } else if (kind == "member") {
@@ -284,14 +292,6 @@ History history_from(const std::vector<Json>& events) {
     } else if (kind == "member.exit") {
       h.exits.push_back({t, get_text(ev, "member"), get_bool(ev, "expected", false), exit_how(ev)});
       if (get_bool(ev, "voter", true)) members.insert(h.exits.back().member);
-    } else if (kind == "target") {
-      h.target_kind = get_text(ev, "target");
-      const Json waived = get_json(ev, "not_promised");
-      if (waived.is_array()) {
-        for (const Json& w : waived) {
-          if (w.is_object()) h.not_promised.push_back({get_text(w, "check"), get_text(w, "why")});
-        }
-      }
     } else if (kind == "target.event") {
       h.target_events.push_back(
           {t, get_text(ev, "source"), get_text(ev, "event"), get_text(ev, "member"), get_text(ev, "part")});

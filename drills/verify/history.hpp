@@ -241,9 +241,18 @@ struct RunStop {
   std::int64_t t_ns = 0;
 };
 
+// What the target's members report about themselves (the `target` event;
+// journals without one: everything, as the embedded cluster does).
+struct TargetFacts {
+  std::string kind;
+  bool roles = true;         // role, term and leader: the election checks can run
+  bool commit_index = true;  // the commit index: commit_monotonic can run
+};
+
 struct History {
   bool has_run_event = false;
   PlanFacts plan;
+  TargetFacts target;
   std::int64_t end_ns = 0;           // t_ns of the last event
   std::vector<Op> ops;               // by invoke time
   std::vector<MemberSample> samples; // by t_ns
@@ -260,7 +269,6 @@ struct History {
   // Every worker id seen in worker.start, worker.exit or a call's `worker`,
   // sorted. Fault targets are workers when they are listed here.
   std::vector<std::string> workers;
-  std::string target_kind;                  // the `target` event's `target` ("embedded", "redis-sentinel")
   std::vector<NotPromised> not_promised;    // from the `target` event
   std::vector<TargetEvent> target_events;   // by t_ns
   std::vector<std::string> notes;    // `note` events' text

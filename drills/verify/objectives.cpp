@@ -100,6 +100,12 @@ const NumericObjective* find_numeric_objective(const std::string& name) {
   return nullptr;
 }
 
+CheckResult not_available(const std::string& objective, const std::string& unit, const std::string& why) {
+  CheckResult c{objective, std::nullopt, 0.0, false, unit, "not available: " + why};
+  c.available = false;
+  return c;
+}
+
 Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& linearizability) {
   Verdict v;
   v.rto = measure_rto(h);
@@ -135,10 +141,26 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   if (declares("before")) v.checks.push_back(check_steady_before(v.hypothesis));
   if (declares("after")) v.checks.push_back(check_steady_after(v.hypothesis));
   const std::size_t first_built_in = v.checks.size();
-  v.checks.push_back(check_election_safety(v.elections));
-  v.checks.push_back(check_term_monotonic(v.elections));
-  v.checks.push_back(check_commit_monotonic(v.elections));
-  v.checks.push_back(check_stable_leadership(v.elections));
+  const std::string no_roles = "the " + h.target.kind +
+                               " target's members report no role, term or leader (the topology declares no "
+                               "status request)";
+  if (h.target.roles) {
+    v.checks.push_back(check_election_safety(v.elections));
+    v.checks.push_back(check_term_monotonic(v.elections));
+  } else {
+    v.checks.push_back(not_available("election_safety", "terms", no_roles));
+    v.checks.push_back(not_available("term_monotonic", "samples", no_roles));
+  }
+  if (h.target.roles && h.target.commit_index) {
+    v.checks.push_back(check_commit_monotonic(v.elections));
+  } else {
+    v.checks.push_back(not_available("commit_monotonic", "samples",
+                                     h.target.roles ? "the " + h.target.kind +
+                                                          " target's status request reads no commit index"
+                                                    : no_roles));
+  }
+  v.checks.push_back(h.target.roles ? check_stable_leadership(v.elections)
+                                    : not_available("stable_leadership", "changes", no_roles));
   if (v.quorum.applicable) {
     v.checks.push_back(check_isolated_acks(v.quorum));
     v.checks.push_back(check_isolated_step_down(v.quorum));
@@ -153,14 +175,21 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
     v.checks.erase(it);
   }
   for (CheckResult& c : v.checks) {
+    // A declared election objective needs the roles it measures.
+    if (!h.target.roles && (c.objective == "leader_election_ms" || c.objective == "max_elections")) {
+      c.measured.reset();
+      c.pass = false;
+      c.detail = "not measured: " + no_roles;
+    }
     c.expected_to_fail =
         std::find(h.plan.expect_fail.begin(), h.plan.expect_fail.end(), c.objective) != h.plan.expect_fail.end();
-    if (!c.as_expected()) v.failed.push_back(c.objective);
+    if (c.available && !c.as_expected()) v.failed.push_back(c.objective);
   }
   // An expected failure whose check never ran is a failure too: the
   // demonstration did not happen.
   for (const std::string& name : h.plan.expect_fail) {
-    const bool ran = std::any_of(v.checks.begin(), v.checks.end(), [&](const CheckResult& c) { return c.objective == name; });
+    const bool ran = std::any_of(v.checks.begin(), v.checks.end(),
+                                 [&](const CheckResult& c) { return c.objective == name && c.available; });
     if (!ran) v.failed.push_back(name);
   }
   v.pass = v.failed.empty();
@@ -183,6 +212,7 @@ Json to_json(const CheckResult& c) {
               {"limit", c.limit},
               {"pass", c.pass},
               {"expected_to_fail", c.expected_to_fail},
+              {"available", c.available},
               {"detail", c.detail}};
 }
 

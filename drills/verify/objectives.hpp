@@ -33,6 +33,11 @@ struct CheckResult {
   bool pass = false;
   std::string unit;                 // "ms", "writes", "terms"
   std::string detail;               // for a failure: by how much it missed
+  // False when the target reports nothing this check could judge (declared
+  // processes without a status request): a built-in check then neither
+  // passes nor fails the run and says "not available"; a declared objective
+  // that cannot be measured fails, as any unmeasured objective does.
+  bool available = true;
   // The plan expects this check to fail (`expect.fail`): the run is right
   // when it does.
   bool expected_to_fail = false;
@@ -81,6 +86,9 @@ struct NumericObjective {
 };
 const std::vector<NumericObjective>& numeric_objectives();
 const NumericObjective* find_numeric_objective(const std::string& name);
+
+// The built-in check as not available: `why` says what the target lacks.
+CheckResult not_available(const std::string& objective, const std::string& unit, const std::string& why);
 
 // Runs every measurement and check. `linearizability` is the checker's result
 // for the same journal; when the plan declares `linearizable` and it is

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "chaos/netns/probe.hpp"
+#include "drills/targets/member_process.hpp"
 #include "drills/targets/redis.hpp"
 #include "drills/verify/objectives.hpp"
 #include "tests/support/cli_process.hpp"
@@ -28,7 +29,7 @@ class RedisDrill : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* program : {"redis-server", "redis-sentinel"}) {
-      if (!targets::program_available(program)) GTEST_SKIP() << program << " is not installed (scripts/setup.sh)";
+      if (targets::find_program(program).empty()) GTEST_SKIP() << program << " is not installed (scripts/setup.sh)";
     }
   }
 

@@ -80,10 +80,22 @@ TEST(FabricPolicy, SplitPutsEachRuleInTheSendersNamespace) {
   ASSERT_EQ(a.redirects.size(), 1u);
   EXPECT_EQ(a.redirects[0], (Redirect{"10.77.0.13", 7000, "10.77.0.3", 40001}));
   EXPECT_TRUE(split.by_member.at("b").to_peers.at("10.77.0.11").blocked);
+  // Blocked both ways: each side also drops the other's answers.
+  EXPECT_TRUE(a.to_peers.at("10.77.0.12").severed);
+  EXPECT_TRUE(split.by_member.at("b").to_peers.at("10.77.0.11").severed);
   EXPECT_DOUBLE_EQ(split.by_member.at("c").to_peers.at("10.77.0.11").loss, 0.1);
   EXPECT_TRUE(split.by_member.at("d").from_client.blocked);
   EXPECT_EQ(split.by_member.at("d").client_address, "10.77.0.1");
   EXPECT_TRUE(split.by_member.at("e").to_client.reset);
+}
+
+TEST(FabricPolicy, AOneWayBlockIsNotSevered) {
+  FabricPolicy policy;
+  policy.block("a", "b");
+  const auto split = split_by_member(policy, five_book());
+  ASSERT_TRUE(split.ok()) << split.error;
+  EXPECT_TRUE(split.by_member.at("a").to_peers.at("10.77.0.12").blocked);
+  EXPECT_FALSE(split.by_member.at("a").to_peers.at("10.77.0.12").severed);
 }
 
 TEST(FabricPolicy, EmptyPolicySplitsIntoEmptyPolicies) {

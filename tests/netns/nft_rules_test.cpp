@@ -44,6 +44,26 @@ TEST(NftRules, BlockedMatchesConnectionsTheSenderOpened) {
                                "}\n");
 }
 
+TEST(NftRules, SeveredAlsoDropsThePeersAnswersOnOwnConnections) {
+  NamespacePolicy policy;
+  policy.to_peers["10.77.0.12"].blocked = true;
+  policy.to_peers["10.77.0.12"].severed = true;
+  const auto rendered = render_rules(policy);
+  ASSERT_TRUE(rendered.ok()) << rendered.error;
+  EXPECT_EQ(rendered.text, std::string(kReplaceHeader) +
+                               "table inet faultline {\n"
+                               "  chain output {\n"
+                               "    type filter hook output priority 0; policy accept;\n"
+                               "    ct original ip daddr 10.77.0.12 counter drop\n"
+                               "  }\n"
+                               "\n"
+                               "  chain input {\n"
+                               "    type filter hook input priority 0; policy accept;\n"
+                               "    ct original ip daddr 10.77.0.12 counter drop\n"
+                               "  }\n"
+                               "}\n");
+}
+
 TEST(NftRules, ResetRejectsOnlyTcpWithAReset) {
   NamespacePolicy policy;
   policy.to_peers["10.77.0.13"].reset = true;

@@ -1,7 +1,7 @@
 // Partitions as nftables policies on a real fabric: the measured matrix of
 // TCP connects equals the planned one, the hub keeps reaching everyone, a
-// heal restores the full matrix, and a one-way block means exactly what
-// nft_rules.hpp says.
+// heal restores the full matrix, and one-way and two-way blocks mean exactly
+// what nft_rules.hpp says.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
@@ -160,11 +160,18 @@ TEST_F(NetnsPartition, OneWayBlockStopsOnlyTheSendersOwnConnections) {
   ASSERT_EQ(::send(a_accepted.get(), "r", 1, MSG_NOSIGNAL), 1);
   EXPECT_EQ(test::read_within(b_to_a.get(), milliseconds(2000)), "r");
 
-  // Both ways blocked: neither opens anything.
+  // Both ways blocked: neither opens anything ...
   policy.block("b", "a");
   ASSERT_EQ(apply_policy(*fabric_, policy), std::nullopt);
   EXPECT_FALSE(connect_probe({&b, ""}, server_of(0), kProbeTimeout).connected());
   EXPECT_FALSE(connect_probe({&a, ""}, server_of(1), kProbeTimeout).connected());
+  // ... and no answer crosses on a connection either side opened before: a
+  // server that streams to its clients (etcd's peers) must not reach
+  // across the cut.
+  ASSERT_EQ(::send(b_accepted.get(), "s", 1, MSG_NOSIGNAL), 1);
+  EXPECT_EQ(test::read_within(a_to_b.get(), kProbeTimeout), std::nullopt);
+  ASSERT_EQ(::send(a_accepted.get(), "t", 1, MSG_NOSIGNAL), 1);
+  EXPECT_EQ(test::read_within(b_to_a.get(), kProbeTimeout), std::nullopt);
 }
 
 TEST_F(NetnsPartition, ClientLinksLeaveTheObserverOutside) {

@@ -136,7 +136,7 @@ TEST(PlanErrors, EnumsListAllowedValues) {
             "p.json:6: $.faults[0].kind: unknown fault kind \"explode\"; allowed: " +
                 join(faults::kind_names()));
   EXPECT_EQ(only_error(with(kBase, R"("kind": "embedded")", R"("kind": "k8s")")),
-            "p.json:3: $.topology.kind: unknown topology kind \"k8s\"; allowed: embedded, redis-sentinel");
+            "p.json:3: $.topology.kind: unknown topology kind \"k8s\"; allowed: embedded, redis-sentinel, etcd, processes");
 }
 
 TEST(PlanErrors, MissingRequiredFieldPointsAtParent) {

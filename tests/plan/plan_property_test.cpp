@@ -11,6 +11,8 @@
 #include "chaos/faults/selector.hpp"
 #include "drills/plan/plan.hpp"
 #include "drills/plan/probes.hpp"
+#include "drills/plan/processes.hpp"
+#include "drills/plan/topology.hpp"
 
 namespace faultline::plan {
 namespace {
@@ -20,11 +22,13 @@ using nlohmann::json;
 // The ids a topology has for faults to name (voters, workers, others).
 struct Ids {
   std::vector<std::string> voters, workers, others;
+  bool roles = true;  // the members report roles: leader/follower name someone
 };
 
 std::string random_selector(const std::vector<std::string>& voters, const std::vector<std::string>& workers,
-                            const std::vector<std::string>& others = {}) {
+                            const std::vector<std::string>& others = {}, bool roles = true) {
   std::vector<std::string> all = faults::role_selectors();
+  if (!roles) all = {"minority", "majority", "all"};
   all.insert(all.end(), voters.begin(), voters.end());
   all.insert(all.end(), others.begin(), others.end());
   if (!workers.empty()) {
@@ -37,7 +41,7 @@ std::string random_selector(const std::vector<std::string>& voters, const std::v
 
 // A valid value of `p` as the validator writes it back (numbers as parsed).
 json random_param(const faults::ParamSpec& p, const std::vector<std::string>& voters,
-                  const std::vector<std::string>& workers, const std::vector<std::string>& others) {
+                  const std::vector<std::string>& workers, const std::vector<std::string>& others, bool roles) {
   using faults::ParamType;
   switch (p.type) {
     case ParamType::integer:
@@ -50,7 +54,7 @@ json random_param(const faults::ParamSpec& p, const std::vector<std::string>& vo
     case ParamType::choice:
       return p.choices[*rc::gen::inRange<std::size_t>(0, p.choices.size())];
     case ParamType::selector:
-      return random_selector(voters, workers, others);
+      return random_selector(voters, workers, others, roles);
     case ParamType::text:
       return *rc::gen::element<std::string>("a", "/health", "raft_term");
     case ParamType::text_list:
@@ -78,7 +82,7 @@ FaultSpec random_fault(const Ids& ids, std::int64_t duration_ms) {
   const faults::KindSpec& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
   FaultSpec f;
   f.kind = kind.name;
-  f.target = random_selector(voters, workers, ids.others);
+  f.target = random_selector(voters, workers, ids.others, ids.roles);
   f.at_ms = *rc::gen::inRange<std::int64_t>(0, duration_ms);
   if (*rc::gen::arbitrary<bool>()) f.heal_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
   // Parameters that others depend on first (as the validator reads them).
@@ -96,7 +100,9 @@ FaultSpec random_fault(const Ids& ids, std::int64_t duration_ms) {
         continue;  // no two groups of distinct members exist
       }
       if (p.required || !p.fallback || *rc::gen::arbitrary<bool>()) {
-        f.params[p.name] = random_param(p, voters, workers, ids.others);
+        f.params[p.name] = random_param(p, voters, workers, ids.others, ids.roles);
+      } else if (!ids.roles && p.type == faults::ParamType::selector) {
+        f.params[p.name] = random_selector(voters, workers, ids.others, ids.roles);  // the default may name a role
       } else {
         f.params[p.name] = *p.fallback;
       }
@@ -105,8 +111,7 @@ FaultSpec random_fault(const Ids& ids, std::int64_t duration_ms) {
   return f;
 }
 
-ProbeSpec random_probe(const std::string& name, const std::vector<std::string>& voters,
-                       const std::vector<std::string>& workers) {
+ProbeSpec random_probe(const std::string& name, const Ids& ids) {
   const auto& kinds = probe_kinds();
   const ProbeKind& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
   ProbeSpec probe;
@@ -128,7 +133,9 @@ ProbeSpec random_probe(const std::string& name, const std::vector<std::string>& 
       }
       if (p.required || !p.fallback || *rc::gen::arbitrary<bool>()) {
         if (!p.required && !p.fallback && *rc::gen::arbitrary<bool>()) continue;  // an optional one left out
-        probe.params[p.name] = random_param(p, voters, workers, {});
+        probe.params[p.name] = random_param(p, ids.voters, ids.workers, {}, ids.roles);
+      } else if (!ids.roles && p.type == faults::ParamType::selector) {
+        probe.params[p.name] = random_selector(ids.voters, ids.workers, {}, ids.roles);
       } else {
         probe.params[p.name] = *p.fallback;
       }
@@ -157,6 +164,125 @@ Topology random_redis_topology() {
   return t;
 }
 
+std::string random_word(std::size_t max) {
+  const std::string letters = "abcdefghijklmnopqrstuvwxyz";
+  std::string w(1, letters[*rc::gen::inRange<std::size_t>(0, letters.size())]);
+  const std::size_t n = *rc::gen::inRange<std::size_t>(0, max);
+  for (std::size_t i = 0; i < n; ++i) w += letters[*rc::gen::inRange<std::size_t>(0, letters.size())];
+  return w;
+}
+
+// A template of literal text, braces that are no placeholder, and
+// placeholders drawn from `allowed` and the ports.
+std::string random_template(const std::vector<std::string>& allowed, const std::vector<std::string>& ports,
+                            bool path) {
+  std::string t = path ? "/" : "";
+  const int parts = *rc::gen::inRange(0, 5);
+  for (int i = 0; i < parts; ++i) {
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+        t += "{" + allowed[*rc::gen::inRange<std::size_t>(0, allowed.size())] + "}";
+        break;
+      case 1:
+        t += "{port:" + ports[*rc::gen::inRange<std::size_t>(0, ports.size())] + "}";
+        break;
+      case 2:
+        t += *rc::gen::element<std::string>("{\"a\": 1}", "{}", "{Upper}", "{x", "=", "/v3/kv");
+        break;
+      default:
+        t += random_word(6);
+        break;
+    }
+  }
+  return t;
+}
+
+json random_request(const std::vector<std::string>& allowed, const std::vector<std::string>& ports) {
+  json r{{"path", random_template(allowed, ports, true)}};
+  if (*rc::gen::arbitrary<bool>()) r["method"] = *rc::gen::element<std::string>("GET", "POST", "PUT");
+  switch (*rc::gen::inRange(0, 3)) {
+    case 0:
+      r["body"] = random_template(allowed, ports, false);
+      break;
+    case 1:
+      r["body"] = json{{"key", random_template(allowed, ports, false)}, {"n", 1}, {"list", json::array({"{" + allowed.front() + "}"})}};
+      break;
+    default:
+      break;  // no body
+  }
+  return r;
+}
+
+std::string random_json_path() {
+  std::string p = "$";
+  const int steps = *rc::gen::inRange(0, 4);
+  for (int i = 0; i < steps; ++i) {
+    switch (*rc::gen::inRange(0, 3)) {
+      case 0:
+        p += "." + random_word(5);
+        break;
+      case 1:
+        p += "[" + std::to_string(*rc::gen::inRange(0, 20)) + "]";
+        break;
+      default:
+        p += "[\"a key.with ]\"]";
+        break;
+    }
+  }
+  return p;
+}
+
+// A processes topology as a user writes it (optional fields present or
+// not), read through the topology reader: what it fills in is what the
+// writer must give back.
+Topology random_processes_topology() {
+  std::vector<std::string> ports;
+  const int n = *rc::gen::inRange(1, 4);
+  for (int i = 0; i < n; ++i) ports.push_back(random_word(4) + std::to_string(i));
+  json t{{"kind", "processes"}, {"ports", ports}, {"health", random_template(member_placeholders(), ports, true)}};
+  const std::int64_t min = *rc::gen::inRange<std::int64_t>(2, 2000);
+  if (*rc::gen::arbitrary<bool>()) t["members"] = *rc::gen::inRange(1, 10);
+  if (*rc::gen::arbitrary<bool>()) {
+    t["election_timeout_ms"] = json::array({min, min + *rc::gen::inRange<std::int64_t>(0, 2000)});
+    t["heartbeat_ms"] = *rc::gen::inRange<std::int64_t>(1, min);
+  }
+  if (*rc::gen::arbitrary<bool>()) t["id_prefix"] = random_word(7);
+  if (*rc::gen::arbitrary<bool>()) t["api_port"] = ports.back();
+  json command = json::array({"/usr/bin/" + random_word(6)});
+  const int args = *rc::gen::inRange(0, 5);
+  for (int i = 0; i < args; ++i) command.push_back(random_template(command_placeholders(), ports, false));
+  t["command"] = command;
+  if (*rc::gen::arbitrary<bool>()) t["env"] = json{{"X_" + random_word(3), random_template(command_placeholders(), ports, false)}};
+  if (*rc::gen::arbitrary<bool>()) t["peer"] = random_template(member_placeholders(), ports, false);
+  if (*rc::gen::arbitrary<bool>()) t["peer_separator"] = *rc::gen::element<std::string>(",", " ", ";");
+  if (*rc::gen::arbitrary<bool>()) t["probe"] = "/" + random_word(5);
+  if (*rc::gen::arbitrary<bool>()) t["package"] = random_word(8);
+  json read = random_request(read_placeholders(), ports);
+  read["value"] = random_json_path();
+  if (*rc::gen::arbitrary<bool>()) read["encoding"] = *rc::gen::element<std::string>("text", "base64");
+  t["requests"] = json{{"write", random_request(write_placeholders(), ports)}, {"read", read}};
+  if (*rc::gen::arbitrary<bool>()) {
+    json status = random_request(member_placeholders(), ports);
+    status["term"] = random_json_path();
+    status["leader"] = random_json_path();
+    for (const char* key : {"self", "role", "commit_index", "applied_index"}) {
+      if (*rc::gen::arbitrary<bool>()) status[key] = random_json_path();
+    }
+    if (*rc::gen::arbitrary<bool>()) status["term_of"] = *rc::gen::element<std::string>("current", "last_applied");
+    t["requests"]["status"] = status;
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    json rules = json::array({json{{"status", *rc::gen::inRange(100, 600)}}, json{{"contains", random_word(10)}}});
+    t["not_done"] = rules;
+  }
+  Issues issues;
+  bool ok = false;
+  const Topology out = read_topology(&t, {std::string("topology")}, issues, ok);
+  for (const Issue& i : issues) RC_LOG() << format_path(i.path) << ": " << i.message << "\n";
+  RC_ASSERT(ok);
+  return out;
+}
+
 rc::Gen<Plan> valid_plan() {
   return rc::gen::exec([] {
     Plan p;
@@ -170,9 +296,18 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) p.seed = *rc::gen::arbitrary<std::uint64_t>();
 
     Topology& t = p.topology;
-    const bool redis = *rc::gen::arbitrary<bool>();
-    if (redis) {
+    const std::string kind = *rc::gen::element<std::string>("embedded", "redis-sentinel", "etcd", "processes");
+    if (kind == "redis-sentinel") {
       t = random_redis_topology();
+    } else if (kind == "etcd") {
+      t.kind = kind;
+      t.coordinators = *rc::gen::element(3, 5);
+      t.heartbeat_ms = *rc::gen::inRange<std::int64_t>(1, 1000);
+      t.election_timeout_min_ms = t.heartbeat_ms * 5 + *rc::gen::inRange<std::int64_t>(0, 5000);
+      t.election_timeout_max_ms = 2 * t.election_timeout_min_ms;
+      t.options = json{{"pre_vote", *rc::gen::arbitrary<bool>()}};
+    } else if (kind == "processes") {
+      t = random_processes_topology();
     } else {
       t.coordinators = *rc::gen::inRange(1, 10);
       t.election_timeout_min_ms = *rc::gen::inRange<std::int64_t>(2, 2000);
@@ -198,7 +333,7 @@ rc::Gen<Plan> valid_plan() {
     p.steady_state.max_latency_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
 
     const MemberIds topology_ids = member_ids(t);
-    const Ids ids{topology_ids.voters, topology_ids.workers, topology_ids.others};
+    const Ids ids{topology_ids.voters, topology_ids.workers, topology_ids.others, topology_ids.roles};
     const int faults = *rc::gen::inRange(0, 5);
     for (int i = 0; i < faults; ++i) p.faults.push_back(random_fault(ids, w.duration_ms));
     if (*rc::gen::arbitrary<bool>()) p.objectives.rto_ms = *rc::gen::inRange(0, 100000) / 4.0;
@@ -206,10 +341,10 @@ rc::Gen<Plan> valid_plan() {
       p.objectives.rpo_writes = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
     p.objectives.linearizable = *rc::gen::arbitrary<bool>();
-    if (*rc::gen::arbitrary<bool>()) {
+    if (ids.roles && *rc::gen::arbitrary<bool>()) {
       p.objectives.leader_election_ms = *rc::gen::inRange(0, 100000) / 4.0;
     }
-    if (*rc::gen::arbitrary<bool>()) {
+    if (ids.roles && *rc::gen::arbitrary<bool>()) {
       p.objectives.max_elections = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
     if (*rc::gen::arbitrary<bool>()) p.objectives.rto_from_heal_ms = *rc::gen::inRange(0, 100000) / 4.0;
@@ -222,6 +357,7 @@ rc::Gen<Plan> valid_plan() {
     // limit is then absent, and at least one statistic is set.
     for (const NumericObjectiveName& n : numeric_objective_names()) {
       if (*rc::gen::inRange(0, 4) != 0) continue;
+      if (!ids.roles && (std::string(n.name) == "leader_election_ms" || std::string(n.name) == "max_elections")) continue;
       Percentiles limits;
       auto limit = [&] {
         return n.integer ? static_cast<double>(*rc::gen::inRange<std::int64_t>(0, 1000))
@@ -248,12 +384,12 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) p.objectives.rpo_ms = *rc::gen::inRange(0, 100000) / 4.0;
     p.steady_state.sample_ms = *rc::gen::inRange<std::int64_t>(10, 60'001);
     const int probes = *rc::gen::inRange(0, 4);
-    for (int i = 0; i < probes; ++i) p.steady_state.probes.push_back(random_probe("p" + std::to_string(i), ids.voters, ids.workers));
+    for (int i = 0; i < probes; ++i) p.steady_state.probes.push_back(random_probe("p" + std::to_string(i), ids));
     if (!p.steady_state.probes.empty() && *rc::gen::arbitrary<bool>()) {
       p.halts.push_back({p.steady_state.probes.front().name, *rc::gen::inRange<std::int64_t>(0, 100'000)});
     }
     if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"heal_all", "all", {}, 10'000});
-    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"restart", random_selector(ids.voters, ids.workers), {}, 10'000});
+    if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"restart", random_selector(ids.voters, ids.workers, {}, ids.roles), {}, 10'000});
     if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"command", "all", {"true", "x"}, *rc::gen::inRange<std::int64_t>(1, 600'001)});
     if (*rc::gen::arbitrary<bool>()) p.expect_fail = {"election_safety"};
     return p;

@@ -60,6 +60,24 @@ TEST(Junit, IsWellFormedWithOneTestcasePerCheck) {
   EXPECT_NE(xml.find("failures=\"2\""), std::string::npos);
 }
 
+// Checks a target cannot feed (no roles reported) are shown as n/a and
+// skipped, never as passes or failures.
+TEST(Reports, NotAvailableChecksAreShownAsSuch) {
+  JournalBuilder b;
+  b.run(std::nullopt, std::nullopt).event(0, "target", {{"target", "processes"}, {"roles", false}});
+  b.puts(0, 1000, 100, 10);
+  const History h = verify::history_from(b.events());
+  const verify::Verdict v = verify::evaluate(h);
+  ASSERT_TRUE(v.pass);
+  const std::string xml = render_junit(h, v);
+  EXPECT_EQ(testing::xml_problem(xml), "") << xml;
+  EXPECT_NE(xml.find("skipped=\"4\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"not available: "), std::string::npos) << xml;
+  EXPECT_NE(xml.find("failures=\"0\""), std::string::npos);
+  EXPECT_NE(console_summary(h, v).find("  n/a   election_safety"), std::string::npos) << console_summary(h, v);
+  EXPECT_NE(render_markdown(h, v).find("| n/a |"), std::string::npos);
+}
+
 TEST(Junit, CheckerCatchesBrokenXml) {
   EXPECT_NE(testing::xml_problem("<a><b></a>"), "");
   EXPECT_NE(testing::xml_problem("<a>x < y</a>"), "");

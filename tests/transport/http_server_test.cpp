@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "cluster/http/client.hpp"
 #include "cluster/http/server.hpp"
@@ -27,6 +28,26 @@ TEST(HttpServer, OneClientsRequestsShareOneKeptAliveConnection) {
     remotes.insert(response.body);
   }
   EXPECT_EQ(remotes.size(), 1u) << "each request came on a connection of its own";
+}
+
+// A timeout after the request went out on a kept-alive connection may have
+// been acted on: it must not be taken for one that never connected (a
+// client would call a write that may have happened certainly failed).
+TEST(HttpClient, ATimeoutOnAKeptAliveConnectionMayHaveBeenSent) {
+  http::Server server(4);
+  server.get("/fast", [](const http::Request&) { return http::json_response(200, "{}"); });
+  server.get("/slow", [](const http::Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return http::json_response(200, "{}");
+  });
+  std::string error;
+  ASSERT_TRUE(server.start(net::Endpoint{"127.0.0.1", 0}, error)) << error;
+  const std::string base = "http://" + server.bound().to_string();
+  http::Client client;
+  ASSERT_EQ(client.get(base + "/fast", 2000).status, 200);
+  const auto slow = client.get(base + "/slow", 100);
+  EXPECT_EQ(slow.transport, http::ClientResponse::Transport::timeout) << slow.error;
+  EXPECT_TRUE(slow.maybe_sent);
 }
 
 TEST(HttpServer, BindsAPortHeldByAReservingSocketAndServesOnIt) {

@@ -188,3 +188,48 @@ TEST(ElectionChecks, LeaderChangeLongAfterTheFaultWindowFails) {
 
 }  // namespace
 }  // namespace faultline::verify
+
+namespace faultline::verify {
+namespace {
+
+// A target whose members report only up or down (declared processes without
+// a status request): the built-in election checks cannot judge anything, and
+// say so instead of passing or failing the run.
+TEST(ElectionChecks, NotAvailableWithoutRolesNeitherPassNorFail) {
+  JournalBuilder b;
+  b.run(std::nullopt, std::nullopt);
+  b.event(0, "target", {{"target", "processes"}, {"roles", false}, {"commit_index", false}});
+  for (const char* m : {"p1", "p2", "p3"}) b.event(100, "member", {{"member", m}, {"up", true}, {"role", ""}, {"term", 0}});
+  const Verdict v = evaluate(history_from(b.events()));
+  EXPECT_TRUE(v.pass);
+  EXPECT_TRUE(v.failed.empty());
+  for (const char* name : {"election_safety", "term_monotonic", "commit_monotonic", "stable_leadership"}) {
+    const auto it = std::find_if(v.checks.begin(), v.checks.end(), [&](const CheckResult& c) { return c.objective == name; });
+    ASSERT_NE(it, v.checks.end()) << name;
+    EXPECT_FALSE(it->available) << name;
+    EXPECT_FALSE(it->measured) << name;
+    EXPECT_EQ(it->detail.rfind("not available: ", 0), 0u) << it->detail;
+    EXPECT_EQ(to_json(*it).value("available", true), false);
+  }
+}
+
+TEST(ElectionChecks, DeclaredElectionObjectiveFailsWithoutRoles) {
+  JournalBuilder b;
+  b.event(0, "run", {{"plan_name", "p"}, {"plan", {{"objectives", {{"max_elections", 3}}}}}});
+  b.event(0, "target", {{"target", "processes"}, {"roles", false}, {"commit_index", false}});
+  const Verdict v = evaluate(history_from(b.events()));
+  EXPECT_FALSE(v.pass);
+  EXPECT_EQ(v.failed, std::vector<std::string>{"max_elections"});
+}
+
+// Roles without a commit index: only commit_monotonic is not available.
+TEST(ElectionChecks, WithoutACommitIndexOnlyThatCheckIsNotAvailable) {
+  JournalBuilder b = three_members_under_c1();
+  b.event(0, "target", {{"target", "processes"}, {"roles", true}, {"commit_index", false}});
+  const Verdict v = evaluate(history_from(b.events()));
+  EXPECT_TRUE(v.pass);
+  for (const CheckResult& c : v.checks) EXPECT_EQ(c.available, c.objective != "commit_monotonic") << c.objective;
+}
+
+}  // namespace
+}  // namespace faultline::verify

@@ -108,7 +108,7 @@ TEST(SystemEvents, ABuiltInCheckTheTargetDoesNotPromiseIsLeftOutAndSaidSo) {
     if (e.value("kind", "") == "op.complete") b.readback(2000, e.at("key"), true, e.at("value"));
   }
   const History h = history_from(b.events());
-  EXPECT_EQ(h.target_kind, "redis-sentinel");
+  EXPECT_EQ(h.target.kind, "redis-sentinel");
   ASSERT_EQ(h.not_promised.size(), 2u);
   const Verdict v = evaluate(h);
   for (const auto& c : v.checks) EXPECT_NE(c.objective, "stable_leadership");
