@@ -135,6 +135,7 @@ Validation validate(const json& doc) {
   FaultContext context;
   context.topology_known = known.ids.has_value();
   if (known.ids) {
+    context.topology_kind = plan.topology.kind;
     context.voters = known.ids->voters;
     context.workers = known.ids->workers;
     context.others = known.ids->others;

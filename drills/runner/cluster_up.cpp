@@ -39,6 +39,7 @@ std::optional<plan::FaultSpec> read_request(const Json& body, const std::vector<
                                             const std::vector<std::string>& workers, std::string& error) {
   plan::FaultContext context;
   context.topology_known = true;
+  context.topology_kind = "embedded";
   context.voters = voters;
   context.workers = workers;
   plan::Issues issues;
@@ -149,6 +150,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
       if (auto e = registry.heal(it->first, "timeline")) err << "error: " << *e << "\n";
       it = heal_at.erase(it);
     }
+    if (auto e = registry.step_all()) err << "error: " << *e << "\n";
     auto command = queue.take();
     if (!command) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -187,6 +189,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
         request.spec = faults::find_kind(spec->kind);
         request.target = spec->target;
         request.params = spec->params;
+        request.heal_after_ms = spec->heal_after_ms;
         if (auto e = registry.inject(request)) {
           answer = {{"success", false}, {"error", *e}};
         } else {

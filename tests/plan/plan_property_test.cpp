@@ -61,7 +61,8 @@ FaultSpec random_fault(const std::vector<std::string>& voters, const std::vector
   const faults::KindSpec& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
   FaultSpec f;
   f.kind = kind.name;
-  f.target = random_selector(voters, workers);
+  // A voters-only kind (disk, power_loss) is never aimed at workers.
+  f.target = random_selector(voters, kind.voters_only ? std::vector<std::string>{} : workers);
   f.at_ms = *rc::gen::inRange<std::int64_t>(0, duration_ms);
   if (*rc::gen::arbitrary<bool>()) f.heal_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
   // Parameters that others depend on first (as the validator reads them).
@@ -146,6 +147,7 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) {
       p.objectives.sessions_moved_without_cause = *rc::gen::inRange<std::int64_t>(0, 1000);
     }
+    if (*rc::gen::arbitrary<bool>()) p.objectives.min_lost_writes = *rc::gen::inRange<std::int64_t>(1, 1000);
     return p;
   });
 }
