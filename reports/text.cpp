@@ -10,8 +10,8 @@
 namespace faultline::reports {
 namespace {
 
-std::string declared(const verify::CheckResult& c, const char* le) {
-  return std::string(le) + " " + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
+std::string declared(const verify::CheckResult& c, const char* le, const char* ge) {
+  return std::string(verify::is_floor(c) ? ge : le) + " " + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
 }
 
 std::string pad(std::string text, std::size_t width) {
@@ -30,7 +30,7 @@ std::string render_markdown(const History& h, const Verdict& v) {
   std::string s = "## " + md_cell(name) + ": " + (v.pass ? "PASS" : "FAIL") + "\n\n";
   s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
   for (const auto& c : v.checks) {
-    s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤")) + " | " +
+    s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤", "≥")) + " | " +
          md_cell(measured_text(c.measured, c.unit)) + " | " + (c.pass ? "pass" : "**FAIL**") + " | " +
          md_cell(c.detail) + " |\n";
   }
@@ -49,6 +49,7 @@ std::string render_markdown(const History& h, const Verdict& v) {
     s += "Lost acknowledged writes: not measured (" + md_cell(v.rpo.detail) + ").\n";
   }
   if (v.failover.has_calls) s += md_cell(failover_summary(v)) + ".\n";
+  for (const auto& step : v.rolling) s += "Rolling restart " + md_cell(verify::describe(step)) + ".\n";
   s += "\nSeed " + md_cell(h.plan.seed) + ", plan hash " + md_cell(h.plan.hash) + ", duration " +
        seconds_text(h.end_ns) + ".\n";
   return s;
@@ -63,7 +64,7 @@ std::string console_summary(const History& h, const Verdict& v) {
   for (const auto& c : v.checks) width = std::max(width, c.objective.size());
   for (const auto& c : v.checks) {
     s += "  " + std::string(c.pass ? "pass" : "FAIL") + "  " + pad(c.objective, width) + "  declared " +
-         pad(declared(c, "<="), 16) + " measured " + measured_text(c.measured, c.unit);
+         pad(declared(c, "<=", ">="), 16) + " measured " + measured_text(c.measured, c.unit);
     if (!c.pass) {
       // A long detail (the linearizability evidence) goes below, indented.
       const auto newline = c.detail.find('\n');
@@ -96,6 +97,7 @@ std::string console_summary(const History& h, const Verdict& v) {
     s += "  RPO: not measured: " + v.rpo.detail + "\n";
   }
   if (v.failover.has_calls) s += "  " + failover_summary(v) + "\n";
+  for (const auto& step : v.rolling) s += "  rolling restart " + verify::describe(step) + "\n";
   if (!h.warnings.empty()) s += "  journal: " + std::to_string(h.warnings.size()) + " event(s) skipped\n";
   return s;
 }

@@ -108,6 +108,11 @@ struct Objectives {
   std::optional<std::int64_t> calls_lost;
   // Largest number of session moves between workers with no fault or exit to explain them.
   std::optional<std::int64_t> sessions_moved_without_cause;
+  // The fewest acknowledged writes the run must lose: a drill that declares
+  // the loss it expects (a power loss of lying disks) fails when none is
+  // measured, so a run that lost nothing cannot pass for one that proved
+  // the loss. At least 1.
+  std::optional<std::int64_t> min_lost_writes;
   bool operator==(const Objectives&) const = default;
 };
 

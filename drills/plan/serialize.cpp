@@ -56,6 +56,7 @@ json to_json(const Plan& plan) {
   if (o.sessions_moved_without_cause) {
     objectives["sessions_moved_without_cause"] = *o.sessions_moved_without_cause;
   }
+  if (o.min_lost_writes) objectives["min_lost_writes"] = *o.min_lost_writes;
   out["objectives"] = std::move(objectives);
   return out;
 }

@@ -85,7 +85,8 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
   if (value == nullptr) return o;
   ObjectReader r(*value, path, issues,
                  {"rto_ms", "rpo_writes", "linearizable", "leader_election_ms", "max_elections",
-                  "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause"});
+                  "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause",
+                  "min_lost_writes"});
   if (!r.is_object()) return o;
   o.rto_ms = r.number("rto_ms", NumberRule{0}, std::nullopt).value;
   o.rpo_writes = r.integer("rpo_writes", kNonNegative, std::nullopt).value;
@@ -97,6 +98,7 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
   o.calls_lost = r.integer("calls_lost", kNonNegative, std::nullopt).value;
   o.sessions_moved_without_cause =
       r.integer("sessions_moved_without_cause", kNonNegative, std::nullopt).value;
+  o.min_lost_writes = r.integer("min_lost_writes", kPositive, std::nullopt).value;
   return o;
 }
 

@@ -72,6 +72,20 @@ struct Fault {
   // from it.
   std::int64_t start_ns = 0;
   std::optional<std::int64_t> heal_ns;  // none: never healed in the run
+  // The fault took power from its targets (detail.power_loss): what they
+  // had not really synced is gone.
+  bool power_loss = false;
+};
+
+// A `fault.step`: what a fault that acts over time (a crash loop, a rolling
+// restart) did at one of its steps. The fields beyond these stay in `fields`.
+struct FaultStep {
+  std::int64_t t_ns = 0;
+  std::int64_t fault = 0;
+  std::string kind;    // the fault's kind
+  std::string action;  // "kill", "restart", "restarted", "done", ...
+  std::string member;  // empty when the step names several (`fields.members`)
+  Json fields;         // the whole event
 };
 
 struct Readback {
@@ -156,6 +170,7 @@ struct PlanFacts {
   std::optional<double> failover_ms;
   std::optional<double> calls_lost;
   std::optional<double> sessions_moved_without_cause;
+  std::optional<double> min_lost_writes;
   double stability_window_ms = kDefaultStabilityWindowMs;
   double max_latency_ms = kDefaultMaxLatencyMs;
 };
@@ -172,6 +187,7 @@ struct History {
   std::vector<Op> ops;               // by invoke time
   std::vector<MemberSample> samples; // by t_ns
   std::vector<Fault> faults;         // by inject time
+  std::vector<FaultStep> steps;      // by t_ns
   std::vector<Readback> readbacks;   // by t_ns
   std::vector<Phase> phases;         // by t_ns
   std::vector<MemberExit> exits;     // by t_ns

@@ -19,6 +19,13 @@ void decide(CheckResult& c, const std::string& label, const std::string& unmeasu
     return;
   }
   const double m = *c.measured;
+  if (is_floor(c)) {
+    c.pass = m >= c.limit;
+    c.detail = label + " " + with_unit(m, c.unit) + (c.pass ? " reaches" : " falls short of") +
+               " the objective of at least " + with_unit(c.limit, c.unit) +
+               (c.pass ? "" : " by " + with_unit(c.limit - m, c.unit));
+    return;
+  }
   c.pass = m <= c.limit;
   if (c.pass) {
     c.detail = label + " " + with_unit(m, c.unit) + " within the objective of " + with_unit(c.limit, c.unit);
@@ -27,6 +34,8 @@ void decide(CheckResult& c, const std::string& label, const std::string& unmeasu
                " by " + with_unit(m - c.limit, c.unit);
   }
 }
+
+bool is_floor(const CheckResult& c) { return c.objective == "min_lost_writes"; }
 
 std::string format_ms(std::int64_t t_ns) { return format_number(static_cast<double>(t_ns) / 1e6) + " ms"; }
 
@@ -50,8 +59,24 @@ CheckResult check_rpo(const RpoResult& rpo, double limit_writes) {
   CheckResult c{"rpo_writes", rpo.lost_count(), limit_writes, false, "writes", ""};
   decide(c, "RPO", rpo.detail.empty() ? "RPO was not measured" : rpo.detail);
   if (c.measured && !c.pass && !rpo.lost.empty()) {
-    c.detail += "; oldest: op " + rpo.lost.front().op + " on key " + rpo.lost.front().key + " (" +
-                rpo.lost.front().reason + ")";
+    const LostWrite& w = rpo.lost.front();
+    c.detail += "; oldest: op " + w.op + " on key " + w.key + ", acknowledged at " + format_ms(w.complete_ns) +
+                " (" + w.reason + ")";
+  }
+  return c;
+}
+
+CheckResult check_min_lost_writes(const RpoResult& rpo, double floor) {
+  CheckResult c{"min_lost_writes", rpo.lost_count(), floor, false, "writes", ""};
+  decide(c, "lost acknowledged writes", rpo.detail.empty() ? "RPO was not measured" : rpo.detail);
+  if (c.measured && !rpo.lost.empty()) {
+    constexpr std::size_t kListed = 3;
+    c.detail += "; acknowledged at";
+    for (std::size_t i = 0; i < rpo.lost.size() && i < kListed; ++i) {
+      c.detail += (i ? ", " : " ") + format_ms(rpo.lost[i].complete_ns) + " (op " + rpo.lost[i].op + ")";
+    }
+    if (rpo.lost.size() > kListed) c.detail += " and " + std::to_string(rpo.lost.size() - kListed) + " more";
+    if (rpo.window_ms) c.detail += "; the oldest " + format_number(*rpo.window_ms) + " ms before the fault";
   }
   return c;
 }
@@ -79,10 +104,12 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.elections = measure_elections(h, v.rto.recovery_ns);
   v.workload = measure_workload(h);
   v.failover = measure_failover(h);
+  v.rolling = measure_rolling(h);
   v.linearizability = linearizability;
   if (h.plan.rto_ms) v.checks.push_back(check_rto(v.rto, *h.plan.rto_ms));
   if (h.plan.rto_from_heal_ms) v.checks.push_back(check_rto_from_heal(v.rto, *h.plan.rto_from_heal_ms));
   if (h.plan.rpo_writes) v.checks.push_back(check_rpo(v.rpo, *h.plan.rpo_writes));
+  if (h.plan.min_lost_writes) v.checks.push_back(check_min_lost_writes(v.rpo, *h.plan.min_lost_writes));
   if (h.plan.linearizable) v.checks.push_back(check_linearizable(linearizability));
   if (h.plan.leader_election_ms) {
     v.checks.push_back(check_leader_election(v.elections, *h.plan.leader_election_ms));
@@ -115,6 +142,7 @@ Json to_json(const CheckResult& c) {
   return Json{{"objective", c.objective},
               {"measured", c.measured ? Json(*c.measured) : Json()},
               {"limit", c.limit},
+              {"comparison", is_floor(c) ? ">=" : "<="},
               {"pass", c.pass},
               {"detail", c.detail}};
 }

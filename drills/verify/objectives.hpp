@@ -14,6 +14,7 @@
 #include "drills/verify/failover.hpp"
 #include "drills/verify/history.hpp"
 #include "drills/verify/linearizable.hpp"
+#include "drills/verify/rolling.hpp"
 #include "drills/verify/rpo.hpp"
 #include "drills/verify/rto.hpp"
 #include "drills/verify/workload.hpp"
@@ -23,16 +24,20 @@ namespace faultline::verify {
 struct CheckResult {
   std::string objective;            // "rto_ms", "rpo_writes", "election_safety"
   std::optional<double> measured;   // none: could not be measured (and so fails)
-  double limit = 0.0;               // pass when measured <= limit
+  double limit = 0.0;               // pass when measured <= limit (>= for a floor)
   bool pass = false;
   std::string unit;                 // "ms", "writes", "terms"
   std::string detail;               // for a failure: by how much it missed
 };
 
+// True for the objectives that are floors (min_lost_writes: pass when the
+// measured value is at least the limit); every other one is a ceiling.
+bool is_floor(const CheckResult& check);
+
 struct Verdict {
   bool pass = false;
   int exit_code = 1;                 // 0 pass, 1 fail
-  // In the order rto_ms, rto_from_heal_ms, rpo_writes, linearizable,
+  // In the order rto_ms, rto_from_heal_ms, rpo_writes, min_lost_writes, linearizable,
   // leader_election_ms, max_elections, failover_ms, calls_lost,
   // sessions_moved_without_cause, election_safety, term_monotonic,
   // commit_monotonic, stable_leadership.
@@ -43,6 +48,7 @@ struct Verdict {
   ElectionStats elections;
   WorkloadStats workload;
   FailoverStats failover;  // has_calls false when the journal has no routed calls
+  std::vector<RollingStep> rolling;  // each step of every rolling restart
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
@@ -59,6 +65,9 @@ Verdict evaluate_journal(const History& history, const std::filesystem::path& jo
 CheckResult check_rto(const RtoResult& rto, double limit_ms);
 CheckResult check_rto_from_heal(const RtoResult& rto, double limit_ms);
 CheckResult check_rpo(const RpoResult& rpo, double limit_writes);
+// Passes when at least `floor` acknowledged writes were lost; the detail
+// lists the first lost ones with their times.
+CheckResult check_min_lost_writes(const RpoResult& rpo, double floor);
 // Failover (failover_checks.cpp). failover_ms measures the slowest recovery
 // of a pinned session (moved or on its own worker); it is not measured (and
 // fails) when no session was pinned to a faulted worker or one never
@@ -76,7 +85,7 @@ CheckResult check_max_elections(const ElectionStats& elections, double limit);
 // history are not measured and fail, with the reason in the detail.
 CheckResult check_linearizable(const std::optional<LinearizabilityResult>& result);
 
-// Sets pass (measured <= limit) and a detail saying by how much it missed;
+// Sets pass (measured <= limit, or >= for a floor) and a detail saying by how much it missed;
 // a check with no measured value fails with `unmeasured_detail`.
 void decide(CheckResult& check, const std::string& label, const std::string& unmeasured_detail);
 
