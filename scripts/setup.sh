@@ -12,6 +12,8 @@ packages=(
   libssl-dev libbrotli-dev zlib1g-dev
   iproute2 nftables procps psmisc curl time bc valgrind
   socat haproxy  # compared with the link proxy by scripts/bench-proxy.sh
+  faketime libfaketime  # clock faults on members started under libfaketime
+  stress-ng  # cpu and memory pressure faults
 )
 
 missing=()
