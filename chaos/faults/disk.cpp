@@ -18,6 +18,7 @@
 // The modes other than fail_fsync are healed by turning the failpoint off
 // (leaving a lie syncs for real what it held back). Syncs happen when the
 // member writes: confirmation waits up to `confirm_ms` for one.
+#include <map>
 #include <thread>
 
 #include "chaos/faults/kinds.hpp"

@@ -54,7 +54,7 @@ class Stress final : public Fault {
     }
     for (auto& h : helpers_) {
       std::string missing;
-      const GroupUsage usage = confirm(env, h, plan, missing);
+      const GroupUsage usage = confirm(h, plan, missing);
       if (!missing.empty()) {
         stop_all(env);
         return fault_label(request_) + "stress-ng for " + h.member + " did not reach the pressure asked within " +
@@ -110,7 +110,7 @@ class Stress final : public Fault {
     h.peak_rss = std::max(h.peak_rss, u.rss_bytes);
   }
 
-  GroupUsage confirm(FaultEnvironment& /*env*/, Helper& h, const StressPlan& plan, std::string& missing) {
+  GroupUsage confirm(Helper& h, const StressPlan& plan, std::string& missing) {
     const auto deadline = SteadyClock::now() + kConfirmDeadline;
     GroupUsage first = group_usage(h.pid);
     auto first_at = SteadyClock::now();

@@ -1,5 +1,6 @@
 #include "drills/runner/run_environment.hpp"
 
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -144,7 +145,7 @@ faults::ProbeOutput RunEnvironment::probe(const std::string& id, const std::vect
   const auto exit = processes_.wait_exit(spec.id, std::chrono::steady_clock::now() + timeout);
   out.end_mono_ns = util::monotonic_clock().true_ns();
   if (!exit.ok()) {
-    processes_.kill(spec.id, 9, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    processes_.kill(spec.id, SIGKILL, std::chrono::steady_clock::now() + std::chrono::seconds(5));
     out.error = "the probe " + argv.front() + " did not finish in time";
   } else if (!exit.exit->exited_with(0)) {
     out.error = "the probe " + argv.front() + " " + exit.exit->describe();
