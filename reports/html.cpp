@@ -55,7 +55,7 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 std::string declared_text(const verify::CheckResult& c) {
-  return "≤ " + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
+  return std::string(verify::is_floor(c) ? "≥ " : "≤ ") + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
 }
 
 std::string facts_section(const History& h, const Verdict& v) {
@@ -74,6 +74,11 @@ std::string facts_section(const History& h, const Verdict& v) {
   s += fact("baseline write latency", "p50 " + ms_text(v.workload.baseline_p50_ms) + ", p99 " +
                                           ms_text(v.workload.baseline_p99_ms) + " over " +
                                           std::to_string(v.workload.baseline_writes) + " writes");
+  if (v.workload.fault_writes > 0) {
+    s += fact("write latency during the first fault", "p50 " + ms_text(v.workload.fault_p50_ms) + ", p99 " +
+                                                         ms_text(v.workload.fault_p99_ms) + " over " +
+                                                         std::to_string(v.workload.fault_writes) + " writes");
+  }
   s += fact("steady state", "writes acknowledged within " + verify::format_number(h.plan.max_latency_ms) +
                                 " ms, held for " + verify::format_number(h.plan.stability_window_ms) + " ms");
   s += fact("elections", std::to_string(v.elections.elections) + " terms with a leader");
@@ -218,6 +223,7 @@ std::string render_html(const History& h, const Verdict& v) {
   s += chart_section(h, v);
   s += rpo_section(v);
   s += failover_section(v);
+  s += rolling_section(v);
   s += timeline_tables(h, v);
   s += "</main></body></html>\n";
   return s;

@@ -28,6 +28,11 @@ std::string linearizability_section(const Verdict& verdict);
 // without cause. Empty when the journal has no routed calls.
 std::string failover_section(const Verdict& verdict);
 
+// "Rolling restart": one row per step (member, down, catch-up, the longest
+// time clients had no acknowledged write, writes not acknowledged, elections).
+// Empty when the run had no rolling restart.
+std::string rolling_section(const Verdict& verdict);
+
 // One line (no trailing newline) for the console and the Markdown summary;
 // empty when the journal has no routed calls.
 std::string failover_summary(const Verdict& verdict);

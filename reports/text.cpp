@@ -11,8 +11,8 @@
 namespace faultline::reports {
 namespace {
 
-std::string declared(const verify::CheckResult& c, const char* le) {
-  return std::string(le) + " " + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
+std::string declared(const verify::CheckResult& c, const char* le, const char* ge) {
+  return std::string(verify::is_floor(c) ? ge : le) + " " + verify::format_number(c.limit) + (c.unit.empty() ? "" : " " + c.unit);
 }
 
 std::string pad(std::string text, std::size_t width) {
@@ -50,7 +50,7 @@ std::string render_markdown(const History& h, const Verdict& v) {
   s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
   for (const auto& c : v.checks) {
     const std::string label = check_label(h, c);
-    s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤")) + " | " +
+    s += "| " + md_cell(c.objective) + " | " + md_cell(declared(c, "≤", "≥")) + " | " +
          md_cell(measured_text(c.measured, c.unit)) + " | " +
          (label == "FAIL" ? "**FAIL**" : label == "skip" ? "not judged" : label) + " | " + md_cell(c.detail) +
          " |\n";
@@ -72,6 +72,7 @@ std::string render_markdown(const History& h, const Verdict& v) {
     s += "Lost acknowledged writes: not measured (" + md_cell(v.rpo.detail) + ").\n";
   }
   if (v.failover.has_calls) s += md_cell(failover_summary(v)) + ".\n";
+  for (const auto& step : v.rolling) s += "Rolling restart " + md_cell(verify::describe(step)) + ".\n";
   s += "\nSeed " + md_cell(h.plan.seed) + ", plan hash " + md_cell(h.plan.hash) + ", duration " +
        seconds_text(h.end_ns) + ".\n";
   return s;
@@ -98,7 +99,7 @@ std::string console_summary(const History& h, const Verdict& v, ConsoleStyle sty
       continue;
     }
     s += "  " + paint(label, label == "skip" ? Tone::dim : verdict_tone(label), style) + "  " +
-         pad(c.objective, width) + "  declared " + pad(declared(c, "<="), 16) + " measured " +
+         pad(c.objective, width) + "  declared " + pad(declared(c, "<=", ">="), 16) + " measured " +
          measured_text(c.measured, c.unit);
     if (c.expected_to_fail) s += c.pass ? "  [expected to fail: it did not]" : "  [expected to fail]";
     if (!c.pass) {
@@ -134,6 +135,7 @@ std::string console_summary(const History& h, const Verdict& v, ConsoleStyle sty
     s += "  RPO: not measured: " + v.rpo.detail + "\n";
   }
   if (v.failover.has_calls) s += "  " + failover_summary(v) + "\n";
+  for (const auto& step : v.rolling) s += "  rolling restart " + verify::describe(step) + "\n";
   if (!h.warnings.empty()) s += "  journal: " + std::to_string(h.warnings.size()) + " event(s) skipped\n";
   return s;
 }

@@ -17,6 +17,8 @@ packages=(
   # package may start is neither used nor touched: drills run their own
   # members on their own ports, with their data in the run folder.
   etcd-server
+  faketime libfaketime  # clock faults on members started under libfaketime
+  stress-ng  # cpu and memory pressure faults
 )
 
 missing=()

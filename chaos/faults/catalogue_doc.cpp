@@ -57,13 +57,28 @@ std::string catalogue_markdown() {
   for (const KindSpec& k : catalogue()) {
     out << "| `" << k.name << "` | `" << effect_name(k.effect) << "` | " << k.summary << " | "
         << k.heal << " | "
-        << (k.needs_kernel                   ? "kernel"
+        << (!k.backend.empty()               ? k.backend
+            : k.needs_kernel                 ? "kernel"
             : k.targets == TargetKind::links ? "kernel or proxy"
                                              : "process")
         << " |\n";
   }
   for (const KindSpec& k : catalogue()) {
     out << "\n#### `" << k.name << "` parameters\n\n";
+    if (!k.topologies.empty() || !k.refused_topologies.empty() || k.voters_only) {
+      std::string where;
+      if (k.voters_only) where += "Acts on voters only.";
+      if (!k.topologies.empty()) {
+        std::string kinds;
+        for (const auto& t : k.topologies) kinds += (kinds.empty() ? "" : ", ") + ("`" + t + "`");
+        where += (where.empty() ? "" : " ") + std::string("Only topology kind ") + kinds + " (" +
+                 k.topologies_why + ").";
+      }
+      for (const auto& [kind, why] : k.refused_topologies) {
+        where += (where.empty() ? "" : " ") + std::string("Refused on topology kind `") + kind + "`: " + why + ".";
+      }
+      out << where << "\n\n";
+    }
     out << "| field | type | range | default | meaning |\n|---|---|---|---|---|\n";
     out << "| `target` | target selector | | "
         << (k.default_target.empty() ? "required" : "`" + k.default_target + "`")

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -36,6 +37,45 @@ namespace faultline::faults {
 
 using Json = nlohmann::json;
 using Deadline = std::chrono::steady_clock::time_point;
+
+// One answer of a member's admin endpoint (its failpoints).
+struct AdminAnswer {
+  long status = 0;     // 0: no answer
+  Json body;           // the parsed answer (null when it was not JSON)
+  std::string error;   // why there is no usable answer ("not supported by ...")
+  // CLOCK_MONOTONIC just before the request and just after its answer: a
+  // member's reported time is compared with their midpoint.
+  std::int64_t sent_mono_ns = 0;
+  std::int64_t answered_mono_ns = 0;
+  bool ok() const { return error.empty() && status == 200; }
+};
+
+// How a member's clock can be shifted.
+struct ClockAccess {
+  enum class Way {
+    none,       // not at all: `why_not` says why
+    failpoint,  // its admin endpoint (PUT /admin/failpoints/clock)
+    faketime,   // libfaketime preloaded at its start, driven by a control file
+  };
+  Way way = Way::none;
+  std::filesystem::path faketime_file;  // Way::faketime: the control file
+  std::string why_not;
+};
+
+// A short helper process run in a member's environment.
+struct ProbeOutput {
+  std::string output;  // its standard output and error
+  std::string error;   // non-empty: it could not run, or failed
+  std::int64_t start_mono_ns = 0;  // CLOCK_MONOTONIC around its run
+  std::int64_t end_mono_ns = 0;
+};
+
+// Where a voter's log stands, as it reports it.
+struct LogPosition {
+  bool up = false;
+  std::uint64_t commit_index = 0;
+  std::uint64_t applied_index = 0;
+};
 
 class FaultEnvironment {
  public:
@@ -64,6 +104,31 @@ class FaultEnvironment {
   // The run's clock (journal time) and its journal.
   virtual std::int64_t now_ns() const = 0;
   virtual void record(const std::string& event_kind, Json fields) = 0;
+
+  // A request to member `id`'s admin endpoint, from the observer's address
+  // (`body` null: none). An error when its target kind has none.
+  virtual AdminAnswer admin(const std::string& id, const std::string& method,
+                            const std::string& path, const Json& body) = 0;
+  virtual ClockAccess clock_access(const std::string& id) = 0;
+  virtual LogPosition log_position(const std::string& id) = 0;
+  // Whether `id` is back in the cluster: up and, for a voter, following the
+  // leader with everything that leader had committed applied; for a worker,
+  // counted live by the leader. `why` says what is missing when it is not.
+  virtual bool caught_up(const std::string& id, std::string& why) = 0;
+  // After `id`'s process was killed: drops what its storage did not really
+  // sync (a power loss). `report` says what was dropped; false with `error`
+  // when its target kind cannot.
+  virtual bool drop_unsynced(const std::string& id, Json& report, std::string& error) = 0;
+  // Runs `argv` in `id`'s environment (its network namespace and the
+  // variables it was started with, libfaketime included) until it exits or
+  // `timeout` passes.
+  virtual ProbeOutput probe(const std::string& id, const std::vector<std::string>& argv,
+                            std::chrono::milliseconds timeout) = 0;
+  // Starts a helper process tied to the run (stress-ng) in `id`'s network
+  // namespace, under processes() as `name` (stop it there): it never
+  // outlives the run (process group, parent-death signal).
+  virtual process::SpawnResult start_helper(const std::string& id, const std::string& name,
+                                            const std::vector<std::string>& argv) = 0;
 };
 
 // What one plan entry asks for, validated against the kind's spec.
@@ -72,6 +137,9 @@ struct FaultRequest {
   const KindSpec* spec = nullptr;
   std::string target;  // the selector as written (or the kind's default)
   Json params = Json::object();
+  // When the plan heals it, from its injection (none: at the end, or never).
+  // Kinds that bound a helper in time (stress-ng's --timeout) read it.
+  std::optional<std::int64_t> heal_after_ms;
 };
 
 // What inject() did, for the `fault.inject` event.
@@ -88,6 +156,9 @@ struct Injection {
   // rules are committed; the reachability matrix that confirms it takes a
   // probe timeout longer, and the fault instant must not include that wait.
   std::int64_t effect_t_ns = 0;
+  // What this fault does, when it differs from its kind's declared effect
+  // (a disk that fails takes its member down; a slow one only degrades it).
+  std::optional<Effect> effect;
 };
 
 struct Healing {
@@ -111,6 +182,11 @@ class Fault {
   // Called after `fault.inject` is journaled, for events that follow it
   // (a kill's member.exit).
   virtual void after_inject(FaultEnvironment& /*env*/) {}
+  // Called on every pass of the run's timeline (every few ms) while the
+  // fault is in force, for kinds that act over time (a crash loop, a
+  // rolling restart); they journal what they do as `fault.step`. An error
+  // stops the run as an inject error does.
+  virtual std::optional<std::string> step(FaultEnvironment& /*env*/) { return std::nullopt; }
   virtual std::optional<std::string> heal(FaultEnvironment& env, Healing& out) = 0;
 
  protected:

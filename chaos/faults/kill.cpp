@@ -87,22 +87,18 @@ class Kill final : public Fault {
 }  // namespace
 
 const KindDef& kill_kind() {
-  static const KindDef def{
-      KindSpec{
-          "kill",
-          "SIGKILL to the target's whole process group: no shutdown, no flush, exactly a crash",
-          Effect::down,
-          TargetKind::members,
-          "restart with the same config and data folder",
-          {"restart_after_ms"},
-          /*healed_at_end=*/false,
-          /*needs_kernel=*/false,
-          "",
-          {},
-      },
-      [](FaultRequest request) -> std::unique_ptr<Fault> {
-        return std::make_unique<Kill>(std::move(request));
-      }};
+  static const KindDef def = [] {
+    KindSpec spec;
+    spec.name = "kill";
+    spec.summary = "SIGKILL to the target's whole process group: no shutdown, no flush, exactly a crash";
+    spec.effect = Effect::down;
+    spec.heal = "restart with the same config and data folder";
+    spec.heal_aliases = {"restart_after_ms"};
+    spec.healed_at_end = false;
+    return KindDef{spec, [](FaultRequest request) -> std::unique_ptr<Fault> {
+                     return std::make_unique<Kill>(std::move(request));
+                   }};
+  }();
   return def;
 }
 

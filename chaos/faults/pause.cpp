@@ -68,22 +68,18 @@ class Pause final : public Fault {
 }  // namespace
 
 const KindDef& pause_kind() {
-  static const KindDef def{
-      KindSpec{
-          "pause",
-          "SIGSTOP to the target's whole process group: a stop-the-world pause, a hung VM",
-          Effect::frozen,
-          TargetKind::members,
-          "SIGCONT",
-          {"resume_after_ms"},
-          /*healed_at_end=*/true,
-          /*needs_kernel=*/false,
-          "",
-          {},
-      },
-      [](FaultRequest request) -> std::unique_ptr<Fault> {
-        return std::make_unique<Pause>(std::move(request));
-      }};
+  static const KindDef def = [] {
+    KindSpec spec;
+    spec.name = "pause";
+    spec.summary = "SIGSTOP to the target's whole process group: a stop-the-world pause, a hung VM";
+    spec.effect = Effect::frozen;
+    spec.heal = "SIGCONT";
+    spec.heal_aliases = {"resume_after_ms"};
+    spec.healed_at_end = true;
+    return KindDef{spec, [](FaultRequest request) -> std::unique_ptr<Fault> {
+                     return std::make_unique<Pause>(std::move(request));
+                   }};
+  }();
   return def;
 }
 

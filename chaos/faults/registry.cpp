@@ -17,7 +17,7 @@ std::optional<std::string> FaultRegistry::inject(const FaultRequest& request) {
   if (auto error = fault->inject(env_, injection)) return error;
   Json event{{"fault", request.index},
              {"fault_kind", request.spec->name},
-             {"effect", std::string(effect_name(request.spec->effect))},
+             {"effect", std::string(effect_name(injection.effect.value_or(request.spec->effect)))},
              {"selector", request.target},
              {"targets", injection.targets},
              {"params", request.params},
@@ -85,6 +85,13 @@ std::vector<std::string> FaultRegistry::heal_at_end() {
     if (auto error = heal_active(i, "end of workload")) errors.push_back(*error);
   }
   return errors;
+}
+
+std::optional<std::string> FaultRegistry::step_all() {
+  for (auto& a : active_) {
+    if (auto error = a.fault->step(env_)) return error;
+  }
+  return std::nullopt;
 }
 
 bool FaultRegistry::in_force(std::size_t index) const {

@@ -38,6 +38,8 @@ class FaultRegistry {
   std::vector<std::string> heal_all(const std::string& why);
   // Heals those whose kind is healed at the end of the workload.
   std::vector<std::string> heal_at_end();
+  // Gives every fault in force its step (Fault::step); the first error.
+  std::optional<std::string> step_all();
 
   // The `fault.inject` event of the last successful inject().
   const Json& last_injection() const { return last_injection_; }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace faultline::faults {
@@ -90,6 +91,17 @@ struct KindSpec {
   // The selector used when a plan leaves `target` out; empty: required.
   std::string default_target;
   std::vector<ParamSpec> params;
+  // Where it can act. Non-empty `topologies`: only these topology kinds'
+  // members can take it; `refused_topologies`: kinds that cannot, and why.
+  // A plan asking otherwise is refused (exit 2), never run with a fault
+  // that would silently do nothing.
+  std::vector<std::string> topologies;
+  std::string topologies_why;
+  std::vector<std::pair<std::string, std::string>> refused_topologies;
+  // True: its targets must be voters (a worker has no disk to fail).
+  bool voters_only = false;
+  // The docs' "backend" column, when it is not the process or network's.
+  std::string backend;
 
   const ParamSpec* param(std::string_view param_name) const;
 };
@@ -102,6 +114,9 @@ std::vector<std::string> kind_names();
 
 // "integer", "`a` \\| `b`", "target selector"... for docs tables.
 std::string param_type_text(const ParamSpec& p);
+// Nullopt when a `name` fault can act on members of topology kind
+// `topology_kind`, else why not (for plan validation).
+std::optional<std::string> topology_refusal(const KindSpec& spec, const std::string& topology_kind);
 
 // The catalogue as Markdown: a summary table and, per kind, its parameters.
 // docs/faults.md holds this text between markers; a test compares them.

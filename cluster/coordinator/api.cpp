@@ -12,6 +12,9 @@
 //   POST /api/kv-read             {"keys":[...]} -> {"values":{key: value|null}}
 //   POST /api/nodes/heartbeat     a worker announces itself (routing.cpp)
 //   POST /api/calls               a routed call of a session (routing.cpp)
+//   GET  /admin/failpoints        clock and disk failpoints (admin.cpp; admin_allow only)
+//   PUT  /admin/failpoints/clock  skew this member's clock
+//   PUT  /admin/failpoints/disk   slow, fail or lie about its fsyncs
 //
 // Peer traffic does not use HTTP: it has its own port (raft_listener.hpp).
 //

@@ -1,5 +1,7 @@
 #include "cluster/coordinator/config.hpp"
 
+#include <arpa/inet.h>
+
 #include <stdexcept>
 
 #include "cluster/http/config_file.hpp"
@@ -11,6 +13,30 @@ const Member* Config::member(std::uint32_t member_id) const {
     if (m.id == member_id) return &m;
   }
   return nullptr;
+}
+
+bool SourcePrefix::contains(std::uint32_t ip) const {
+  if (length <= 0) return true;
+  const std::uint32_t mask = length >= 32 ? 0xffffffffu : ~((1u << (32 - length)) - 1u);
+  return (ip & mask) == (address & mask);
+}
+
+std::optional<SourcePrefix> parse_prefix(const std::string& text) {
+  const auto slash = text.find('/');
+  const std::string ip = text.substr(0, slash);
+  in_addr parsed{};
+  if (::inet_pton(AF_INET, ip.c_str(), &parsed) != 1) return std::nullopt;
+  SourcePrefix p{ntohl(parsed.s_addr), 32};
+  if (slash != std::string::npos) {
+    try {
+      std::size_t used = 0;
+      p.length = std::stoi(text.substr(slash + 1), &used);
+      if (used != text.size() - slash - 1 || p.length < 0 || p.length > 32) return std::nullopt;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return p;
 }
 
 std::optional<Config> load_config(const std::filesystem::path& file, std::string& error) {
@@ -47,6 +73,18 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
     if (json.contains("worker_timeout_ms")) {
       config.worker_timeout_ms = json["worker_timeout_ms"].get<std::int64_t>();
       if (config.worker_timeout_ms < 1) throw std::invalid_argument("$.worker_timeout_ms must be at least 1");
+    }
+    if (json.contains("admin_allow")) {
+      config.admin_allow.clear();
+      const auto& allow = json.at("admin_allow");
+      for (std::size_t i = 0; i < allow.size(); ++i) {
+        const auto prefix = parse_prefix(allow.at(i).get<std::string>());
+        if (!prefix) {
+          throw std::invalid_argument("$.admin_allow[" + std::to_string(i) +
+                                      "] must be an IPv4 address or prefix such as 127.0.0.0/8");
+        }
+        config.admin_allow.push_back(*prefix);
+      }
     }
   } catch (const std::exception& e) {
     error = file.string() + ": " + e.what();

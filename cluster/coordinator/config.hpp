@@ -5,7 +5,8 @@
 //    "members": [{"id": 1, "name": "c1", "url": "http://10.77.0.11:7000",
 //                 "raft": "10.77.0.11:7100"}, ...],
 //    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7,
-//    "stale_reads": false, "worker_timeout_ms": 500}
+//    "stale_reads": false, "worker_timeout_ms": 500,
+//    "admin_allow": ["127.0.0.0/8", "10.77.0.2/32"]}
 //
 // `listen` (HTTP API) and `raft_listen` (the Raft streams of the peers,
 // raft_stream.hpp) are bound exactly as given, port 0 meaning any free port;
@@ -16,6 +17,9 @@
 // `stale_reads` (default false) is an unsafe mode kept for drills: GET
 // /api/kv/KEY is answered by any member from its own applied state, without
 // a barrier through the log, so reads may be stale (not linearizable).
+// `admin_allow` (default ["127.0.0.0/8"]): the IPv4 sources, as prefixes,
+// that may use the admin failpoint endpoints (/admin/...); the drill runner
+// adds its observer's address.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +39,15 @@ struct Member {
   net::Endpoint raft;  // its Raft port, e.g. 10.77.0.11:7100
 };
 
+// An IPv4 prefix: the addresses whose first `length` bits equal `address`'s.
+struct SourcePrefix {
+  std::uint32_t address = 0;  // host byte order
+  int length = 32;
+  bool contains(std::uint32_t ip) const;
+};
+// "10.77.0.2", "127.0.0.0/8"; nullopt when it is not one.
+std::optional<SourcePrefix> parse_prefix(const std::string& text);
+
 struct Config {
   std::uint32_t id = 0;
   std::string name;
@@ -50,6 +63,7 @@ struct Config {
   // Routed calls: a worker is dead once its heartbeats stop for this long,
   // and a call to a worker fails after it (see routing.cpp).
   std::int64_t worker_timeout_ms = 500;
+  std::vector<SourcePrefix> admin_allow{SourcePrefix{0x7f000000u, 8}};
 
   const Member* member(std::uint32_t member_id) const;
 };

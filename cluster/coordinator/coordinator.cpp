@@ -5,6 +5,8 @@
 #include <ctime>
 #include <iostream>
 
+#include "cluster/store/power_loss.hpp"
+
 namespace faultline::coordinator {
 
 using Json = nlohmann::json;
@@ -15,16 +17,48 @@ namespace {
 constexpr auto kTickInterval = std::chrono::milliseconds(2);
 }  // namespace
 
-Coordinator::Coordinator(Config config) : config_(std::move(config)) {}
+Coordinator::Coordinator(Config config, const util::Clock& clock)
+    : config_(std::move(config)), clock_(clock) {}
 
 Coordinator::~Coordinator() { stop(); }
 
-// CLOCK_MONOTONIC is shared by every process on the host: the drill runner
-// places role_since_mono_ns on its own timeline with it.
-std::int64_t Coordinator::now_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+void Coordinator::note_role_locked(const util::ClockReading& now) {
+  const std::int64_t since = node_->role_since_ms();
+  if (since == role_since_ms_seen_ && role_since_true_ns_ != 0) return;
+  role_since_ms_seen_ = since;
+  // The node took the role at `now` (it is told the time on every call and
+  // this runs after each): the true instant is the reading's.
+  role_since_true_ns_ = now.true_ns;
+}
+
+void Coordinator::note_leader_contact_locked(const std::vector<raft::Message>& batch,
+                                             const util::ClockReading& now) {
+  const auto leader = node_->leader();
+  if (!leader || *leader == config_.id) {
+    contact_leader_.reset();
+    return;
+  }
+  bool appended = false;
+  for (const auto& m : batch) {
+    if (m.from == *leader && std::holds_alternative<raft::AppendRequest>(m.body)) appended = true;
+  }
+  if (!appended) return;
+  if (contact_leader_ != leader) {
+    contact_leader_ = leader;
+    contact_batches_ = 0;
+    contact_intervals_ms_.clear();
+    contact_next_ = 0;
+  } else {
+    const double interval = static_cast<double>(now.true_ns - contact_last_true_ns_) / 1e6;
+    if (contact_intervals_ms_.size() < kContactWindow) {
+      contact_intervals_ms_.push_back(interval);
+    } else {
+      contact_intervals_ms_[contact_next_] = interval;
+      contact_next_ = (contact_next_ + 1) % kContactWindow;
+    }
+  }
+  ++contact_batches_;
+  contact_last_true_ns_ = now.true_ns;
 }
 
 bool Coordinator::start(std::string& error) {
@@ -34,7 +68,10 @@ bool Coordinator::start(std::string& error) {
     error = "cannot create data dir " + config_.data_dir.string() + ": " + ec.message();
     return false;
   }
-  storage_ = std::make_unique<store::FileStorage>(config_.data_dir);
+  // A durable-state copy left by a lying disk (power_loss.hpp) describes
+  // nothing once the member restarts: a power loss would have restored it.
+  store::discard_synced_copy(config_.data_dir);
+  storage_ = std::make_unique<store::FileStorage>(config_.data_dir, disk_);
   auto recovered = storage_->load();
   if (!recovered.error.empty()) {
     error = "cannot recover " + config_.data_dir.string() + ": " + recovered.error;
@@ -61,13 +98,16 @@ bool Coordinator::start(std::string& error) {
       applied_index_ = recovered.snapshot->index;
       snapshot = std::move(*recovered.snapshot);
     }
+    const util::ClockReading now = clock_.read();
     node_ = std::make_unique<raft::Node>(raft_config, recovered.hard, std::move(snapshot),
-                                         std::move(recovered.log), now_ms());
+                                         std::move(recovered.log), now.now_ms);
+    note_role_locked(now);
   }
   {
     // Replays the committed entries into the state machine before any
     // request can read it.
     std::unique_lock lock(mu_);
+    persisted_commit_ = node_->commit_index();  // what load() recovered is on disk
     while (node_->has_ready()) process_ready(lock);
   }
   const std::string log_prefix = "faultline coordinator " + config_.name + ": ";
@@ -89,6 +129,7 @@ bool Coordinator::start(std::string& error) {
     return false;
   }
   install_routes();
+  install_admin_routes();
   if (!server_.start(config_.listen, error)) {
     raft_listener_->stop();
     return false;
@@ -106,6 +147,7 @@ void Coordinator::stop() {
   applied_cv_.notify_all();
   ready_cv_.notify_all();
   heard_cv_.notify_all();
+  disk_switched_cv_.notify_all();
   server_.stop();
   if (raft_listener_) raft_listener_->stop();
   if (ticker_.joinable()) ticker_.join();
@@ -122,7 +164,9 @@ void Coordinator::tick_loop() {
   while (!stopping_.load()) {
     {
       std::lock_guard lock(mu_);
-      node_->tick(now_ms());
+      const util::ClockReading now = clock_.read();
+      node_->tick(now.now_ms);
+      note_role_locked(now);
     }
     ready_cv_.notify_one();
     std::this_thread::sleep_for(kTickInterval);
@@ -132,8 +176,14 @@ void Coordinator::tick_loop() {
 void Coordinator::ready_loop() {
   std::unique_lock lock(mu_);
   while (true) {
-    ready_cv_.wait(lock, [this] { return stopping_.load() || node_->has_ready(); });
+    ready_cv_.wait(lock, [this] { return stopping_.load() || node_->has_ready() || disk_switch_; });
     if (stopping_.load()) return;
+    // Between two Readies every write so far has been synced: where the
+    // disk may start or stop lying.
+    if (disk_switch_) {
+      apply_disk_switch_locked(lock);
+      continue;
+    }
     process_ready(lock);
   }
 }
@@ -159,6 +209,7 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
     if (peer != peers_.end()) peer->second->enqueue(message_frame(message));
   }
   lock.lock();
+  if (ready.hard_state) persisted_commit_ = std::max<std::uint64_t>(persisted_commit_, ready.hard_state->commit);
   if (ready.snapshot) {
     // A leader's snapshot replaces the state machine before later entries
     // apply on top of it. Proposals waiting at covered indexes cannot learn
@@ -206,7 +257,7 @@ void Coordinator::maybe_compact_locked() {
 OpResult Coordinator::replicate(const std::string& command, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mu_);
-  auto entry = node_->propose(command, now_ms());
+  auto entry = node_->propose(command, clock_.now_ms());
   // A follower whose leader has gone quiet (none known, or nothing heard
   // for two heartbeats: it may be dead) holds the request until it hears
   // from a leader — a new one, or the old one again — instead of naming a
@@ -216,12 +267,12 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
   // this member; the last 20 ms are left to the client to follow the hint.
   auto leader_quiet = [this] {
     const auto contact = node_->leader_contact_ms();
-    return !node_->leader() || !contact || now_ms() - *contact >= 2 * config_.heartbeat_ms;
+    return !node_->leader() || !contact || clock_.now_ms() - *contact >= 2 * config_.heartbeat_ms;
   };
   const auto hold_until = deadline - std::chrono::milliseconds(20);
   while (!entry && leader_quiet() && std::chrono::steady_clock::now() < hold_until && !stopping_.load()) {
     heard_cv_.wait_until(lock, hold_until);
-    if (node_->role() == raft::Role::leader) entry = node_->propose(command, now_ms());
+    if (node_->role() == raft::Role::leader) entry = node_->propose(command, clock_.now_ms());
   }
   if (!entry) return OpResult{Outcome::not_leader, "", 0};
   bool woke_others = false;
@@ -270,8 +321,10 @@ std::optional<std::string> Coordinator::read_local(const std::string& key) {
 void Coordinator::receive_messages(std::vector<raft::Message>& batch) {
   {
     std::lock_guard lock(mu_);
-    const std::int64_t now = now_ms();
-    for (const auto& message : batch) node_->step(message, now);
+    const util::ClockReading now = clock_.read();
+    for (const auto& message : batch) node_->step(message, now.now_ms);
+    note_role_locked(now);
+    note_leader_contact_locked(batch, now);
   }
   ready_cv_.notify_one();
   heard_cv_.notify_all();
@@ -287,11 +340,32 @@ std::string Coordinator::raft_status_json() {
   const Member* leader_member = leader ? config_.member(*leader) : nullptr;
   status["leader"] = leader_member ? Json(leader_member->name) : Json(nullptr);
   status["leader_url"] = leader_member ? Json(leader_member->url) : Json(nullptr);
-  status["commit_index"] = node_->commit_index();
+  status["commit_index"] = reported_commit_locked();
   status["last_index"] = node_->last_index();
   status["applied_index"] = applied_index_;
-  status["role_since_mono_ns"] = node_->role_since_ms() * 1'000'000;
+  // On the true CLOCK_MONOTONIC, whatever this member's clock says.
+  status["role_since_mono_ns"] = role_since_true_ns_;
   status["members"] = config_.members.size();
+  const util::SkewState skew = clock_.state();
+  status["clock"] = Json{{"mode", skew.mode},
+                         {"offset_ms", skew.offset_ms},
+                         {"drift_pct", skew.drift_pct},
+                         {"skew_ms", skew.skew_ms},
+                         {"now_ms", skew.reading.now_ms},
+                         {"true_mono_ns", skew.reading.true_ns}};
+  Json contact = nullptr;
+  if (contact_leader_ && node_->leader() == contact_leader_) {
+    const Member* from = config_.member(*contact_leader_);
+    double sum = 0;
+    for (double v : contact_intervals_ms_) sum += v;
+    contact = Json{{"leader", from ? Json(from->name) : Json(nullptr)},
+                   {"batches", contact_batches_},
+                   {"intervals", contact_intervals_ms_.size()},
+                   {"mean_interval_ms", contact_intervals_ms_.empty()
+                                            ? Json(nullptr)
+                                            : Json(sum / static_cast<double>(contact_intervals_ms_.size()))}};
+  }
+  status["leader_contact"] = contact;
   return status.dump();
 }
 
@@ -316,8 +390,12 @@ std::string Coordinator::cluster_status_json() {
                        {"sessions", pinned_sessions_locked()}};
   data["raft"] = Json{{"term", node_->term()},
                       {"role", std::string(raft::to_string(node_->role()))},
-                      {"commitIndex", node_->commit_index()}};
+                      {"commitIndex", reported_commit_locked()}};
   return Json{{"success", true}, {"data", data}}.dump();
+}
+
+std::uint64_t Coordinator::reported_commit_locked() const {
+  return std::min<std::uint64_t>(node_->commit_index(), persisted_commit_);
 }
 
 std::string Coordinator::leader_hint_json(const std::string& error) {

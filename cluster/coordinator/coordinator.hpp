@@ -1,6 +1,11 @@
 // One coordinator of the reference cluster: a Raft member with durable state,
 // the replicated key-value store, and its HTTP API.
 //
+// Seams: every timer reads the clock passed in, through a SkewedClock that
+// the admin endpoint can skew (admin.cpp: offset, jump, drift), and every
+// fsync goes through a SyncFailpoint that it can slow, fail or make lie
+// (cluster/store/sync_failpoint.hpp). Both are off unless asked.
+//
 // Threads: the HTTP server's workers (client and worker requests), one tick
 // thread (timers), one ready thread that carries out the Raft node's Readies
 // (persist, send, apply), one sender thread per peer (raft_link.hpp), and on
@@ -31,6 +36,8 @@
 #include "cluster/raft/raft.hpp"
 #include "cluster/store/file_storage.hpp"
 #include "cluster/store/kv_state_machine.hpp"
+#include "cluster/store/sync_failpoint.hpp"
+#include "cluster/util/clock.hpp"
 
 namespace faultline::coordinator {
 
@@ -50,7 +57,9 @@ struct OpResult {
 
 class Coordinator {
  public:
-  explicit Coordinator(Config config);
+  // `clock`: the true time the member's own clock is derived from (tests
+  // pass a util::ManualClock); it must outlive the coordinator.
+  explicit Coordinator(Config config, const util::Clock& clock = util::monotonic_clock());
   ~Coordinator();
 
   // Recovers durable state, binds the Raft and HTTP ports and starts the
@@ -77,9 +86,17 @@ class Coordinator {
   std::string cluster_status_json();
   std::string leader_hint_json(const std::string& error);
   std::string leader_hint_json_locked(const std::string& error);  // requires mu_
+  // The failpoints' state (admin.cpp), as GET /admin/failpoints answers it.
+  std::string failpoints_json();
 
  private:
-  static std::int64_t now_ms();
+  // Requires mu_, after every call into node_ with the time `now`: keeps
+  // the true instant of the current role (role_since_mono_ns reports it,
+  // so a skewed member is placed on the runner's timeline where it was).
+  void note_role_locked(const util::ClockReading& now);
+  // Requires mu_: a batch from a peer, for the leader contact figures.
+  void note_leader_contact_locked(const std::vector<raft::Message>& batch,
+                                  const util::ClockReading& now);
   // Steps the node with a batch read from one peer stream (reader threads).
   void receive_messages(std::vector<raft::Message>& batch);
   void tick_loop();
@@ -93,6 +110,14 @@ class Coordinator {
   void maybe_compact_locked();
   static constexpr std::uint64_t kCompactAfterEntries = 10'000;
   void install_routes();
+  // admin.cpp: GET /admin/failpoints, PUT /admin/failpoints/clock|disk.
+  void install_admin_routes();
+  bool admin_allowed(const http::Request& request) const;
+  // Asks the ready thread to switch the disk failpoint between Readies
+  // (nothing written is unsynced there) and waits for it; the error, if any.
+  store::Error switch_disk(store::DiskMode mode, std::int64_t delay_ms);
+  // The ready thread's side of switch_disk; `lock` holds mu_.
+  void apply_disk_switch_locked(std::unique_lock<std::mutex>& lock);
   // The HTTP answer to a replicated write that did not commit (nullopt when
   // it did): 421 not the leader, 503 superseded, 504 not committed in time;
   // `subject` names what was written in the error text.
@@ -102,7 +127,7 @@ class Coordinator {
   using Clock = std::chrono::steady_clock;
   http::Response handle_heartbeat(const http::Request& request);
   http::Response handle_call(const http::Request& request);
-  bool worker_live_locked(const std::string& name, Clock::time_point now) const;  // requires routing_mu_
+  bool worker_live_locked(const std::string& name, std::int64_t now_ms) const;  // requires routing_mu_
   // {registered, live} as the leader of `leading` knows them; {0, 0} when
   // this member does not lead (leading == 0) or has not heard a worker yet.
   std::pair<std::size_t, std::size_t> worker_counts(raft::Term leading);
@@ -113,7 +138,7 @@ class Coordinator {
   std::size_t pinned_sessions_locked() const;            // requires mu_
   struct WorkerSeen {
     std::string url;
-    Clock::time_point last_seen;
+    std::int64_t last_seen_ms = 0;  // on this member's clock (clock_)
     bool dead = false;  // failed a call; cleared by its next heartbeat
   };
   // Known to this member since it last became leader. Never held with mu_.
@@ -124,6 +149,10 @@ class Coordinator {
   // Constant after construction.
   const Config config_;
 
+  // The member's clock and its disk: thread-safe themselves.
+  util::SkewedClock clock_;
+  store::SyncFailpoint disk_;
+
   std::mutex mu_;
   std::condition_variable applied_cv_;
   std::condition_variable ready_cv_;  // the node may have a Ready
@@ -132,6 +161,12 @@ class Coordinator {
   std::unique_ptr<store::FileStorage> storage_;    // the ready thread only, once started
   store::KvStateMachine kv_;                       // guarded by mu_
   std::uint64_t applied_index_ = 0;                // guarded by mu_
+  // The commit index this member has written to its storage (with the
+  // entries up to it): the one it reports. The node's own may be ahead while
+  // a Ready is being written, and a crash then would make the reported
+  // commit index go back across the restart. Guarded by mu_.
+  std::uint64_t persisted_commit_ = 0;
+  std::uint64_t reported_commit_locked() const;  // requires mu_
   // Proposals a client waits on, by log index. Only these keep results, so
   // the map stays as small as the number of requests in flight.
   struct Pending {
@@ -141,6 +176,27 @@ class Coordinator {
     std::string result;
   };
   std::map<std::uint64_t, std::shared_ptr<Pending>> pending_;  // guarded by mu_
+  // The current role's instant: on the member's clock (as the node keeps
+  // it) and on the true clock. Guarded by mu_.
+  std::int64_t role_since_ms_seen_ = 0;
+  std::int64_t role_since_true_ns_ = 0;
+  // How often the leader's appends arrive, on the true clock: the last
+  // intervals (a ring of kContactWindow), for a follower's status. Guarded by mu_.
+  static constexpr std::size_t kContactWindow = 32;
+  std::optional<raft::NodeId> contact_leader_;
+  std::int64_t contact_last_true_ns_ = 0;
+  std::uint64_t contact_batches_ = 0;
+  std::vector<double> contact_intervals_ms_;
+  std::size_t contact_next_ = 0;
+  // A disk switch the ready thread is to carry out, and its answer.
+  struct DiskSwitch {
+    store::DiskMode mode = store::DiskMode::off;
+    std::int64_t delay_ms = 0;
+    bool done = false;
+    store::Error error;
+  };
+  std::shared_ptr<DiskSwitch> disk_switch_;  // guarded by mu_
+  std::condition_variable disk_switched_cv_;
 
   std::map<std::uint32_t, std::unique_ptr<RaftLink>> peers_;  // constant after start
   std::unique_ptr<RaftListener> raft_listener_;                // constant after start

@@ -54,10 +54,12 @@ void Coordinator::use_registry_of_term_locked(raft::Term term) {
   registry_term_ = term;
 }
 
-bool Coordinator::worker_live_locked(const std::string& name, Clock::time_point now) const {
+bool Coordinator::worker_live_locked(const std::string& name, std::int64_t now_ms) const {
+  // On this member's own clock: a skewed or drifting clock moves the
+  // worker timeout with it (docs/reference-cluster.md, "Clock").
   const auto it = workers_.find(name);
   return it != workers_.end() && !it->second.dead &&
-         now - it->second.last_seen <= std::chrono::milliseconds(config_.worker_timeout_ms);
+         now_ms - it->second.last_seen_ms <= config_.worker_timeout_ms;
 }
 
 http::Response Coordinator::handle_heartbeat(const http::Request& request) {
@@ -87,7 +89,7 @@ http::Response Coordinator::handle_heartbeat(const http::Request& request) {
   use_registry_of_term_locked(term);
   WorkerSeen& seen = workers_[name];
   seen.url = url;
-  seen.last_seen = Clock::now();
+  seen.last_seen_ms = clock_.now_ms();
   seen.dead = false;
   return json_response(200, R"({"success":true})");
 }
@@ -151,7 +153,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
       const auto it = workers_.find(*pinned);
       if (it != workers_.end()) {
         if (!pinned_url) pinned_url = it->second.url;
-        known_dead = !worker_live_locked(*pinned, Clock::now());
+        known_dead = !worker_live_locked(*pinned, clock_.now_ms());
         if (known_dead) cause = *pinned + (it->second.dead ? " failed a call and has not heartbeated since"
                                                           : " missed its heartbeats");
       }
@@ -171,7 +173,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
   {
     std::lock_guard lock(routing_mu_);
     std::uint64_t best = 0;
-    const auto now = Clock::now();
+    const std::int64_t now = clock_.now_ms();
     for (const auto& [name, seen] : workers_) {
       if ((pinned && name == *pinned) || !worker_live_locked(name, now)) continue;
       const std::uint64_t rank = rendezvous(session, name);
@@ -202,7 +204,7 @@ std::pair<std::size_t, std::size_t> Coordinator::worker_counts(raft::Term leadin
   std::lock_guard lock(routing_mu_);
   if (leading == 0 || leading != registry_term_) return {0, 0};
   std::size_t live = 0;
-  const auto now = Clock::now();
+  const std::int64_t now = clock_.now_ms();
   for (const auto& entry : workers_) {
     if (worker_live_locked(entry.first, now)) ++live;
   }

@@ -19,6 +19,10 @@ std::string os_error(const std::string& what, const std::filesystem::path& path)
   return what + " " + path.string() + ": " + std::strerror(errno);
 }
 
+std::string sync_error(const std::filesystem::path& path, int error) {
+  return "cannot fsync " + path.string() + ": " + std::strerror(error);
+}
+
 // At the file offset `at`, or at the current position when `at` is negative.
 Error write_all(int fd, std::string_view bytes, const std::filesystem::path& path, off_t at = -1) {
   std::size_t done = 0;
@@ -33,11 +37,11 @@ Error write_all(int fd, std::string_view bytes, const std::filesystem::path& pat
   return std::nullopt;
 }
 
-Error fsync_path(const std::filesystem::path& path, int flags) {
+Error fsync_path(FileSync& sync, const std::filesystem::path& path, int flags, SyncKind kind) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return os_error("cannot open", path);
   Error err;
-  if (::fsync(fd) != 0) err = os_error("cannot fsync", path);
+  if (const int e = sync.sync(fd, kind); e != 0) err = sync_error(path, e);
   ::close(fd);
   return err;
 }
@@ -52,17 +56,19 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
 }
 
 // Writes `bytes` to `path` atomically: a crash leaves the old or the new file.
-Error replace_file(const std::filesystem::path& path, std::string_view bytes) {
+Error replace_file(FileSync& sync, const std::filesystem::path& path, std::string_view bytes) {
   auto tmp = path;
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return os_error("cannot create", tmp);
   Error err = write_all(fd, bytes, tmp);
-  if (!err && ::fsync(fd) != 0) err = os_error("cannot fsync", tmp);
+  if (!err) {
+    if (const int e = sync.sync(fd, SyncKind::full); e != 0) err = sync_error(tmp, e);
+  }
   ::close(fd);
   if (err) return err;
   if (::rename(tmp.c_str(), path.c_str()) != 0) return os_error("cannot rename to", path);
-  return fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
+  return fsync_path(sync, path.parent_path(), O_RDONLY | O_DIRECTORY, SyncKind::directory);
 }
 
 struct Replayed {
@@ -104,7 +110,7 @@ Replayed replay(const Scan& s, const std::filesystem::path& path) {
 
 }  // namespace
 
-FileStorage::FileStorage(std::filesystem::path dir) : dir_(std::move(dir)) {}
+FileStorage::FileStorage(std::filesystem::path dir, FileSync& sync) : dir_(std::move(dir)), sync_(sync) {}
 
 FileStorage::~FileStorage() {
   if (log_fd_ >= 0) ::close(log_fd_);
@@ -116,7 +122,7 @@ Error FileStorage::save_hard_state(const raft::HardState& hard) {
       durable_term_vote_->voted_for == hard.voted_for) {
     return save_commit(hard);
   }
-  if (auto err = replace_file(hard_state_path(), frame(encode_hard_state(hard)))) return err;
+  if (auto err = replace_file(sync_, hard_state_path(), frame(encode_hard_state(hard)))) return err;
   durable_term_vote_ = hard;
   return save_commit(hard);
 }
@@ -140,7 +146,7 @@ Error FileStorage::rewrite_log(raft::Index base, const std::vector<raft::Entry>&
     ::close(log_fd_);
     log_fd_ = -1;
   }
-  if (auto err = replace_file(log_path(), bytes)) return err;
+  if (auto err = replace_file(sync_, log_path(), bytes)) return err;
   log_fd_ = ::open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd_ < 0) return os_error("cannot open", log_path());
   base_ = base;
@@ -156,7 +162,7 @@ Error FileStorage::save_snapshot(raft::Index index, raft::Term term, const std::
   }
   // The snapshot becomes durable first: a crash before the log is rewritten
   // leaves a log that load() compacts against it.
-  if (auto err = replace_file(snapshot_path(), frame(encode_snapshot({index, term, data})))) {
+  if (auto err = replace_file(sync_, snapshot_path(), frame(encode_snapshot({index, term, data})))) {
     return err;
   }
   std::string read_error;
@@ -199,7 +205,7 @@ Error FileStorage::append(const std::vector<raft::Entry>& entries) {
 
 Error FileStorage::sync() {
   if (log_fd_ < 0) return "log " + log_path().string() + " is not open: call load() first";
-  if (::fdatasync(log_fd_) != 0) return os_error("cannot fsync", log_path());
+  if (const int e = sync_.sync(log_fd_, SyncKind::data); e != 0) return sync_error(log_path(), e);
   return std::nullopt;
 }
 
@@ -283,12 +289,16 @@ Recovered FileStorage::load() {
   }
   if (out.bytes_dropped_from_torn_tail > 0) {
     // Cut the torn tail now, or the next append would land behind garbage.
-    if (::ftruncate(log_fd_, static_cast<off_t>(s.valid_bytes)) != 0 || ::fsync(log_fd_) != 0) {
+    if (::ftruncate(log_fd_, static_cast<off_t>(s.valid_bytes)) != 0) {
       out.error = os_error("cannot cut the torn tail of", log_path());
       return out;
     }
+    if (const int e = sync_.sync(log_fd_, SyncKind::full); e != 0) {
+      out.error = sync_error(log_path(), e);
+      return out;
+    }
   }
-  if (auto err = fsync_path(dir_, O_RDONLY | O_DIRECTORY)) {
+  if (auto err = fsync_path(sync_, dir_, O_RDONLY | O_DIRECTORY, SyncKind::directory)) {
     out.error = *err;
     return out;
   }
@@ -305,6 +315,26 @@ Recovered FileStorage::load() {
   }
   out.snapshot = std::move(snapshot);
   return out;
+}
+
+}  // namespace faultline::store
+
+namespace faultline::store {
+namespace {
+
+class RealFileSync final : public FileSync {
+ public:
+  int sync(int fd, SyncKind kind) override {
+    const int rc = kind == SyncKind::data ? ::fdatasync(fd) : ::fsync(fd);
+    return rc == 0 ? 0 : errno;
+  }
+};
+
+}  // namespace
+
+FileSync& real_file_sync() {
+  static RealFileSync sync;
+  return sync;
 }
 
 }  // namespace faultline::store

@@ -30,14 +30,16 @@
 #include <filesystem>
 #include <optional>
 
+#include "cluster/store/file_sync.hpp"
 #include "cluster/store/storage.hpp"
 
 namespace faultline::store {
 
 class FileStorage final : public Storage {
  public:
-  // Creates `dir` on load() if it does not exist.
-  explicit FileStorage(std::filesystem::path dir);
+  // Creates `dir` on load() if it does not exist. Every fsync goes through
+  // `sync` (file_sync.hpp), which must outlive the storage.
+  explicit FileStorage(std::filesystem::path dir, FileSync& sync = real_file_sync());
   ~FileStorage() override;
   FileStorage(const FileStorage&) = delete;
   FileStorage& operator=(const FileStorage&) = delete;
@@ -64,6 +66,7 @@ class FileStorage final : public Storage {
   Error save_commit(const raft::HardState& hard);
 
   std::filesystem::path dir_;
+  FileSync& sync_;
   int log_fd_ = -1;          // open for append after load()
   int commit_fd_ = -1;       // opened on the first save_commit
   // Term and vote as the hardstate file holds them (after load or a save).

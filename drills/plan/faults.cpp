@@ -24,6 +24,12 @@ constexpr const char* kHealField = "heal_after_ms";
 
 std::vector<std::string> generic_fields() { return {"kind", "target", "at_ms", kHealField}; }
 
+// True when `selector` picks workers: "worker", "workers" or a worker's id.
+bool names_workers(const std::string& selector, const FaultContext& context) {
+  if (selector == "worker" || selector == "workers") return true;
+  return std::find(context.workers.begin(), context.workers.end(), selector) != context.workers.end();
+}
+
 // Every name a heal may be written under, for any kind.
 std::set<std::string> all_heal_aliases() {
   std::set<std::string> out;
@@ -78,6 +84,14 @@ std::optional<FaultSpec> read_fault(const json& value, const JsonPath& path,
   }
   ObjectReader r(value, path, issues, known);
 
+  // A kind that cannot act on this topology's members is refused here, with
+  // why, rather than run as a fault that does nothing.
+  if (spec != nullptr && context.topology_known) {
+    if (auto refusal = faults::topology_refusal(*spec, context.topology_kind)) {
+      issues.push_back({child(path, "kind"), *refusal});
+    }
+  }
+
   const Field<std::string> target =
       r.string("target", spec && !spec->default_target.empty() ? std::optional<std::string>(spec->default_target)
                                                                : std::nullopt,
@@ -85,6 +99,11 @@ std::optional<FaultSpec> read_fault(const json& value, const JsonPath& path,
   if (target.value) {
     if (auto problem = selector_problem(*target.value, context)) {
       issues.push_back({r.path_of("target"), *problem});
+    } else if (spec != nullptr && spec->voters_only && context.topology_known &&
+               names_workers(*target.value, context)) {
+      issues.push_back({r.path_of("target"), "a " + spec->name + " fault acts on voters only (" +
+                                                 join(context.voters) + "); " + show_text(*target.value) +
+                                                 " names workers"});
     }
     fault.target = *target.value;
   }

@@ -168,6 +168,11 @@ struct Objectives {
   // ("rto_ms": {"p50": 500, "max": 1500}), by name; such an objective's own
   // field above is then absent.
   std::map<std::string, Percentiles> percentiles;
+  // The fewest acknowledged writes the run must lose: a drill that declares
+  // the loss it expects (a power loss of lying disks) fails when none is
+  // measured, so a run that lost nothing cannot pass for one that proved
+  // the loss. At least 1.
+  std::optional<std::int64_t> min_lost_writes;
   bool operator==(const Objectives&) const = default;
 };
 

@@ -87,6 +87,7 @@ json to_json(const Plan& plan) {
     put("max", it->second.max);
     objectives[n.name] = std::move(limits);
   }
+  if (o.min_lost_writes) objectives["min_lost_writes"] = *o.min_lost_writes;
   out["objectives"] = std::move(objectives);
   if (!plan.halts.empty()) {
     json halts = json::array();

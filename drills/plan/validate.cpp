@@ -98,7 +98,7 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
   ObjectReader r(*value, path, issues,
                  {"rto_ms", "rpo_writes", "linearizable", "leader_election_ms", "max_elections",
                   "rto_from_heal_ms", "failover_ms", "calls_lost", "sessions_moved_without_cause",
-                  "min_success_rate", "max_p99_ms", "rpo_ms"});
+                  "min_success_rate", "max_p99_ms", "rpo_ms", "min_lost_writes"});
   if (!r.is_object()) return o;
   std::map<std::string, bool> as_percentiles;
   for (const NumericObjectiveName& n : numeric_objective_names()) {
@@ -122,6 +122,7 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
   o.min_success_rate = r.number("min_success_rate", NumberRule{0, false, 1}, std::nullopt).value;
   o.max_p99_ms = r.number("max_p99_ms", NumberRule{0}, std::nullopt).value;
   o.rpo_ms = r.number("rpo_ms", NumberRule{0}, std::nullopt).value;
+  o.min_lost_writes = r.integer("min_lost_writes", kPositive, std::nullopt).value;
   return o;
 }
 
@@ -158,6 +159,7 @@ Validation validate(const json& doc) {
   FaultContext context;
   context.topology_known = known.ids.has_value();
   if (known.ids) {
+    context.topology_kind = plan.topology.kind;
     context.voters = known.ids->voters;
     context.workers = known.ids->workers;
     context.others = known.ids->others;

@@ -29,6 +29,7 @@ struct FaultContext {
   // The topology's member ids, when the topology itself is valid; selector
   // and member checks are skipped otherwise.
   bool topology_known = false;
+  std::string topology_kind;         // "embedded", "etcd", ... (when known)
   std::vector<std::string> voters;   // c1..cN
   std::vector<std::string> workers;  // w1..wN
   std::vector<std::string> others;   // other members, named by id only (Redis sentinels)

@@ -40,6 +40,7 @@ std::optional<plan::FaultSpec> read_request(const Json& body, const faults::Faul
                                             std::string& error) {
   plan::FaultContext context;
   context.topology_known = true;
+  context.topology_kind = "embedded";
   context.voters = environment.voters();
   context.workers = environment.workers();
   context.others = environment.others();
@@ -151,6 +152,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
       if (auto e = registry.heal(it->first, "timeline")) err << "error: " << *e << "\n";
       it = heal_at.erase(it);
     }
+    if (auto e = registry.step_all()) err << "error: " << *e << "\n";
     auto command = queue.take();
     if (!command) {
       process::sleep_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(10));
@@ -189,6 +191,7 @@ int cluster_up(const ClusterUpOptions& options, std::ostream& out, std::ostream&
         request.spec = faults::find_kind(spec->kind);
         request.target = spec->target;
         request.params = spec->params;
+        request.heal_after_ms = spec->heal_after_ms;
         if (auto e = registry.inject(request)) {
           answer = {{"success", false}, {"error", *e}};
         } else {

@@ -8,6 +8,7 @@ faults::FaultRequest fault_request(const plan::FaultSpec& spec, std::size_t inde
   request.spec = faults::find_kind(spec.kind);
   request.target = spec.target;
   request.params = spec.params;
+  request.heal_after_ms = spec.heal_after_ms;
   return request;
 }
 
@@ -31,7 +32,7 @@ std::optional<std::string> FaultTimeline::step(std::chrono::steady_clock::durati
       if (auto error = registry_.heal(slot.request.index, "timeline")) return error;
     }
   }
-  return std::nullopt;
+  return registry_.step_all();
 }
 
 std::optional<std::string> FaultTimeline::finish() {

@@ -21,8 +21,9 @@ class FaultTimeline {
  public:
   FaultTimeline(const std::vector<plan::FaultSpec>& faults, faults::FaultRegistry& registry);
 
-  // Carries out every action due at `elapsed` since the workload started.
-  // Returns why, when a fault could not be applied or healed.
+  // Carries out every action due at `elapsed` since the workload started,
+  // then gives every fault in force its step (crash loops, rolling restarts).
+  // Returns why, when a fault could not be applied, stepped or healed.
   std::optional<std::string> step(std::chrono::steady_clock::duration elapsed);
   // When the workload ends: heals, now, every fault whose heal is still
   // pending, and those of kinds that are healed at the end (a pause, a

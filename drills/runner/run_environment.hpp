@@ -34,6 +34,17 @@ class RunEnvironment final : public faults::FaultEnvironment {
   std::int64_t now_ns() const override { return journal_.now_ns(); }
   void record(const std::string& event_kind, faults::Json fields) override;
 
+  faults::AdminAnswer admin(const std::string& id, const std::string& method, const std::string& path,
+                            const faults::Json& body) override;
+  faults::ClockAccess clock_access(const std::string& id) override;
+  faults::LogPosition log_position(const std::string& id) override;
+  bool caught_up(const std::string& id, std::string& why) override;
+  bool drop_unsynced(const std::string& id, faults::Json& report, std::string& error) override;
+  faults::ProbeOutput probe(const std::string& id, const std::vector<std::string>& argv,
+                            std::chrono::milliseconds timeout) override;
+  process::SpawnResult start_helper(const std::string& id, const std::string& name,
+                                    const std::vector<std::string>& argv) override;
+
  private:
   targets::Target& target_;
   process::ProcessControl& processes_;
@@ -41,6 +52,7 @@ class RunEnvironment final : public faults::FaultEnvironment {
   journal::JournalWriter& journal_;
   std::mt19937_64 rng_;
   std::function<std::optional<std::string>()> busiest_worker_;
+  int probes_ = 0;  // probes run so far, for their names
 };
 
 }  // namespace faultline::runner

@@ -5,6 +5,8 @@
 #include "chaos/faults/links.hpp"
 #include "chaos/process/wait.hpp"
 #include "cluster/http/client.hpp"
+#include "cluster/store/power_loss.hpp"
+#include "drills/targets/faketime.hpp"
 #include "drills/targets/member_process.hpp"
 
 namespace faultline::targets {
@@ -16,6 +18,7 @@ constexpr auto kPollInterval = std::chrono::milliseconds(20);
 std::string coordinator_id(int i) { return "c" + std::to_string(i + 1); }
 std::string worker_id(int i) { return "w" + std::to_string(i + 1); }
 std::string url_of(const Endpoint& e) { return "http://" + e.text(); }
+std::filesystem::path faketime_file(const MemberInfo& m) { return m.dir / "faketime.rc"; }
 
 }  // namespace
 
@@ -31,6 +34,14 @@ std::vector<std::pair<std::string, bool>> EmbeddedTarget::member_ids() const {
 
 bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
   members_.clear();
+  if (options_.faketime_workers && options_.workers > 0) {
+    faketime_library_ = faketime_library();
+    if (!faketime_library_) {
+      error = "the plan may skew a worker's clock, which needs libfaketime: install the Debian "
+              "package libfaketime (scripts/setup.sh)";
+      return false;
+    }
+  }
   for (const auto& [id, voter] : member_ids()) {
     MemberInfo m;
     m.id = id;
@@ -84,6 +95,10 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
                     {"seed", options_.seed},
                     {"stale_reads", options_.stale_reads},
                     {"worker_timeout_ms", options_.worker_timeout_ms}};
+      // The runner's observer reaches the admin failpoints from its own address.
+      Json allow = Json::array({"127.0.0.0/8"});
+      if (!observer_address().empty()) allow.push_back(observer_address() + "/32");
+      config["admin_allow"] = allow;
     } else {
       Json coordinators = Json::array();
       for (const MemberInfo& c : members_) {
@@ -95,6 +110,7 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
                     {"heartbeat_ms", options_.worker_heartbeat_ms}};
     }
     if (!write_config(m.dir / "config.json", config, error)) return false;
+    if (!m.voter && faketime_library_ && !write_faketime_offset(faketime_file(m), 0, error)) return false;
   }
   return true;
 }
@@ -106,6 +122,7 @@ bool EmbeddedTarget::spawn(const MemberInfo& member, std::string& error) {
                (member.dir / "config.json").string()};
   spec.log_file = member.log_file.string();
   spec.netns_fd = netns_.count(member.id) ? netns_.at(member.id) : -1;
+  spec.env = member_env(member);
   return spawn_member(processes_, spec, error);
 }
 
@@ -201,6 +218,82 @@ std::vector<std::string> EmbeddedTarget::voter_ids() const {
   std::vector<std::string> ids;
   for (const MemberInfo* m : voters()) ids.push_back(m->id);
   return ids;
+}
+
+}  // namespace faultline::targets
+
+namespace faultline::targets {
+
+AdminReply EmbeddedTarget::admin(const MemberInfo& member, const std::string& method,
+                                 const std::string& path, const std::string& body, long timeout_ms) {
+  if (!member.voter) return Target::admin(member, method, path, body, timeout_ms);
+  thread_local http::Client client;
+  client.set_source_address(observer_address());
+  const auto response = client.request(method, member.url + path, body, timeout_ms);
+  if (!response.ok()) return {0, "", member.id + " did not answer " + method + " " + path + ": " + response.error};
+  return {response.status, response.body, ""};
+}
+
+faults::ClockAccess EmbeddedTarget::clock_access(const MemberInfo& member) const {
+  faults::ClockAccess access;
+  if (member.voter) {
+    access.way = faults::ClockAccess::Way::failpoint;
+  } else if (faketime_library_) {
+    access.way = faults::ClockAccess::Way::faketime;
+    access.faketime_file = faketime_file(member);
+  } else {
+    access.why_not = "worker " + member.id + " was started without libfaketime";
+  }
+  return access;
+}
+
+std::vector<std::pair<std::string, std::string>> EmbeddedTarget::member_env(const MemberInfo& member) const {
+  if (member.voter || !faketime_library_) return {};
+  return faketime_env(*faketime_library_, faketime_file(member));
+}
+
+bool EmbeddedTarget::caught_up(const MemberInfo& member, std::string& why) {
+  if (member.voter) return Target::caught_up(member, why);
+  if (!processes_.is_running(member.id)) {
+    why = member.id + " is not running";
+    return false;
+  }
+  http::Client client;
+  client.set_source_address(observer_address());
+  const std::size_t expected = workers().size();
+  for (const MemberInfo* m : voters()) {
+    const auto response = client.get(m->url + "/api/cluster/status", kStatusTimeoutMs);
+    if (!response.ok() || response.status != 200) continue;
+    const Json body = Json::parse(response.body, nullptr, false);
+    if (!body.is_object()) continue;
+    const Json data = body.value("data", Json::object());
+    if (data.value("raft", Json::object()).value("role", "") != "leader") continue;
+    const std::size_t active = data.value("stats", Json::object()).value("activeNodes", std::size_t{0});
+    if (active >= expected) return true;
+    why = "the leader " + m->id + " counts " + std::to_string(active) + " of " + std::to_string(expected) +
+          " workers as live";
+    return false;
+  }
+  why = "no coordinator answers as leader";
+  return false;
+}
+
+bool EmbeddedTarget::drop_unsynced(const MemberInfo& member, Json& report, std::string& error) {
+  if (!member.voter) return Target::drop_unsynced(member, report, error);
+  if (processes_.is_running(member.id)) {
+    error = member.id + " is still running: a power loss drops unsynced writes only once it is dead";
+    return false;
+  }
+  const auto lost = store::drop_unsynced(member.dir / "data");
+  if (!lost.error.empty()) {
+    error = member.id + ": " + lost.error;
+    return false;
+  }
+  report = Json{{"restored", lost.restored}, {"bytes_dropped", lost.bytes_dropped}, {"files", Json::array()}};
+  for (const auto& f : lost.files) {
+    report["files"].push_back(Json{{"file", f.name}, {"bytes_before", f.bytes_before}, {"bytes_after", f.bytes_after}});
+  }
+  return true;
 }
 
 }  // namespace faultline::targets

@@ -4,6 +4,11 @@
 // and log under the run folder, each on the address and ports its Placement
 // gives it.
 //
+// Faults beyond processes and links: each coordinator has admin failpoints
+// (its clock and its disk; admin_allow lists loopback and the observer's
+// address), its data folder can lose what its lying disk did not sync, and
+// workers are started under libfaketime when the plan may skew their clock.
+//
 // Thread-safety: as Target.
 #pragma once
 
@@ -24,6 +29,8 @@ struct EmbeddedOptions {
   std::int64_t worker_heartbeat_ms = 100;
   std::filesystem::path dir;  // members live in dir/<id>/
   std::string binary;         // the faultline executable
+  // Start workers under libfaketime (faketime.hpp), for clock faults on them.
+  bool faketime_workers = false;
 };
 
 class EmbeddedTarget final : public Target {
@@ -44,6 +51,16 @@ class EmbeddedTarget final : public Target {
   std::vector<ReadBackValue> read_back(const std::vector<std::string>& keys, Deadline deadline,
                                        std::string& error) override;
 
+  AdminReply admin(const MemberInfo& member, const std::string& method, const std::string& path,
+                   const std::string& body, long timeout_ms) override;
+  // Coordinators: their clock failpoint; workers: libfaketime when started with it.
+  faults::ClockAccess clock_access(const MemberInfo& member) const override;
+  std::vector<std::pair<std::string, std::string>> member_env(const MemberInfo& member) const override;
+  // Workers: the leader counts every worker as live.
+  bool caught_up(const MemberInfo& member, std::string& why) override;
+  // Coordinators: store::drop_unsynced on their data folder.
+  bool drop_unsynced(const MemberInfo& member, Json& report, std::string& error) override;
+
  private:
   bool spawn(const MemberInfo& member, std::string& error);
   bool wait_healthy(const MemberInfo& member, Deadline deadline, std::string& error);
@@ -54,6 +71,7 @@ class EmbeddedTarget final : public Target {
   std::vector<MemberInfo> members_;  // coordinators first, then workers
   std::map<std::string, int> netns_;  // member -> namespace fd (-1: none)
   std::vector<std::string> client_urls_;  // what the clients dial for each voter
+  std::optional<std::filesystem::path> faketime_library_;  // set when workers take it
 };
 
 }  // namespace faultline::targets

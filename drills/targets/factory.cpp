@@ -24,6 +24,9 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.worker_timeout_ms = t.worker_timeout_ms;
     options.dir = context.dir;
     options.binary = context.binary;
+    for (const auto& f : plan.faults) {
+      if (f.kind == "clock") options.faketime_workers = true;
+    }
     return std::make_unique<EmbeddedTarget>(options, processes);
   }
   if (t.kind == "redis-sentinel") {

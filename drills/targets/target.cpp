@@ -77,6 +77,57 @@ std::optional<std::string> Target::wait_for_leader(Deadline deadline) {
 
 bool Target::wait_ready(Deadline, std::string&) { return true; }
 
+AdminReply Target::admin(const MemberInfo& member, const std::string&, const std::string&,
+                         const std::string&, long) {
+  return {0, "", "target kind " + kind() + " has no admin endpoint (member " + member.id + ")"};
+}
+
+faults::ClockAccess Target::clock_access(const MemberInfo& member) const {
+  faults::ClockAccess access;
+  access.why_not = "target kind " + kind() + " has no way to shift the clock of " + member.id;
+  return access;
+}
+
+std::vector<std::pair<std::string, std::string>> Target::member_env(const MemberInfo&) const { return {}; }
+
+bool Target::caught_up(const MemberInfo& member, std::string& why) {
+  if (!member.voter) return true;
+  const MemberStatus first = status(member, kStatusTimeoutMs);
+  if (!first.up) {
+    why = member.id + " does not answer its status";
+    return false;
+  }
+  if (!first.leader) {
+    why = member.id + " names no leader";
+    return false;
+  }
+  const MemberInfo* leader = this->member(*first.leader);
+  if (leader == nullptr) {
+    why = member.id + " names an unknown leader " + *first.leader;
+    return false;
+  }
+  // The leader first, then the member: what the leader had committed a
+  // moment ago must be applied on the member now.
+  const MemberStatus lead = leader == &member ? first : status(*leader, kStatusTimeoutMs);
+  if (!lead.up || lead.role != "leader") {
+    why = *first.leader + " (named leader by " + member.id + ") does not answer as leader";
+    return false;
+  }
+  const MemberStatus now = leader == &member ? first : status(member, kStatusTimeoutMs);
+  if (!now.up || now.applied_index < lead.commit_index) {
+    why = member.id + " has applied " + std::to_string(now.applied_index) + " of the " +
+          std::to_string(lead.commit_index) + " entries its leader " + *first.leader + " committed";
+    return false;
+  }
+  return true;
+}
+
+bool Target::drop_unsynced(const MemberInfo& member, Json&, std::string& error) {
+  error = "target kind " + kind() + " cannot drop what " + member.id +
+          "'s storage did not sync (it has no storage failpoint)";
+  return false;
+}
+
 bool Target::wait_converged(Deadline deadline) {
   const auto converged = [&] {
     std::uint64_t highest_commit = 0;

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chaos/faults/fault.hpp"
 #include "chaos/network/placement.hpp"
 
 namespace faultline::targets {
@@ -100,6 +101,13 @@ class KvClient {
 struct NotPromised {
   std::string check;
   std::string why;
+};
+
+// An answer of a member's admin endpoint.
+struct AdminReply {
+  long status = 0;  // 0: no answer
+  std::string body;
+  std::string error;  // why there is no answer
 };
 
 struct ReadBackValue {
@@ -182,6 +190,28 @@ class Target {
   // read them all by the deadline; returns what it read.
   virtual std::vector<ReadBackValue> read_back(const std::vector<std::string>& keys,
                                                Deadline deadline, std::string& error) = 0;
+
+  // What the process, clock and disk faults need of a member
+  // (chaos/faults/fault.hpp's FaultEnvironment). Each has a default for
+  // target kinds that lack it: the fault that needs it then stops the run
+  // with that message, which names the target kind.
+
+  // A request to the member's admin endpoint (its failpoints), from the
+  // observer's address. Default: "target kind K has no admin endpoint".
+  virtual AdminReply admin(const MemberInfo& member, const std::string& method,
+                           const std::string& path, const std::string& body, long timeout_ms);
+  // How the member's clock can be shifted. Default: not at all.
+  virtual faults::ClockAccess clock_access(const MemberInfo& member) const;
+  // Environment variables the member's processes were started with beyond
+  // the runner's own (libfaketime's); a probe in its environment gets them.
+  // Default: none.
+  virtual std::vector<std::pair<std::string, std::string>> member_env(const MemberInfo& member) const;
+  // Healthy and caught up. Default: a voter is up, names a leader, and has
+  // applied what that leader had committed just before; a worker always is.
+  virtual bool caught_up(const MemberInfo& member, std::string& why);
+  // After the member's process was killed: drops what its storage did not
+  // really sync (a power loss of a lying disk). Default: not supported.
+  virtual bool drop_unsynced(const MemberInfo& member, Json& report, std::string& error);
 
  private:
   std::string observer_address_;

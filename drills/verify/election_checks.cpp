@@ -34,12 +34,23 @@ CheckResult regression_check(const char* objective, const char* what,
 
 }  // namespace
 
+// Regressions a power loss explains are not counted, but said.
+void note_explained(CheckResult& c, const ElectionStats& e) {
+  if (e.explained_regressions.empty()) return;
+  c.detail += "; " + std::to_string(e.explained_regressions.size()) +
+              " went back across a power loss of the member (what it had not synced), not counted";
+}
+
 CheckResult check_term_monotonic(const ElectionStats& e) {
-  return regression_check("term_monotonic", "term", e.term_regressions);
+  CheckResult c = regression_check("term_monotonic", "term", e.term_regressions);
+  note_explained(c, e);
+  return c;
 }
 
 CheckResult check_commit_monotonic(const ElectionStats& e) {
-  return regression_check("commit_monotonic", "commit index", e.commit_regressions);
+  CheckResult c = regression_check("commit_monotonic", "commit index", e.commit_regressions);
+  note_explained(c, e);
+  return c;
 }
 
 CheckResult check_stable_leadership(const ElectionStats& e) {

@@ -66,6 +66,9 @@ struct ElectionStats {
   std::vector<LeaderTerm> terms;  // by term
   std::vector<Regression> term_regressions;
   std::vector<Regression> commit_regressions;
+  // Terms and commit indexes that went back across a restart after a power
+  // loss of the member: explained by what it did not sync, not counted.
+  std::vector<Regression> explained_regressions;
   std::vector<LeaderLoss> losses;  // by fault instant
   // The leader terms that began outside every fault window.
   std::vector<std::int64_t> unexplained_changes;

@@ -75,6 +75,7 @@ PlanFacts parse_run(const Json& ev) {
     p.failover_ms = get_double(objectives, "failover_ms");
     p.calls_lost = get_double(objectives, "calls_lost");
     p.sessions_moved_without_cause = get_double(objectives, "sessions_moved_without_cause");
+    p.min_lost_writes = get_double(objectives, "min_lost_writes");
     p.min_success_rate = get_double(objectives, "min_success_rate");
     p.max_p99_ms = get_double(objectives, "max_p99_ms");
     p.rpo_ms = get_double(objectives, "rpo_ms");
@@ -312,7 +313,11 @@ History history_from(const std::vector<Json>& events) {
       // was confirmed (the event's time).
       f.inject_ns = std::min(t, get_int(ev, "effect_t_ns").value_or(t));
       f.start_ns = std::min(f.inject_ns, get_int(ev, "signal_t_ns").value_or(t));
+      f.power_loss = get_bool(get_json(ev, "detail"), "power_loss", false);
       h.faults.push_back(std::move(f));
+    } else if (kind == "fault.step") {
+      h.steps.push_back({t, get_int(ev, "fault").value_or(0), get_text(ev, "fault_kind"), get_text(ev, "action"),
+                         get_text(ev, "member"), ev});
     } else if (kind == "fault.heal") {
       const auto index = get_int(ev, "fault");
       // A heal belongs to the latest unhealed injection of the same fault.

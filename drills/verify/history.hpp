@@ -76,6 +76,9 @@ struct Fault {
   // `detail.blocked`; a reset, blackhole or timeout's `detail.links`), as
   // (from, to). Empty for faults on processes.
   std::vector<std::pair<std::string, std::string>> cut;
+  // The fault took power from its targets (detail.power_loss): what they
+  // had not really synced is gone.
+  bool power_loss = false;
 };
 
 // Something the system under test reported about itself (`target.event`,
@@ -94,6 +97,17 @@ struct TargetEvent {
 struct NotPromised {
   std::string check;
   std::string why;
+};
+
+// A `fault.step`: what a fault that acts over time (a crash loop, a rolling
+// restart) did at one of its steps. The fields beyond these stay in `fields`.
+struct FaultStep {
+  std::int64_t t_ns = 0;
+  std::int64_t fault = 0;
+  std::string kind;    // the fault's kind
+  std::string action;  // "kill", "restart", "restarted", "done", ...
+  std::string member;  // empty when the step names several (`fields.members`)
+  Json fields;         // the whole event
 };
 
 struct Readback {
@@ -219,6 +233,7 @@ struct PlanFacts {
   // `trial` of `trials`. A lone run is trial 1 of 1.
   int trial = 1;
   int trials = 1;
+  std::optional<double> min_lost_writes;
   double stability_window_ms = kDefaultStabilityWindowMs;
   double max_latency_ms = kDefaultMaxLatencyMs;
   double sample_ms = 50;
@@ -258,6 +273,7 @@ struct History {
   std::vector<MemberSample> samples; // by t_ns
   std::vector<ProbeSample> probe_samples;  // by t_ns
   std::vector<Fault> faults;         // by inject time
+  std::vector<FaultStep> steps;      // by t_ns
   std::vector<Readback> readbacks;   // by t_ns
   std::vector<Phase> phases;         // by t_ns
   std::vector<MemberExit> exits;     // by t_ns

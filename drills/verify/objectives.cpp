@@ -20,6 +20,13 @@ void decide(CheckResult& c, const std::string& label, const std::string& unmeasu
     return;
   }
   const double m = *c.measured;
+  if (is_floor(c)) {
+    c.pass = m >= c.limit;
+    c.detail = label + " " + with_unit(m, c.unit) + (c.pass ? " reaches" : " falls short of") +
+               " the objective of at least " + with_unit(c.limit, c.unit) +
+               (c.pass ? "" : " by " + with_unit(c.limit - m, c.unit));
+    return;
+  }
   c.pass = m <= c.limit;
   if (c.pass) {
     c.detail = label + " " + with_unit(m, c.unit) + " within the objective of " + with_unit(c.limit, c.unit);
@@ -28,6 +35,8 @@ void decide(CheckResult& c, const std::string& label, const std::string& unmeasu
                " by " + with_unit(m - c.limit, c.unit);
   }
 }
+
+bool is_floor(const CheckResult& c) { return c.objective == "min_lost_writes"; }
 
 std::string format_ms(std::int64_t t_ns) { return format_number(static_cast<double>(t_ns) / 1e6) + " ms"; }
 
@@ -51,8 +60,24 @@ CheckResult check_rpo(const RpoResult& rpo, double limit_writes) {
   CheckResult c{"rpo_writes", rpo.lost_count(), limit_writes, false, "writes", ""};
   decide(c, "RPO", rpo.detail.empty() ? "RPO was not measured" : rpo.detail);
   if (c.measured && !c.pass && !rpo.lost.empty()) {
-    c.detail += "; oldest: op " + rpo.lost.front().op + " on key " + rpo.lost.front().key + " (" +
-                rpo.lost.front().reason + ")";
+    const LostWrite& w = rpo.lost.front();
+    c.detail += "; oldest: op " + w.op + " on key " + w.key + ", acknowledged at " + format_ms(w.complete_ns) +
+                " (" + w.reason + ")";
+  }
+  return c;
+}
+
+CheckResult check_min_lost_writes(const RpoResult& rpo, double floor) {
+  CheckResult c{"min_lost_writes", rpo.lost_count(), floor, false, "writes", ""};
+  decide(c, "lost acknowledged writes", rpo.detail.empty() ? "RPO was not measured" : rpo.detail);
+  if (c.measured && !rpo.lost.empty()) {
+    constexpr std::size_t kListed = 3;
+    c.detail += "; acknowledged at";
+    for (std::size_t i = 0; i < rpo.lost.size() && i < kListed; ++i) {
+      c.detail += (i ? ", " : " ") + format_ms(rpo.lost[i].complete_ns) + " (op " + rpo.lost[i].op + ")";
+    }
+    if (rpo.lost.size() > kListed) c.detail += " and " + std::to_string(rpo.lost.size() - kListed) + " more";
+    if (rpo.window_ms) c.detail += "; the oldest " + format_number(*rpo.window_ms) + " ms before the fault";
   }
   return c;
 }
@@ -79,6 +104,8 @@ const std::vector<NumericObjective>& numeric_objectives() {
       {"rto_from_heal_ms", "ms", &PlanFacts::rto_from_heal_ms,
        [](const Verdict& v, double l) { return check_rto_from_heal(v.rto, l); }},
       {"rpo_writes", "writes", &PlanFacts::rpo_writes, [](const Verdict& v, double l) { return check_rpo(v.rpo, l); }},
+      {"min_lost_writes", "writes", &PlanFacts::min_lost_writes,
+       [](const Verdict& v, double l) { return check_min_lost_writes(v.rpo, l); }},
       {"leader_election_ms", "ms", &PlanFacts::leader_election_ms,
        [](const Verdict& v, double l) { return check_leader_election(v.elections, l); }},
       {"max_elections", "elections", &PlanFacts::max_elections,
@@ -114,6 +141,7 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   v.workload = measure_workload(h);
   v.failover = measure_failover(h);
   v.quorum = measure_quorum(h);
+  v.rolling = measure_rolling(h);
   v.hypothesis = evaluate_hypothesis(h, v.rto.fault_ns ? v.rto.fault_ns : h.fault_ns());
   v.linearizability = linearizability;
   const bool percentiles_here = h.plan.trials <= 1;
@@ -210,6 +238,7 @@ Json to_json(const CheckResult& c) {
   return Json{{"objective", c.objective},
               {"measured", c.measured ? Json(*c.measured) : Json()},
               {"limit", c.limit},
+              {"comparison", is_floor(c) ? ">=" : "<="},
               {"pass", c.pass},
               {"expected_to_fail", c.expected_to_fail},
               {"available", c.available},

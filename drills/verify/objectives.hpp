@@ -16,6 +16,7 @@
 #include "drills/verify/hypothesis.hpp"
 #include "drills/verify/linearizable.hpp"
 #include "drills/verify/quorum.hpp"
+#include "drills/verify/rolling.hpp"
 #include "drills/verify/rpo.hpp"
 #include "drills/verify/rto.hpp"
 #include "drills/verify/workload.hpp"
@@ -29,7 +30,7 @@ inline constexpr int kNotHealthyBeforeExitCode = 4;
 struct CheckResult {
   std::string objective;            // "rto_ms", "rpo_writes", "election_safety"
   std::optional<double> measured;   // none: could not be measured (and so fails)
-  double limit = 0.0;               // pass when measured <= limit
+  double limit = 0.0;               // pass when measured <= limit (>= for a floor)
   bool pass = false;
   std::string unit;                 // "ms", "writes", "terms"
   std::string detail;               // for a failure: by how much it missed
@@ -54,10 +55,14 @@ struct WaivedCheck {
   std::string unit;
 };
 
+// True for the objectives that are floors (min_lost_writes: pass when the
+// measured value is at least the limit); every other one is a ceiling.
+bool is_floor(const CheckResult& check);
+
 struct Verdict {
   bool pass = false;
   int exit_code = 1;                 // 0 pass, 1 fail
-  // In the order rto_ms, rto_from_heal_ms, rpo_writes, linearizable,
+  // In the order rto_ms, rto_from_heal_ms, rpo_writes, min_lost_writes, linearizable,
   // leader_election_ms, max_elections, failover_ms, calls_lost,
   // sessions_moved_without_cause, election_safety, term_monotonic,
   // commit_monotonic, stable_leadership.
@@ -71,6 +76,7 @@ struct Verdict {
   QuorumStats quorum;      // applicable when a fault cut a voter off from a majority
   HypothesisResult hypothesis;  // the declared probes (declared false: none)
   std::vector<WaivedCheck> not_promised;  // built-in checks left out, in the target's order
+  std::vector<RollingStep> rolling;  // each step of every rolling restart
   std::optional<LinearizabilityResult> linearizability;  // when the plan asked for it
 };
 
@@ -107,6 +113,9 @@ Verdict evaluate_journal(const History& history, const std::filesystem::path& jo
 CheckResult check_rto(const RtoResult& rto, double limit_ms);
 CheckResult check_rto_from_heal(const RtoResult& rto, double limit_ms);
 CheckResult check_rpo(const RpoResult& rpo, double limit_writes);
+// Passes when at least `floor` acknowledged writes were lost; the detail
+// lists the first lost ones with their times.
+CheckResult check_min_lost_writes(const RpoResult& rpo, double floor);
 // Failover (failover_checks.cpp). failover_ms measures the slowest recovery
 // of a pinned session (moved or on its own worker); it is not measured (and
 // fails) when no session was pinned to a faulted worker or one never
@@ -133,7 +142,7 @@ CheckResult check_isolated_step_down(const QuorumStats& quorum);
 // history are not measured and fail, with the reason in the detail.
 CheckResult check_linearizable(const std::optional<LinearizabilityResult>& result);
 
-// Sets pass (measured <= limit) and a detail saying by how much it missed;
+// Sets pass (measured <= limit, or >= for a floor) and a detail saying by how much it missed;
 // a check with no measured value fails with `unmeasured_detail`.
 void decide(CheckResult& check, const std::string& label, const std::string& unmeasured_detail);
 

@@ -19,7 +19,9 @@ WorkloadStats measure_workload(const History& h) {
   w.acked_writes.assign(buckets, 0);
   w.failed_writes.assign(buckets, 0);
   const auto t_f = h.fault_ns();
+  const std::int64_t healed = h.faults.empty() ? 0 : h.faults.front().heal_ns.value_or(h.end_ns);
   std::vector<double> baseline;
+  std::vector<double> during;
   for (const Op& op : h.ops) {
     switch (op.result) {
       case OpResult::ok: ++w.ok; break;
@@ -32,6 +34,7 @@ WorkloadStats measure_workload(const History& h) {
     if (op.result == OpResult::ok) {
       ++w.acked_writes[bucket];
       if (!t_f || op.complete_ns < *t_f) baseline.push_back(op.latency_ms());
+      if (t_f && op.invoke_ns >= *t_f && op.invoke_ns < healed) during.push_back(op.latency_ms());
     } else {
       ++w.failed_writes[bucket];
     }
@@ -39,6 +42,9 @@ WorkloadStats measure_workload(const History& h) {
   w.baseline_writes = baseline.size();
   w.baseline_p50_ms = percentile(baseline, 50.0);
   w.baseline_p99_ms = percentile(std::move(baseline), 99.0);
+  w.fault_writes = during.size();
+  w.fault_p50_ms = percentile(during, 50.0);
+  w.fault_p99_ms = percentile(std::move(during), 99.0);
   return w;
 }
 

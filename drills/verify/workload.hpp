@@ -28,6 +28,12 @@ struct WorkloadStats {
   std::size_t baseline_writes = 0;
   std::optional<double> baseline_p50_ms;
   std::optional<double> baseline_p99_ms;
+  // Latency of ok puts invoked while the first fault was in force (from its
+  // injection to its heal, or the end of the run): what a degrading fault
+  // (a slow disk, a drifting clock, CPU pressure) did to the clients.
+  std::size_t fault_writes = 0;
+  std::optional<double> fault_p50_ms;
+  std::optional<double> fault_p99_ms;
 };
 
 WorkloadStats measure_workload(const History& history);

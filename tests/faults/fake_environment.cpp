@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace faultline::testing {
 
@@ -21,6 +23,7 @@ process::ExitResult FakeProcessControl::kill(const std::string& id, int signal, 
     return r;
   }
   r.exit = process::ExitStatus{std::nullopt, signal};
+  exits[id] = *r.exit;
   return r;
 }
 
@@ -37,9 +40,13 @@ process::SignalResult FakeProcessControl::resume(const std::string& id, process:
 
 process::ExitResult FakeProcessControl::stop(const std::string& id, std::chrono::milliseconds) {
   calls.push_back("stop " + id);
-  running.erase(id);
   process::ExitResult r;
+  if (!running.erase(id)) {
+    r.error = "member '" + id + "' is not running";
+    return r;
+  }
   r.exit = process::ExitStatus{0, std::nullopt};
+  exits[id] = *r.exit;
   return r;
 }
 
@@ -49,8 +56,16 @@ process::SpawnResult FakeProcessControl::restart(const std::string& id, std::chr
   return {101, {}};
 }
 
-process::ExitResult FakeProcessControl::wait_exit(const std::string&, process::Clock::time_point) {
-  return {};
+process::ExitResult FakeProcessControl::wait_exit(const std::string& id, process::Clock::time_point) {
+  process::ExitResult r;
+  r.pid = 100;
+  if (running.count(id)) {
+    r.timed_out = true;
+    return r;
+  }
+  const auto it = exits.find(id);
+  if (it != exits.end()) r.exit = it->second;
+  return r;
 }
 
 std::optional<int> FakeProcessControl::pid(const std::string&) const { return 100; }
@@ -125,7 +140,7 @@ std::vector<faults::MemberView> FakeEnvironment::observe() {
   std::vector<faults::MemberView> views;
   for (const auto& id : voters_) {
     const bool up = processes_.running.count(id) > 0;
-    views.push_back({id, true, up, up ? (id == leader ? "leader" : "follower") : "", 3});
+    views.push_back({id, true, up, up ? (id == leader ? "leader" : "follower") : "", term});
   }
   for (const auto& id : workers_) views.push_back({id, false, processes_.running.count(id) > 0, "", 0});
   for (const auto& id : others_list) views.push_back({id, false, true, "", 0, true});
@@ -134,6 +149,7 @@ std::vector<faults::MemberView> FakeEnvironment::observe() {
 
 bool FakeEnvironment::restart(const std::string& id, faults::Deadline, std::string&) {
   processes_.spawn(process::MemberSpec{id, {}, {}, {}, {}, -1});
+  if (on_restart) on_restart(id);
   return true;
 }
 
@@ -165,6 +181,126 @@ faults::FaultRequest request_for(const std::string& kind, const std::string& tar
   }
   r.params = std::move(params);
   return r;
+}
+
+}  // namespace faultline::testing
+
+namespace faultline::testing {
+namespace {
+
+std::int64_t mono_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+faults::AdminAnswer FakeEnvironment::admin(const std::string& id, const std::string& method,
+                                           const std::string& path, const faults::Json& body) {
+  admin_calls.push_back(method + " " + id + " " + path + (body.is_null() ? "" : " " + body.dump()));
+  faults::AdminAnswer a;
+  if (no_admin.count(id) || is_worker(id) || !processes_.running.count(id)) {
+    a.error = id + " has no admin endpoint answering";
+    return a;
+  }
+  Failpoints& f = failpoints[id];
+  if (method == "PUT" && path == "/admin/failpoints/clock") {
+    const std::string mode = body.value("mode", "");
+    if (mode == "offset") f.skew_ms = body.value("offset_ms", 0.0);
+    if (mode == "jump") f.skew_ms += body.value("offset_ms", 0.0);
+    if (mode == "drift") {
+      f.drift_pct = body.value("drift_pct", 0.0);
+      f.drift_since = std::chrono::steady_clock::now();
+    }
+    if (mode == "off" || mode == "slew") f = Failpoints{};  // the fake slews at once
+  } else if (method == "PUT" && path == "/admin/failpoints/disk") {
+    f.disk = body.value("mode", "off");
+    f.delay_ms = body.value("delay_ms", 0.0);
+    // A disk that fails crashes its member at its next sync: here, at once.
+    if (f.disk == "fail_fsync") {
+      processes_.running.erase(id);
+      processes_.exits[id] = process::ExitStatus{std::nullopt, 6};
+    }
+  }
+  a.sent_mono_ns = mono_ns();
+  double skew = f.skew_ms;
+  if (f.drift_pct != 0) {
+    const double since = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - f.drift_since).count();
+    skew += since * f.drift_pct / 100.0;
+  }
+  a.answered_mono_ns = mono_ns();
+  const double mid_ms = static_cast<double>(a.sent_mono_ns + a.answered_mono_ns) / 2e6;
+  a.status = 200;
+  const bool skewed = f.skew_ms != 0 || f.drift_pct != 0;
+  a.body = faults::Json{{"clock", {{"now_ms", static_cast<std::int64_t>(mid_ms + skew)},
+                                   {"mode", skewed ? "skewed" : "off"},
+                                   {"slew_left_ms", 0}}},
+                        {"disk",
+                         {{"mode", f.disk},
+                          {"syncs_in_mode", f.disk == "off" ? 0 : 3},
+                          {"mean_ms", f.delay_ms + 0.5},
+                          {"max_ms", f.delay_ms + 1.0},
+                          {"lied", f.disk == "lying_fsync" ? 3 : 0},
+                          {"synced_copy", f.disk == "lying_fsync"}}}};
+  return a;
+}
+
+faults::ClockAccess FakeEnvironment::clock_access(const std::string& id) {
+  faults::ClockAccess access;
+  if (!is_worker(id)) {
+    access.way = faults::ClockAccess::Way::failpoint;
+  } else if (!faketime_dir.empty()) {
+    access.way = faults::ClockAccess::Way::faketime;
+    access.faketime_file = faketime_dir / (id + ".rc");
+  } else {
+    access.why_not = "worker " + id + " was started without libfaketime";
+  }
+  return access;
+}
+
+faults::LogPosition FakeEnvironment::log_position(const std::string& id) {
+  if (log_script) return log_script(id);
+  const auto it = commit.find(id);
+  return {processes_.running.count(id) > 0, it == commit.end() ? 10 : it->second, 10};
+}
+
+bool FakeEnvironment::caught_up(const std::string& id, std::string& why) {
+  if (lagging.count(id) || !processes_.running.count(id)) {
+    why = id + " lags";
+    return false;
+  }
+  return true;
+}
+
+bool FakeEnvironment::drop_unsynced(const std::string& id, faults::Json& report, std::string&) {
+  dropped.push_back(id);
+  const bool lied = failpoints[id].disk == "lying_fsync";
+  report = faults::Json{{"restored", lied}, {"bytes_dropped", lied ? 100 : 0}};
+  failpoints[id] = Failpoints{};  // the next process starts with none
+  return true;
+}
+
+faults::ProbeOutput FakeEnvironment::probe(const std::string& id, const std::vector<std::string>&,
+                                           std::chrono::milliseconds) {
+  // `date +%s.%N` under libfaketime: the true time plus the control file's offset.
+  faults::ProbeOutput out;
+  double offset_s = 0;
+  std::ifstream in(clock_access(id).faketime_file);
+  in >> offset_s;
+  const double now_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::ostringstream text;
+  text.precision(17);
+  text << now_s + offset_s << "\n";
+  out.output = text.str();
+  return out;
+}
+
+process::SpawnResult FakeEnvironment::start_helper(const std::string&, const std::string& name,
+                                                   const std::vector<std::string>& argv) {
+  helpers.push_back(argv);
+  return processes_.spawn(process::MemberSpec{name, argv, {}, {}, {}, -1});
 }
 
 }  // namespace faultline::testing

@@ -2,9 +2,14 @@
 // registry: a ProcessControl that records what it was asked and answers as
 // scripted, a LinkControl that records the effects set on it and measures
 // whatever the test says, and a FaultEnvironment over both with members the
-// test describes. No process, socket or namespace is touched.
+// test describes. Its coordinators have admin failpoints that behave like
+// the reference coordinator's (a clock that reads off by what was asked, a
+// disk that reports its mode; fail_fsync crashes the member), and its
+// workers may have a libfaketime control file whose offset a probe reads.
+// No process, socket or namespace is touched (a control file may be).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -19,6 +24,7 @@ class FakeProcessControl final : public process::ProcessControl {
   std::vector<std::string> calls;         // "kill c1 9", "pause w2", "resume w2", "spawn c1"
   std::set<std::string> running;          // members whose process runs
   std::set<std::string> refuse_pause;     // pause() fails for these
+  std::map<std::string, process::ExitStatus> exits;  // how the last process of each ended
 
   process::SpawnResult spawn(const process::MemberSpec& spec) override;
   process::ExitResult kill(const std::string& id, int signal, process::Clock::time_point) override;
@@ -68,6 +74,36 @@ class FakeEnvironment final : public faults::FaultEnvironment {
   std::mt19937_64& rng() override { return rng_; }
   std::int64_t now_ns() const override { return ++clock_; }
   void record(const std::string& event_kind, faults::Json fields) override;
+  faults::AdminAnswer admin(const std::string& id, const std::string& method, const std::string& path,
+                            const faults::Json& body) override;
+  faults::ClockAccess clock_access(const std::string& id) override;
+  faults::LogPosition log_position(const std::string& id) override;
+  bool caught_up(const std::string& id, std::string& why) override;
+  bool drop_unsynced(const std::string& id, faults::Json& report, std::string& error) override;
+  faults::ProbeOutput probe(const std::string& id, const std::vector<std::string>& argv,
+                            std::chrono::milliseconds timeout) override;
+  process::SpawnResult start_helper(const std::string& id, const std::string& name,
+                                    const std::vector<std::string>& argv) override;
+
+  // A coordinator's failpoints as the fake keeps them.
+  struct Failpoints {
+    double skew_ms = 0;
+    double drift_pct = 0;
+    std::chrono::steady_clock::time_point drift_since;
+    std::string disk = "off";
+    double delay_ms = 0;
+  };
+  std::map<std::string, Failpoints> failpoints;
+  std::vector<std::string> admin_calls;        // "PUT c1 /admin/failpoints/clock {...}"
+  std::set<std::string> no_admin;              // admin() fails for these
+  std::set<std::string> lagging;               // caught_up() is false for these
+  std::map<std::string, std::uint64_t> commit; // log_position's commit index (default 10)
+  std::filesystem::path faketime_dir;          // set: workers take libfaketime, files here
+  std::vector<std::string> dropped;            // members drop_unsynced() was asked for
+  std::vector<std::vector<std::string>> helpers;  // argv of each helper started
+  std::uint64_t term = 3;                      // every voter's term in observe()
+  std::function<void(const std::string&)> on_restart;               // after restart(id)
+  std::function<faults::LogPosition(const std::string&)> log_script;  // replaces log_position
 
   std::string leader;
   // Members named by id only (Redis sentinels); set before the fault runs.

@@ -70,7 +70,7 @@ TEST(PlanErrors, UnknownFieldSuggestsClosestName) {
   EXPECT_EQ(only_error(with(kBase, R"("rto_ms": 3000)", R"("rto_ms": 3000, "zzz": 1)")),
             "p.json:8: $.objectives.zzz: unknown field \"zzz\"; known fields: rto_ms, rpo_writes, "
             "linearizable, leader_election_ms, max_elections, rto_from_heal_ms, failover_ms, "
-            "calls_lost, sessions_moved_without_cause, min_success_rate, max_p99_ms, rpo_ms");
+            "calls_lost, sessions_moved_without_cause, min_success_rate, max_p99_ms, rpo_ms, min_lost_writes");
 }
 
 TEST(PlanErrors, NegativeDurations) {

@@ -23,6 +23,7 @@ using nlohmann::json;
 struct Ids {
   std::vector<std::string> voters, workers, others;
   bool roles = true;  // the members report roles: leader/follower name someone
+  std::string topology_kind = "embedded";
 };
 
 std::string random_selector(const std::vector<std::string>& voters, const std::vector<std::string>& workers,
@@ -78,11 +79,17 @@ json random_param(const faults::ParamSpec& p, const std::vector<std::string>& vo
 FaultSpec random_fault(const Ids& ids, std::int64_t duration_ms) {
   const std::vector<std::string>& voters = ids.voters;
   const std::vector<std::string>& workers = ids.workers;
-  const auto& kinds = faults::catalogue();
-  const faults::KindSpec& kind = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
+  // Only kinds the topology's members can take (a clock fault on etcd, a
+  // disk fault on anything but the reference cluster are refused).
+  std::vector<const faults::KindSpec*> kinds;
+  for (const faults::KindSpec& k : faults::catalogue()) {
+    if (!faults::topology_refusal(k, ids.topology_kind)) kinds.push_back(&k);
+  }
+  const faults::KindSpec& kind = *kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
   FaultSpec f;
   f.kind = kind.name;
-  f.target = random_selector(voters, workers, ids.others, ids.roles);
+  // A voters-only kind (disk, power_loss) is never aimed at workers.
+  f.target = random_selector(voters, kind.voters_only ? std::vector<std::string>{} : workers, ids.others, ids.roles);
   f.at_ms = *rc::gen::inRange<std::int64_t>(0, duration_ms);
   if (*rc::gen::arbitrary<bool>()) f.heal_after_ms = *rc::gen::inRange<std::int64_t>(0, 100'000);
   // Parameters that others depend on first (as the validator reads them).
@@ -333,7 +340,7 @@ rc::Gen<Plan> valid_plan() {
     p.steady_state.max_latency_ms = *rc::gen::inRange<std::int64_t>(1, 100'000);
 
     const MemberIds topology_ids = member_ids(t);
-    const Ids ids{topology_ids.voters, topology_ids.workers, topology_ids.others, topology_ids.roles};
+    const Ids ids{topology_ids.voters, topology_ids.workers, topology_ids.others, topology_ids.roles, t.kind};
     const int faults = *rc::gen::inRange(0, 5);
     for (int i = 0; i < faults; ++i) p.faults.push_back(random_fault(ids, w.duration_ms));
     if (*rc::gen::arbitrary<bool>()) p.objectives.rto_ms = *rc::gen::inRange(0, 100000) / 4.0;
@@ -392,6 +399,7 @@ rc::Gen<Plan> valid_plan() {
     if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"restart", random_selector(ids.voters, ids.workers, {}, ids.roles), {}, 10'000});
     if (*rc::gen::arbitrary<bool>()) p.rollbacks.push_back({"command", "all", {"true", "x"}, *rc::gen::inRange<std::int64_t>(1, 600'001)});
     if (*rc::gen::arbitrary<bool>()) p.expect_fail = {"election_safety"};
+    if (*rc::gen::arbitrary<bool>()) p.objectives.min_lost_writes = *rc::gen::inRange<std::int64_t>(1, 1000);
     return p;
   });
 }

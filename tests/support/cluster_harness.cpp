@@ -12,13 +12,14 @@ constexpr long kRequestTimeoutMs = 3000;
 }
 
 ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed, bool stale_reads,
-                               int workers)
+                               int workers, bool faketime_workers)
     : dir_(scratch_dir("cluster")), network_(network::NetworkOptions{}) {
   targets::EmbeddedOptions options;
   options.coordinators = coordinators;
   options.seed = seed;
   options.stale_reads = stale_reads;
   options.workers = workers;
+  options.faketime_workers = faketime_workers;
   options.dir = dir_;
   options.binary = FAULTLINE_BINARY;
   cluster_ = std::make_unique<targets::EmbeddedTarget>(options, supervisor_);

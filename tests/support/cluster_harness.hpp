@@ -26,8 +26,9 @@ class ClusterHarness {
  public:
   // stale_reads: the reference cluster's unsafe mode (docs/reference-cluster.md).
   // workers: worker nodes w1..wN started after the coordinators.
+  // faketime_workers: workers start under libfaketime (drills/targets/faketime.hpp).
   explicit ClusterHarness(int coordinators, std::uint64_t seed = 7, bool stale_reads = false,
-                          int workers = 0);
+                          int workers = 0, bool faketime_workers = false);
   ~ClusterHarness();  // stops every member and removes the folder
 
   // Starts every member; false (with the reason in error()) if one fails.
@@ -55,6 +56,9 @@ class ClusterHarness {
   // The coordinators (not the workers), in id order.
   std::vector<const targets::MemberInfo*> coordinators() const { return cluster_->voters(); }
   targets::EmbeddedTarget& cluster() const { return *cluster_; }
+  // The seams a drill's fault environment is made of (drills/runner/run_environment.hpp).
+  process::Supervisor& supervisor() { return supervisor_; }
+  network::LoopbackNetwork& network() { return network_; }
   const std::string& error() const { return error_; }
   const std::filesystem::path& dir() const { return dir_; }
 
