@@ -42,6 +42,8 @@ enum class Outcome {
   timeout,     // not known to be committed by the deadline: may still be applied
 };
 
+class McpRouter;
+
 struct OpResult {
   Outcome outcome = Outcome::not_leader;
   std::string result;  // the state machine's JSON result when ok
@@ -50,6 +52,10 @@ struct OpResult {
 
 class Coordinator {
  public:
+  // The MCP front end (mcp_router.hpp) proposes pins, reads the applied
+  // state and the leader through the members below.
+  friend class McpRouter;
+
   explicit Coordinator(Config config);
   ~Coordinator();
 
@@ -154,6 +160,9 @@ class Coordinator {
   std::atomic<bool> stopping_{false};
   std::thread ticker_;
   std::thread ready_thread_;
+  // Made by install_routes(); declared last so that it (and its sweeper
+  // thread) goes first. shared_ptr: its type is complete only in mcp_*.cpp.
+  std::shared_ptr<McpRouter> mcp_;
 };
 
 // Runs a coordinator until SIGINT or SIGTERM. Returns the process exit code
