@@ -7,7 +7,16 @@
 namespace faultline::coordinator {
 
 std::uint64_t rendezvous_rank(const std::string& session, const std::string& node) {
-  return util::fnv1a64_extend(util::fnv1a64_extend(util::fnv1a64(session), "\n"), node);
+  // FNV-1a of "<session>\n<node>", then MurmurHash3's 64-bit finalizer: node
+  // names that differ in their last byte only ("w1", "w2") would otherwise
+  // rank in correlated orders and split the sessions unevenly.
+  std::uint64_t h = util::fnv1a64_extend(util::fnv1a64_extend(util::fnv1a64(session), "\n"), node);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
 }
 
 std::string Balancer::choose(const std::string& session, const std::vector<Candidate>& input) {

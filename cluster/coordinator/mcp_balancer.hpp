@@ -3,7 +3,7 @@
 // (systemConfig.cluster.loadBalancing.strategy):
 //
 //  - consistent-hash: the replica ranked first for the session id by
-//    rendezvous hashing (FNV-1a 64 of "<session>\n<node>"): the same answer
+//    rendezvous hashing (FNV-1a 64 of "<session>\n<node>", mixed): the same answer
 //    on every coordinator, and a change of membership moves only the keys of
 //    the node that came or went (MCPHub's md5-mod-N moves almost all);
 //  - round-robin: the replicas in id order, one after the other;

@@ -51,7 +51,7 @@ std::optional<std::string> McpRouter::leader_url() {
   return m->url;
 }
 
-McpRouter::Found McpRouter::read_pin(const std::string& session, Pin& pin, std::string& error) {
+McpRouter::Found McpRouter::read_pin(const std::string& session, Pin& pin, std::string& error, bool authoritative) {
   {
     std::unique_lock lock(c_.mu_);
     const bool leader = c_.node_->role() == raft::Role::leader;
@@ -67,10 +67,12 @@ McpRouter::Found McpRouter::read_pin(const std::string& session, Pin& pin, std::
         return Found::unavailable;
       }
     }
-    if (const auto value = c_.kv_.get(kPinPrefix + session)) {
-      if (auto p = Pin::from_json(session, *value)) {
-        pin = *p;
-        return Found::yes;
+    if (leader || !authoritative) {
+      if (const auto value = c_.kv_.get(kPinPrefix + session)) {
+        if (auto p = Pin::from_json(session, *value)) {
+          pin = *p;
+          return Found::yes;
+        }
       }
     }
     if (leader && c_.node_->role() == raft::Role::leader) return Found::no;

@@ -228,7 +228,19 @@ http::Response McpRouter::session_request(const std::string& body, const Json& i
     } else {
       auto r = send(*node, request.method, server, body, session, request.header("mcp-protocol-version"));
       if (r.ok() && r.status == 404 && moved_from.empty() && cause.empty()) {
-        // The node lost the session (it restarted): initialise it again there.
+        // The node does not know the session: it was ended (and this
+        // member's state has not caught up yet), moved elsewhere, or the
+        // node restarted and lost it. The leader's pin tells which.
+        Pin latest;
+        switch (read_pin(session, latest, error, /*authoritative=*/true)) {
+          case Found::no: return rpc_error(404, id, mcp::kSessionNotFound, "Session not found");
+          case Found::unavailable: return rpc_error(503, id, mcp::kServerError, "the session's pin cannot be read: " + error);
+          case Found::yes: break;
+        }
+        if (latest.node != pin.node) {
+          pin = latest;
+          continue;
+        }
         const auto again = reinitialize(*node, pin);
         if (again.ok() && again.status == 200) {
           cause = "node " + pin.node + " had lost the session (restarted); re-initialised there";

@@ -113,7 +113,10 @@ class McpRouter {
 
   // mcp_pins.cpp
   enum class Found { yes, no, unavailable };
-  Found read_pin(const std::string& session, Pin& pin, std::string& error);
+  // `authoritative`: from the leader's state even on a follower (whose
+  // applied state may lag it by a heartbeat: a session just ended or moved
+  // elsewhere would otherwise look as it was).
+  Found read_pin(const std::string& session, Pin& pin, std::string& error, bool authoritative = false);
   // Writes (or with `remove`, deletes) a pin through the leader. With
   // `expect_node`, only while the current pin still names that node;
   // otherwise `current` is set to the pin as it is and false returned with

@@ -76,6 +76,7 @@ void HostedServer::run_once() {
       return;
     }
   }
+  pid_ = child_.pid();
   std::cerr << log_prefix_ << "MCP server " << name_ << " started (pid " << child_.pid() << ")\n";
   Json init;
   {
@@ -113,6 +114,7 @@ void HostedServer::run_once() {
     }
   }
   ready_ = false;
+  pid_ = -1;
   std::string exit;
   {
     std::lock_guard lock(write_mu_);

@@ -61,6 +61,8 @@ class HostedServer {
   // The child's InitializeResult (capabilities, serverInfo); null before.
   Json initialize_result() const;
   std::uint64_t restarts() const { return restarts_.load(); }
+  // The running child's pid; -1 when none runs.
+  int pid() const { return pid_.load(); }
 
   // Sends a request and waits for its response.
   CallResult call(const std::string& method, const Json& params, std::chrono::milliseconds timeout);
@@ -87,6 +89,7 @@ class HostedServer {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> ready_{false};
   std::atomic<std::uint64_t> restarts_{0};
+  std::atomic<int> pid_{-1};
   std::thread supervisor_;
 
   // The child's stdin and its life; written under write_mu_ so that a stop

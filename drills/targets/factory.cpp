@@ -17,6 +17,7 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.stale_reads = t.stale_reads;
     options.workers = t.workers;
     options.worker_timeout_ms = t.worker_timeout_ms;
+    options.mcp_calls = plan.workload.calls == "mcp";
     options.dir = context.dir;
     options.binary = context.binary;
     return std::make_unique<EmbeddedTarget>(options, processes);

@@ -28,6 +28,8 @@ class ClusterHarness {
   // workers: worker nodes w1..wN started after the coordinators.
   explicit ClusterHarness(int coordinators, std::uint64_t seed = 7, bool stale_reads = false,
                           int workers = 0);
+  // Any embedded cluster; the harness sets its folder and binary.
+  explicit ClusterHarness(targets::EmbeddedOptions options);
   ~ClusterHarness();  // stops every member and removes the folder
 
   // Starts every member; false (with the reason in error()) if one fails.
@@ -55,6 +57,7 @@ class ClusterHarness {
   // The coordinators (not the workers), in id order.
   std::vector<const targets::MemberInfo*> coordinators() const { return cluster_->voters(); }
   targets::EmbeddedTarget& cluster() const { return *cluster_; }
+  const targets::MemberInfo* member(const std::string& id) const { return cluster_->member(id); }
   const std::string& error() const { return error_; }
   const std::filesystem::path& dir() const { return dir_; }
 
