@@ -127,8 +127,10 @@ void McpRouter::install_api(http::Server& server) {
     Json data{{"enabled", true}, {"mode", "coordinator"}, {"nodeId", c_.config_.name}};
     std::size_t routed = 0;
     Json raft;
+    raft::Term leading = 0;
     {
       std::lock_guard lock(c_.mu_);
+      if (c_.node_->role() == raft::Role::leader) leading = c_.node_->term();
       routed = c_.pinned_sessions_locked();
       raft = Json{{"term", c_.node_->term()},
                   {"role", std::string(raft::to_string(c_.node_->role()))},
@@ -142,7 +144,9 @@ void McpRouter::install_api(http::Server& server) {
                          {"servers", servers.size()},
                          {"sessions", mcp_sessions() + routed},
                          {"mcpSessions", mcp_sessions()},
-                         {"routedSessions", routed}};
+                         {"routedSessions", routed},
+                         // The legacy routed calls' own view, on the leader only.
+                         {"routedNodes", c_.worker_counts(leading).second}};
     data["raft"] = raft;
     data["stickySession"] = Json{{"enabled", c_.config_.settings.sticky.enabled},
                                  {"strategy", settings::to_string(c_.config_.settings.sticky.strategy)}};

@@ -194,7 +194,14 @@ bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
   std::string lagging;
   while (std::chrono::steady_clock::now() < deadline) {
     lagging.clear();
+    bool leader_routes = false;
     for (const MemberInfo* m : voters()) {
+      const auto status = client.get(m->url + "/api/cluster/status", kStatusTimeoutMs);
+      const Json s = status.ok() && status.status == 200 ? Json::parse(status.body, nullptr, false) : Json();
+      if (s.is_object() && s.contains("data") && s["data"].value("raft", Json::object()).value("role", "") == "leader" &&
+          s["data"].value("stats", Json::object()).value("routedNodes", std::size_t{0}) >= working.size()) {
+        leader_routes = true;
+      }
       const auto response = client.get(m->url + "/api/cluster/nodes?active=true", kStatusTimeoutMs);
       const Json body = response.ok() && response.status == 200 ? Json::parse(response.body, nullptr, false) : Json();
       std::size_t serving = 0;
@@ -206,6 +213,7 @@ bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
                   " nodes with running servers";
       }
     }
+    if (lagging.empty() && !leader_routes) lagging = "the leader has not heard every node as leader yet";
     if (lagging.empty()) return true;
     std::this_thread::sleep_for(kPollInterval);
   }
