@@ -104,6 +104,8 @@ void McpRouter::install(http::Server& server) {
   };
   server.get("/mcp", no_stream);
   server.get("/mcp/([^/]+)", no_stream);
+  server.put("/mcp", no_stream);
+  server.put("/mcp/([^/]+)", no_stream);
   install_api(server);
 }
 

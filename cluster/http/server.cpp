@@ -62,6 +62,19 @@ Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   impl_->server.set_socket_options([](int fd) { net::set_reuse_address_and_port(fd); });
   impl_->server.set_keep_alive_max_count(kKeepAliveMaxRequests);
   impl_->server.set_keep_alive_timeout(kKeepAliveIdleSeconds);
+  // Errors are JSON with a message, like every answer of the APIs: an
+  // unknown path (404) or method (405) would otherwise have no body.
+  impl_->server.set_error_handler([](const httplib::Request& in, httplib::Response& out) {
+    if (!out.body.empty()) return;
+    const std::string what = out.status == 404 ? "no such endpoint: " : "not served: ";
+    std::string text = what + in.method + " " + in.path;
+    std::string escaped;
+    for (char c : text) {
+      if (c == '"' || c == '\\') escaped += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) escaped += c;
+    }
+    out.set_content("{\"success\":false,\"message\":\"" + escaped + "\"}", "application/json");
+  });
   impl_->server.set_read_timeout(2, 0);
   impl_->server.set_write_timeout(2, 0);
 }

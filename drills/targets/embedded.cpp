@@ -87,7 +87,7 @@ Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) con
     cluster["coordinator"] = Json{
         {"nodeTimeout", options_.worker_timeout_ms},
         {"cleanupInterval", cleanup},
-        {"stickySessionTimeout", 3600000},
+        {"stickySessionTimeout", options_.sticky_session_timeout_ms},
         {"id", std::stoul(m.id.substr(1))},
         {"name", m.id},
         {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},

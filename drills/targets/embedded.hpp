@@ -24,6 +24,7 @@ struct EmbeddedOptions {
   std::int64_t worker_timeout_ms = 500;    // the nodes' nodeTimeout, and the legacy routed-call timeout
   std::int64_t worker_heartbeat_ms = 100;  // the nodes' heartbeatInterval
   std::int64_t cleanup_interval_ms = 0;    // 0: 4 x worker_timeout_ms
+  std::int64_t sticky_session_timeout_ms = 3600000;
   std::string sticky_strategy = "consistent-hash";
   std::string balancing;                   // empty: the sticky strategy's default
   std::int64_t connect_timeout_ms = 2000;
