@@ -153,8 +153,9 @@ class Coordinator {
   // and the runner's probes; Raft traffic has its own port and threads, so
   // a full pool delays HTTP requests but never the commits they wait on.
   // What a drill can open at once stays below it: up to 64 workload clients
-  // (one kept-alive connection each to this member), 16 workers
-  // heartbeating, and the runner's status sampler and read-back.
+  // (one kept-alive connection each to this member), 16 nodes
+  // heartbeating (every coordinator), and the runner's status sampler and
+  // read-back.
   static constexpr std::size_t kHttpThreads = 128;
   http::Server server_{kHttpThreads};
   std::atomic<bool> stopping_{false};
