@@ -14,7 +14,8 @@
 #include "chaos/faults/spec.hpp"
 #include "chaos/process/termination.hpp"
 #include "cluster/coordinator/coordinator.hpp"
-#include "cluster/worker/worker.hpp"
+#include "cluster/mcp/builtin.hpp"
+#include "cluster/node/node.hpp"
 #include "cluster/sim/sim_cli.hpp"
 #include "drills/plan/probes.hpp"
 #include "drills/runner/cluster_up.hpp"
@@ -92,11 +93,20 @@ int main(int argc, char** argv) {
   std::string config_file;
   auto* coordinator =
       app.add_subcommand("coordinator", "Run one coordinator of the reference cluster");
-  coordinator->add_option("--config", config_file, "Coordinator config (JSON)")->required();
+  coordinator->add_option("--config", config_file, "mcp_settings.json with systemConfig.cluster.mode \"coordinator\"")
+      ->required();
 
-  std::string worker_config_file;
-  auto* worker = app.add_subcommand("worker", "Run one worker node of the reference cluster");
-  worker->add_option("--config", worker_config_file, "Worker config (JSON)")->required();
+  std::string node_config_file;
+  auto* node = app.add_subcommand("node", "Run one node of the reference cluster (hosts MCP servers)");
+  node->alias("worker");  // the name nodes had before they hosted MCP servers
+  node->add_option("--config", node_config_file, "mcp_settings.json with systemConfig.cluster.mode \"node\"")
+      ->required();
+
+  std::string builtin_server;
+  auto* mcp_server = app.add_subcommand("mcp-server", "Serve a built-in MCP test server on stdio");
+  mcp_server->add_option("name", builtin_server, "echo, counter, kv or sleep")
+      ->required()
+      ->check(CLI::IsMember({"echo", "counter", "kv", "sleep"}));
 
   bool kinds_markdown = false;
   auto* fault = app.add_subcommand("fault", "The fault catalogue");
@@ -259,6 +269,7 @@ int main(int argc, char** argv) {
     return faultline::sim::run_sim_command(sim_options, std::cout);
   }
   if (*coordinator) return faultline::coordinator::run_coordinator(config_file);
-  if (*worker) return faultline::worker::run_worker(worker_config_file);
+  if (*node) return faultline::node::run_node(node_config_file);
+  if (*mcp_server) return faultline::mcp::run_builtin_server(builtin_server, std::cin, std::cout, std::cerr);
   return 2;
 }

@@ -1,8 +1,6 @@
 // The coordinator's HTTP API and its process entry point.
 //
-//   GET  /health                  {"status":"ok","member":"c1"}
-//   GET  /api/cluster/status      MCPHub's shape: success, data.enabled, data.mode,
-//                                 data.nodeId, data.stats{nodes,activeNodes,servers,sessions}
+//   /mcp, /api/cluster/*, /health MCP and MCPHub's management API (mcp_router.hpp)
 //   GET  /api/raft/status         term, role, leader, commit index, role_since_mono_ns
 //   PUT  /api/kv/KEY              body = value; 200 once committed and applied
 //   GET  /api/kv/KEY              linearizable read (a barrier through the log);
@@ -10,8 +8,8 @@
 //                                 member answers from its own applied state
 //                                 (unsafe: the read may be stale)
 //   POST /api/kv-read             {"keys":[...]} -> {"values":{key: value|null}}
-//   POST /api/nodes/heartbeat     a worker announces itself (routing.cpp)
-//   POST /api/calls               a routed call of a session (routing.cpp)
+//   POST /api/nodes/heartbeat     the legacy worker announcement (routing.cpp)
+//   POST /api/calls               a legacy routed call of a session (routing.cpp)
 //   GET  /admin/failpoints        clock and disk failpoints (admin.cpp; admin_allow only)
 //   PUT  /admin/failpoints/clock  skew this member's clock
 //   PUT  /admin/failpoints/disk   slow, fail or lie about its fsyncs
@@ -26,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/coordinator/coordinator.hpp"
+#include "cluster/coordinator/mcp_router.hpp"
 #include "cluster/http/serve.hpp"
 
 namespace faultline::coordinator {
@@ -68,11 +67,9 @@ std::optional<http::Response> Coordinator::op_failure(const OpResult& op, const 
 }
 
 void Coordinator::install_routes() {
-  server_.get("/health", [this](const http::Request&) {
-    return json_response(200, Json{{"status", "ok"}, {"member", config_.name}}.dump());
-  });
-  server_.get("/api/cluster/status",
-              [this](const http::Request&) { return json_response(200, cluster_status_json()); });
+  // MCP, the node registry and MCPHub's management API, /health included.
+  mcp_ = std::make_shared<McpRouter>(*this);
+  mcp_->install(server_);
   server_.get("/api/raft/status",
               [this](const http::Request&) { return json_response(200, raft_status_json()); });
   server_.post("/api/nodes/heartbeat",

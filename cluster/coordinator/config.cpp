@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "cluster/http/config_file.hpp"
-
 namespace faultline::coordinator {
 
 const Member* Config::member(std::uint32_t member_id) const {
@@ -40,61 +38,34 @@ std::optional<SourcePrefix> parse_prefix(const std::string& text) {
 }
 
 std::optional<Config> load_config(const std::filesystem::path& file, std::string& error) {
-  const auto read = http::read_config_object(file.string(), "coordinator", error);
-  if (!read) return std::nullopt;
-  const nlohmann::json& json = *read;
+  auto s = settings::load_for(file, settings::Mode::coordinator, error);
+  if (!s) return std::nullopt;
+  const settings::CoordinatorSettings& c = s->coordinator;
   Config config;
-  try {
-    config.id = json.at("id").get<std::uint32_t>();
-    config.name = json.at("name").get<std::string>();
-    const auto field = [](const nlohmann::json& object, const char* key) {
-      return object.contains(key) ? object[key] : nlohmann::json();
-    };
-    config.listen = http::parse_address(field(json, "listen"), "$.listen", http::AddressUse::listen);
-    config.raft_listen =
-        http::parse_address(field(json, "raft_listen"), "$.raft_listen", http::AddressUse::listen);
-    config.data_dir = json.at("data_dir").get<std::string>();
-    const auto& members = json.at("members");
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const auto& m = members.at(i);
-      const std::string path = "$.members[" + std::to_string(i) + "]";
-      config.members.push_back(
-          Member{m.at("id").get<std::uint32_t>(), m.at("name").get<std::string>(),
-                 m.at("url").get<std::string>(),
-                 http::parse_address(field(m, "raft"), path + ".raft", http::AddressUse::connect)});
+  config.id = c.id;
+  config.name = c.name;
+  config.listen = c.listen;
+  config.raft_listen = c.raft_listen;
+  config.data_dir = c.data_dir;
+  for (const auto& p : c.peers) config.members.push_back(Member{p.id, p.name, p.url, p.raft});
+  config.election_timeout_min_ms = c.election_timeout_min_ms;
+  config.election_timeout_max_ms = c.election_timeout_max_ms;
+  config.heartbeat_ms = c.heartbeat_ms;
+  config.seed = c.seed;
+  config.stale_reads = c.stale_reads;
+  config.worker_timeout_ms = c.routed_call_timeout_ms;
+  config.admin_allow.clear();
+  for (std::size_t i = 0; i < c.admin_allow.size(); ++i) {
+    const auto prefix = parse_prefix(c.admin_allow[i]);
+    if (!prefix) {
+      error = file.string() + ": systemConfig.cluster.coordinator.adminAllow[" + std::to_string(i) + "]: " +
+              "expected an IPv4 address or prefix such as 127.0.0.0/8, found \"" + c.admin_allow[i] + "\"";
+      return std::nullopt;
     }
-    if (json.contains("election_timeout_ms")) {
-      config.election_timeout_min_ms = json["election_timeout_ms"].at(0).get<std::int64_t>();
-      config.election_timeout_max_ms = json["election_timeout_ms"].at(1).get<std::int64_t>();
-    }
-    if (json.contains("heartbeat_ms")) config.heartbeat_ms = json["heartbeat_ms"].get<std::int64_t>();
-    if (json.contains("seed")) config.seed = json["seed"].get<std::uint64_t>();
-    if (json.contains("stale_reads")) config.stale_reads = json["stale_reads"].get<bool>();
-    if (json.contains("worker_timeout_ms")) {
-      config.worker_timeout_ms = json["worker_timeout_ms"].get<std::int64_t>();
-      if (config.worker_timeout_ms < 1) throw std::invalid_argument("$.worker_timeout_ms must be at least 1");
-    }
-    if (json.contains("admin_allow")) {
-      config.admin_allow.clear();
-      const auto& allow = json.at("admin_allow");
-      for (std::size_t i = 0; i < allow.size(); ++i) {
-        const auto prefix = parse_prefix(allow.at(i).get<std::string>());
-        if (!prefix) {
-          throw std::invalid_argument("$.admin_allow[" + std::to_string(i) +
-                                      "] must be an IPv4 address or prefix such as 127.0.0.0/8");
-        }
-        config.admin_allow.push_back(*prefix);
-      }
-    }
-  } catch (const std::exception& e) {
-    error = file.string() + ": " + e.what();
-    return std::nullopt;
+    config.admin_allow.push_back(*prefix);
   }
-  if (config.member(config.id) == nullptr) {
-    error = file.string() + ": $.members does not contain this coordinator's id " +
-            std::to_string(config.id);
-    return std::nullopt;
-  }
+  // Last: `c` refers into *s.
+  config.settings = std::move(*s);
   return config;
 }
 

@@ -1,18 +1,15 @@
-// Configuration of one reference-cluster coordinator, read from a JSON file:
-//
-//   {"id": 1, "name": "c1", "listen": "10.77.0.11:7000", "raft_listen": "10.77.0.11:7100",
-//    "data_dir": "/run/c1",
-//    "members": [{"id": 1, "name": "c1", "url": "http://10.77.0.11:7000",
-//                 "raft": "10.77.0.11:7100"}, ...],
-//    "election_timeout_ms": [300, 600], "heartbeat_ms": 50, "seed": 7,
-//    "stale_reads": false, "worker_timeout_ms": 500,
-//    "admin_allow": ["127.0.0.0/8", "10.77.0.2/32"]}
+// Configuration of one reference-cluster coordinator, read from an
+// mcp_settings.json whose systemConfig.cluster.mode is "coordinator"
+// (cluster/settings/settings.hpp; docs/reference-cluster.md lists every
+// field). The fields below are the ones the Raft member uses, taken from
+// systemConfig.cluster.coordinator; `settings` keeps the whole file (the
+// sticky strategy, balancing, breaker and timeouts the MCP router uses).
 //
 // `listen` (HTTP API) and `raft_listen` (the Raft streams of the peers,
 // raft_stream.hpp) are bound exactly as given, port 0 meaning any free port;
-// any IPv4 address but 0.0.0.0 is accepted (http::parse_address).
+// any IPv4 address but 0.0.0.0 is accepted.
 // `members` lists every coordinator of the group, this one included: `url`
-// is how clients, workers and leader hints reach it, `raft` where its peers
+// is how clients, nodes and leader hints reach it, `raft` where its peers
 // connect.
 // `stale_reads` (default false) is an unsafe mode kept for drills: GET
 // /api/kv/KEY is answered by any member from its own applied state, without
@@ -29,6 +26,7 @@
 #include <vector>
 
 #include "cluster/net/endpoint.hpp"
+#include "cluster/settings/settings.hpp"
 
 namespace faultline::coordinator {
 
@@ -64,12 +62,13 @@ struct Config {
   // and a call to a worker fails after it (see routing.cpp).
   std::int64_t worker_timeout_ms = 500;
   std::vector<SourcePrefix> admin_allow{SourcePrefix{0x7f000000u, 8}};
+  settings::Settings settings;
 
   const Member* member(std::uint32_t member_id) const;
 };
 
-// Reads and checks a config file. On failure returns nullopt and sets `error`
-// to a message naming the file and the field.
+// Reads and checks a settings file. On failure returns nullopt and sets
+// `error` to every problem, one a line, each naming the file and the JSON path.
 std::optional<Config> load_config(const std::filesystem::path& file, std::string& error);
 
 }  // namespace faultline::coordinator

@@ -49,6 +49,8 @@ enum class Outcome {
   timeout,     // not known to be committed by the deadline: may still be applied
 };
 
+class McpRouter;
+
 struct OpResult {
   Outcome outcome = Outcome::not_leader;
   std::string result;  // the state machine's JSON result when ok
@@ -57,6 +59,10 @@ struct OpResult {
 
 class Coordinator {
  public:
+  // The MCP front end (mcp_router.hpp) proposes pins, reads the applied
+  // state and the leader through the members below.
+  friend class McpRouter;
+
   // `clock`: the true time the member's own clock is derived from (tests
   // pass a util::ManualClock); it must outlive the coordinator.
   explicit Coordinator(Config config, const util::Clock& clock = util::monotonic_clock());
@@ -204,13 +210,17 @@ class Coordinator {
   // and the runner's probes; Raft traffic has its own port and threads, so
   // a full pool delays HTTP requests but never the commits they wait on.
   // What a drill can open at once stays below it: up to 64 workload clients
-  // (one kept-alive connection each to this member), 16 workers
-  // heartbeating, and the runner's status sampler and read-back.
+  // (one kept-alive connection each to this member), 16 nodes
+  // heartbeating (every coordinator), and the runner's status sampler and
+  // read-back.
   static constexpr std::size_t kHttpThreads = 128;
   http::Server server_{kHttpThreads};
   std::atomic<bool> stopping_{false};
   std::thread ticker_;
   std::thread ready_thread_;
+  // Made by install_routes(); declared last so that it (and its sweeper
+  // thread) goes first. shared_ptr: its type is complete only in mcp_*.cpp.
+  std::shared_ptr<McpRouter> mcp_;
 };
 
 // Runs a coordinator until SIGINT or SIGTERM. Returns the process exit code

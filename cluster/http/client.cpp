@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 
 namespace faultline::http {
@@ -15,6 +17,21 @@ void global_init_once() {
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+std::size_t keep_header(char* data, std::size_t size, std::size_t count, void* user) {
+  const std::string line(data, size * count);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    const auto first = value.find_first_not_of(" \t");
+    const auto last = value.find_last_not_of(" \t\r\n");
+    value = first == std::string::npos ? "" : value.substr(first, last - first + 1);
+    (*static_cast<std::map<std::string, std::string>*>(user))[name] = value;
+  }
   return size * count;
 }
 
@@ -45,17 +62,38 @@ Client::~Client() {
 
 ClientResponse Client::request(const std::string& method, const std::string& url,
                                const std::string& body, long timeout_ms) {
+  RequestOptions options;
+  options.timeout_ms = timeout_ms;
+  return request(method, url, body, options);
+}
+
+ClientResponse Client::request(const std::string& method, const std::string& url, const std::string& body,
+                               const RequestOptions& options) {
   ClientResponse response;
   CURL* curl = impl_->curl;
+  const long timeout_ms = options.timeout_ms;
   curl_easy_reset(curl);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, impl_->headers);
+  // Per-request headers extend the defaults; a later "Name: value" replaces
+  // an earlier one of the same name in libcurl.
+  curl_slist* extra = nullptr;
+  if (!options.headers.empty()) {
+    extra = curl_slist_append(extra, "Content-Type: application/json");
+    extra = curl_slist_append(extra, "Expect:");
+    for (const auto& [name, value] : options.headers) {
+      extra = curl_slist_append(extra, (name + ": " + value).c_str());
+    }
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, extra != nullptr ? extra : impl_->headers);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, keep_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   if (!impl_->interface.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, impl_->interface.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   options.connect_timeout_ms > 0 ? std::min(options.connect_timeout_ms, timeout_ms) : timeout_ms);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   if (method != "GET") {
@@ -63,6 +101,7 @@ ClientResponse Client::request(const std::string& method, const std::string& url
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   }
   const CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(extra);
   switch (code) {
     case CURLE_OK:
       response.transport = ClientResponse::Transport::ok;

@@ -5,8 +5,11 @@
 // thread its own Client.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace faultline::http {
 
@@ -21,8 +24,19 @@ struct ClientResponse {
   long status = 0;
   std::string body;
   std::string error;
+  // Response header names in lower case; the last value of a repeated one.
+  std::map<std::string, std::string> headers;
 
   bool ok() const { return transport == Transport::ok; }
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// What one request sends besides method, URL and body.
+struct RequestOptions {
+  long timeout_ms = 1000;         // the whole exchange
+  long connect_timeout_ms = 0;    // 0: the whole timeout
+  Headers headers;                // sent in addition to (or replacing) Content-Type: application/json
 };
 
 class Client {
@@ -34,6 +48,8 @@ class Client {
 
   ClientResponse request(const std::string& method, const std::string& url,
                          const std::string& body, long timeout_ms);
+  ClientResponse request(const std::string& method, const std::string& url, const std::string& body,
+                         const RequestOptions& options);
   ClientResponse get(const std::string& url, long timeout_ms) {
     return request("GET", url, "", timeout_ms);
   }

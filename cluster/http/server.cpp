@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <cctype>
 #include <thread>
 
 #include "cluster/net/socket.hpp"
@@ -22,6 +23,11 @@ httplib::Server::Handler adapt(Handler handler) {
     request.path = in.path;
     for (std::size_t i = 1; i < in.matches.size(); ++i) request.captures.push_back(in.matches[i]);
     for (const auto& [k, v] : in.params) request.query.emplace(k, v);
+    for (const auto& [name, value] : in.headers) {
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace(std::move(lower), value);
+    }
     request.body = in.body;
     request.remote = in.remote_addr + ":" + std::to_string(in.remote_port);
     Response response;
@@ -32,11 +38,21 @@ httplib::Server::Handler adapt(Handler handler) {
       response.body = std::string(R"({"success":false,"error":"internal error: )") + e.what() + "\"}";
     }
     out.status = response.status;
-    out.set_content(response.body, response.content_type.c_str());
+    for (const auto& [name, value] : response.headers) out.set_header(name, value);
+    // A body-less answer (202, 204) carries no Content-Type either.
+    if (!response.body.empty() || response.status != 202) {
+      out.set_content(response.body, response.content_type.c_str());
+    }
   };
 }
 
 }  // namespace
+
+const std::string& Request::header(const std::string& lower_name) const {
+  static const std::string kNone;
+  const auto it = headers.find(lower_name);
+  return it == headers.end() ? kNone : it->second;
+}
 
 Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -46,6 +62,19 @@ Server::Server(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   impl_->server.set_socket_options([](int fd) { net::set_reuse_address_and_port(fd); });
   impl_->server.set_keep_alive_max_count(kKeepAliveMaxRequests);
   impl_->server.set_keep_alive_timeout(kKeepAliveIdleSeconds);
+  // Errors are JSON with a message, like every answer of the APIs: an
+  // unknown path (404) or method (405) would otherwise have no body.
+  impl_->server.set_error_handler([](const httplib::Request& in, httplib::Response& out) {
+    if (!out.body.empty()) return;
+    const std::string what = out.status == 404 ? "no such endpoint: " : "not served: ";
+    std::string text = what + in.method + " " + in.path;
+    std::string escaped;
+    for (char c : text) {
+      if (c == '"' || c == '\\') escaped += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) escaped += c;
+    }
+    out.set_content("{\"success\":false,\"message\":\"" + escaped + "\"}", "application/json");
+  });
   impl_->server.set_read_timeout(2, 0);
   impl_->server.set_write_timeout(2, 0);
 }
@@ -60,6 +89,10 @@ void Server::post(const std::string& pattern, Handler handler) {
 }
 void Server::put(const std::string& pattern, Handler handler) {
   impl_->server.Put(pattern, adapt(std::move(handler)));
+}
+
+void Server::del(const std::string& pattern, Handler handler) {
+  impl_->server.Delete(pattern, adapt(std::move(handler)));
 }
 
 bool Server::start(const net::Endpoint& at, std::string& error) {

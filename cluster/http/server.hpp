@@ -31,18 +31,25 @@ struct Request {
   std::string path;
   std::vector<std::string> captures;  // regex groups of the route pattern, in order
   std::map<std::string, std::string> query;
+  // Header names in lower case (HTTP names are case-insensitive); a header
+  // sent more than once keeps its first value.
+  std::map<std::string, std::string> headers;
   std::string body;
   std::string remote;  // the client's "IP:PORT"
+
+  // The header's value, or "" when absent; `lower_name` in lower case.
+  const std::string& header(const std::string& lower_name) const;
 };
 
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
 };
 
 inline Response json_response(int status, std::string body) {
-  return Response{status, std::move(body), "application/json"};
+  return Response{status, std::move(body), "application/json", {}};
 }
 
 using Handler = std::function<Response(const Request&)>;
@@ -63,6 +70,7 @@ class Server {
   void get(const std::string& pattern, Handler handler);
   void post(const std::string& pattern, Handler handler);
   void put(const std::string& pattern, Handler handler);
+  void del(const std::string& pattern, Handler handler);
 
   // Binds exactly `at` (port 0 picks a free one) with SO_REUSEADDR and
   // SO_REUSEPORT (net::set_reuse_address_and_port: a port reserved by the

@@ -39,6 +39,10 @@ std::string KvStateMachine::apply(const raft::Entry& entry) {
     data_[key->get<std::string>()] = value->get<std::string>();
     return json{{"ok", true}}.dump();
   }
+  if (*op == "del") {
+    const bool found = data_.erase(key->get<std::string>()) > 0;
+    return json{{"ok", true}, {"found", found}}.dump();
+  }
   if (*op == "get") {
     auto it = data_.find(key->get<std::string>());
     if (it == data_.end()) return json{{"ok", true}, {"found", false}}.dump();

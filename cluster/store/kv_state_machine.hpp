@@ -2,6 +2,7 @@
 //
 // Commands (entry.command) are JSON text:
 //   {"op":"put","key":K,"value":V}   -> {"ok":true}
+//   {"op":"del","key":K}             -> {"ok":true,"found":true|false}
 //   {"op":"get","key":K}             -> {"ok":true,"found":true,"value":V}
 //                                       or {"ok":true,"found":false}
 //   ""  (a leader's no-op)           -> {"ok":true}

@@ -70,6 +70,10 @@ struct Workload {
   // routed calls rather than key-value operations.
   std::int64_t sessions = 0;
   double call_ratio = 1;  // [0, 1]
+  // What a call is: "routed" (the legacy POST /api/calls) or "mcp" (an MCP
+  // tools/call of the counter server over a Streamable HTTP session per
+  // workload session, through the coordinators).
+  std::string calls = "routed";
   bool operator==(const Workload&) const = default;
 };
 

@@ -26,6 +26,9 @@ json to_json(const Plan& plan) {
       {"sessions", w.sessions},
       {"call_ratio", w.call_ratio},
   };
+  // Written only when not the default, so the plans (and hashes) of before
+  // stay as they were.
+  if (w.calls != "routed") out["workload"]["calls"] = w.calls;
 
   out["steady_state"] = {
       {"stability_window_ms", plan.steady_state.stability_window_ms},

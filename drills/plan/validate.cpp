@@ -36,7 +36,7 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
   ObjectReader r(
       *value, path, issues,
       {"clients", "rate_per_s", "max_ops", "duration_ms", "keys", "op_timeout_ms", "read_ratio",
-       "sessions", "call_ratio"});
+       "sessions", "call_ratio", "calls"});
   if (!r.is_object()) return w;
 
   if (auto v = r.integer("clients", IntRule{1, 64}, 4).value) w.clients = static_cast<int>(*v);
@@ -61,6 +61,14 @@ Workload read_workload(const json* value, const JsonPath& path, Issues& issues, 
     }
   }
   if (auto v = r.number("call_ratio", NumberRule{0, false, 1}, 1).value) w.call_ratio = *v;
+  if (auto v = r.string("calls", std::string("routed")).value) {
+    if (*v == "routed" || *v == "mcp") {
+      w.calls = *v;
+    } else {
+      issues.push_back({r.path_of("calls"), "expected \"routed\" (POST /api/calls) or \"mcp\" (MCP tool calls over "
+                                            "sessions), found " + show_text(*v)});
+    }
+  }
   return w;
 }
 

@@ -49,6 +49,7 @@ void Workload::routed_call(targets::KvClient& kv, int client, std::int64_t op, c
                 {"coordinator", outcome.member}};
   if (outcome.result == "ok") {
     complete["moved_from"] = outcome.moved_from;
+    if (outcome.reinitialized) complete["reinitialized"] = true;
     complete["cause"] = outcome.cause;
   }
   complete["worker"] = outcome.worker.empty() ? Json(nullptr) : Json(outcome.worker);

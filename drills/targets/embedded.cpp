@@ -46,7 +46,7 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
     MemberInfo m;
     m.id = id;
     m.voter = voter;
-    m.program = voter ? "faultline coordinator" : "faultline worker";
+    m.program = voter ? "faultline coordinator" : "faultline node";
     m.host = placement.address(id);
     m.ports["api"] = placement.port(id, "api");
     if (voter) m.ports["raft"] = placement.port(id, "raft");
@@ -71,55 +71,75 @@ bool EmbeddedTarget::prepare(Placement& placement, std::string& error) {
     if (m.voter) client_urls_.push_back(url_of(placement.dial(faults::kClients, m.id, "api")));
   }
   for (const MemberInfo& m : members_) {
-    Json config;
-    if (m.voter) {
-      Json peers = Json::array();
-      std::uint32_t raft_id = 0;
-      for (const MemberInfo& peer : members_) {
-        if (!peer.voter) continue;
-        ++raft_id;
-        const bool self = peer.id == m.id;
-        const Endpoint api = self ? Endpoint{m.host, m.ports.at("api")} : placement.dial(m.id, peer.id, "api");
-        const Endpoint raft = self ? Endpoint{m.host, m.ports.at("raft")} : placement.dial(m.id, peer.id, "raft");
-        peers.push_back(Json{{"id", raft_id}, {"name", peer.id}, {"url", url_of(api)}, {"raft", raft.text()}});
-      }
-      config = Json{{"id", std::stoul(m.id.substr(1))},
-                    {"name", m.id},
-                    {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},
-                    {"raft_listen", m.host + ":" + std::to_string(m.ports.at("raft"))},
-                    {"data_dir", (m.dir / "data").string()},
-                    {"members", peers},
-                    {"election_timeout_ms",
-                     Json::array({options_.election_timeout_min_ms, options_.election_timeout_max_ms})},
-                    {"heartbeat_ms", options_.heartbeat_ms},
-                    {"seed", options_.seed},
-                    {"stale_reads", options_.stale_reads},
-                    {"worker_timeout_ms", options_.worker_timeout_ms}};
-      // The runner's observer reaches the admin failpoints from its own address.
-      Json allow = Json::array({"127.0.0.0/8"});
-      if (!observer_address().empty()) allow.push_back(observer_address() + "/32");
-      config["admin_allow"] = allow;
-    } else {
-      Json coordinators = Json::array();
-      for (const MemberInfo& c : members_) {
-        if (c.voter) coordinators.push_back(url_of(placement.dial(m.id, c.id, "api")));
-      }
-      config = Json{{"name", m.id},
-                    {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},
-                    {"coordinators", coordinators},
-                    {"heartbeat_ms", options_.worker_heartbeat_ms}};
-    }
-    if (!write_config(m.dir / "config.json", config, error)) return false;
+    if (!write_config(m.dir / "mcp_settings.json", settings_for(m, placement), error)) return false;
     if (!m.voter && faketime_library_ && !write_faketime_offset(faketime_file(m), 0, error)) return false;
   }
   return true;
 }
 
+Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) const {
+  const std::int64_t cleanup = options_.cleanup_interval_ms > 0 ? options_.cleanup_interval_ms : 4 * options_.worker_timeout_ms;
+  Json cluster{{"enabled", true},
+               {"mode", m.voter ? "coordinator" : "node"},
+               {"stickySession", Json{{"enabled", true}, {"strategy", options_.sticky_strategy}}},
+               {"timeouts", Json{{"connect", options_.connect_timeout_ms}, {"read", options_.read_timeout_ms}}}};
+  if (!options_.balancing.empty()) cluster["loadBalancing"] = Json{{"strategy", options_.balancing}};
+  Json servers = Json::object();
+  if (m.voter) {
+    Json peers = Json::array();
+    std::uint32_t raft_id = 0;
+    for (const MemberInfo& peer : members_) {
+      if (!peer.voter) continue;
+      ++raft_id;
+      const bool self = peer.id == m.id;
+      const Endpoint api = self ? Endpoint{m.host, m.ports.at("api")} : placement.dial(m.id, peer.id, "api");
+      const Endpoint raft = self ? Endpoint{m.host, m.ports.at("raft")} : placement.dial(m.id, peer.id, "raft");
+      peers.push_back(Json{{"id", raft_id}, {"name", peer.id}, {"url", url_of(api)}, {"raft", raft.text()}});
+    }
+    cluster["coordinator"] = Json{
+        {"nodeTimeout", options_.worker_timeout_ms},
+        {"cleanupInterval", cleanup},
+        {"stickySessionTimeout", options_.sticky_session_timeout_ms},
+        {"id", std::stoul(m.id.substr(1))},
+        {"name", m.id},
+        {"listen", m.host + ":" + std::to_string(m.ports.at("api"))},
+        {"raftListen", m.host + ":" + std::to_string(m.ports.at("raft"))},
+        {"dataDir", (m.dir / "data").string()},
+        {"peers", peers},
+        {"raft", Json{{"electionTimeout", Json::array({options_.election_timeout_min_ms, options_.election_timeout_max_ms})},
+                      {"heartbeatInterval", options_.heartbeat_ms},
+                      {"seed", options_.seed}}},
+        {"staleReads", options_.stale_reads},
+        {"routedCallTimeout", options_.worker_timeout_ms}};
+    // The runner's observer reaches the admin failpoints from its own address.
+    Json allow = Json::array({"127.0.0.0/8"});
+    if (!observer_address().empty()) allow.push_back(observer_address() + "/32");
+    cluster["coordinator"]["adminAllow"] = allow;
+  } else {
+    Json coordinators = Json::array();
+    for (const MemberInfo& c : members_) {
+      if (c.voter) coordinators.push_back(url_of(placement.dial(m.id, c.id, "api")));
+    }
+    cluster["node"] = Json{{"id", m.id},
+                           {"name", m.id},
+                           {"coordinatorUrl", coordinators.empty() ? Json("http://127.0.0.1:1") : coordinators[0]},
+                           {"coordinatorUrls", coordinators},
+                           {"heartbeatInterval", options_.worker_heartbeat_ms},
+                           {"registerOnStartup", true},
+                           {"listen", m.host + ":" + std::to_string(m.ports.at("api"))}};
+    for (const char* builtin : {"echo", "counter", "kv", "sleep"}) {
+      servers[builtin] = Json{{"command", options_.binary}, {"args", Json::array({"mcp-server", builtin})}};
+    }
+    for (const auto& [name, server] : options_.mcp_servers.items()) servers[name] = server;
+  }
+  return Json{{"mcpServers", servers}, {"systemConfig", Json{{"cluster", cluster}}}};
+}
+
 bool EmbeddedTarget::spawn(const MemberInfo& member, std::string& error) {
   process::MemberSpec spec;
   spec.id = member.id;
-  spec.argv = {options_.binary, member.voter ? "coordinator" : "worker", "--config",
-               (member.dir / "config.json").string()};
+  spec.argv = {options_.binary, member.voter ? "coordinator" : "node", "--config",
+               (member.dir / "mcp_settings.json").string()};
   spec.log_file = member.log_file.string();
   spec.netns_fd = netns_.count(member.id) ? netns_.at(member.id) : -1;
   spec.env = member_env(member);
@@ -182,35 +202,47 @@ MemberStatus EmbeddedTarget::status(const MemberInfo& member, long timeout_ms) {
 }
 
 bool EmbeddedTarget::wait_ready(Deadline deadline, std::string& error) {
+  // Every coordinator routes MCP sessions, so each must know every node and
+  // the servers running on it; the leader also feeds the legacy routed calls.
   const auto working = workers();
   if (working.empty()) return true;
   http::Client client;
   client.set_source_address(observer_address());
-  std::size_t best = 0;
+  std::string lagging;
   const auto all_registered = [&] {
+    lagging.clear();
+    bool leader_routes = false;
     for (const MemberInfo* m : voters()) {
-      const auto response = client.get(m->url + "/api/cluster/status", kStatusTimeoutMs);
-      if (!response.ok() || response.status != 200) continue;
-      const Json body = Json::parse(response.body, nullptr, false);
-      if (!body.is_object()) continue;
-      const Json stats = body.value("data", Json::object()).value("stats", Json::object());
-      const std::size_t active = stats.value("activeNodes", std::size_t{0});
-      best = std::max(best, active);
-      if (active >= working.size()) return true;
+      const auto status = client.get(m->url + "/api/cluster/status", kStatusTimeoutMs);
+      const Json s = status.ok() && status.status == 200 ? Json::parse(status.body, nullptr, false) : Json();
+      if (s.is_object() && s.contains("data") && s["data"].value("raft", Json::object()).value("role", "") == "leader" &&
+          s["data"].value("stats", Json::object()).value("routedNodes", std::size_t{0}) >= working.size()) {
+        leader_routes = true;
+      }
+      const auto response = client.get(m->url + "/api/cluster/nodes?active=true", kStatusTimeoutMs);
+      const Json body = response.ok() && response.status == 200 ? Json::parse(response.body, nullptr, false) : Json();
+      std::size_t serving = 0;
+      if (body.is_object() && body.contains("data") && body["data"].is_array()) {
+        for (const auto& node : body["data"]) if (!node.value("servers", Json::array()).empty()) ++serving;
+      }
+      if (serving < working.size()) {
+        lagging = m->id + " knows " + std::to_string(serving) + " of " + std::to_string(working.size()) +
+                  " nodes with running servers";
+      }
     }
-    return false;
+    if (lagging.empty() && !leader_routes) lagging = "the leader has not heard every node as leader yet";
+    return lagging.empty();
   };
   switch (process::wait_until(all_registered, deadline, kPollInterval)) {
     case process::WaitResult::met:
       return true;
     case process::WaitResult::stopped:
-      error = "interrupted while waiting for the workers to register";
+      error = "interrupted while waiting for the nodes to register";
       return false;
     case process::WaitResult::timed_out:
       break;
   }
-  error = "the coordinators' leader counted " + std::to_string(best) + " of " +
-          std::to_string(working.size()) + " workers as live in time; see the workers' logs";
+  error = "the nodes did not register in time: " + lagging + "; see the nodes' logs";
   return false;
 }
 

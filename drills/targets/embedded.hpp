@@ -1,8 +1,9 @@
 // The embedded reference cluster as a target: N coordinator processes
-// (`faultline coordinator --config FILE`) and M worker processes
-// (`faultline worker --config FILE`), each with its own config, data folder
-// and log under the run folder, each on the address and ports its Placement
-// gives it.
+// (`faultline coordinator --config FILE`) and M nodes (`faultline node
+// --config FILE`, the member ids w1..wM), each with its own mcp_settings.json,
+// data folder and log under the run folder, each on the address and ports its
+// Placement gives it. Every node hosts the built-in MCP servers (echo,
+// counter, kv, sleep; `faultline mcp-server`) and whatever `mcp_servers` adds.
 //
 // Faults beyond processes and links: each coordinator has admin failpoints
 // (its clock and its disk; admin_allow lists loopback and the observer's
@@ -25,8 +26,16 @@ struct EmbeddedOptions {
   std::uint64_t seed = 1;
   bool stale_reads = false;  // unsafe: members answer reads locally
   int workers = 0;           // w1..wN
-  std::int64_t worker_timeout_ms = 500;
-  std::int64_t worker_heartbeat_ms = 100;
+  std::int64_t worker_timeout_ms = 500;    // the nodes' nodeTimeout, and the legacy routed-call timeout
+  std::int64_t worker_heartbeat_ms = 100;  // the nodes' heartbeatInterval
+  std::int64_t cleanup_interval_ms = 0;    // 0: 4 x worker_timeout_ms
+  std::int64_t sticky_session_timeout_ms = 3600000;
+  std::string sticky_strategy = "consistent-hash";
+  std::string balancing;                   // empty: the sticky strategy's default
+  std::int64_t connect_timeout_ms = 2000;
+  std::int64_t read_timeout_ms = 5000;
+  nlohmann::json mcp_servers = nlohmann::json::object();  // more servers for every node, MCPHub's format
+  bool mcp_calls = false;  // clients' calls are MCP tool calls (embedded_mcp_client.cpp), not POST /api/calls
   std::filesystem::path dir;  // members live in dir/<id>/
   std::string binary;         // the faultline executable
   // Start workers under libfaketime (faketime.hpp), for clock faults on them.
@@ -65,6 +74,8 @@ class EmbeddedTarget final : public Target {
   bool spawn(const MemberInfo& member, std::string& error);
   bool wait_healthy(const MemberInfo& member, Deadline deadline, std::string& error);
   std::vector<std::string> voter_ids() const;
+  // The member's mcp_settings.json.
+  Json settings_for(const MemberInfo& member, Placement& placement) const;
 
   EmbeddedOptions options_;
   process::ProcessControl& processes_;

@@ -66,8 +66,13 @@ class EmbeddedClient final : public KvClient {
 
 }  // namespace
 
+std::unique_ptr<KvClient> make_mcp_client(std::unique_ptr<KvClient> kv, std::vector<std::string> urls,
+                                          std::vector<std::string> ids, std::size_t start, const std::string& source);
+
 std::unique_ptr<KvClient> EmbeddedTarget::make_client(std::size_t index, const std::string& source_address) {
-  return std::make_unique<EmbeddedClient>(client_urls_, voter_ids(), index, source_address);
+  auto kv = std::make_unique<EmbeddedClient>(client_urls_, voter_ids(), index, source_address);
+  if (!options_.mcp_calls) return kv;
+  return make_mcp_client(std::move(kv), client_urls_, voter_ids(), index, source_address);
 }
 
 std::vector<ReadBackValue> EmbeddedTarget::read_back(const std::vector<std::string>& keys,

@@ -22,6 +22,9 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.stale_reads = t.stale_reads;
     options.workers = t.workers;
     options.worker_timeout_ms = t.worker_timeout_ms;
+    options.mcp_calls = plan.workload.calls == "mcp";
+    options.sticky_strategy = t.options.value("sticky_strategy", options.sticky_strategy);
+    options.balancing = t.options.value("balancing", options.balancing);
     options.dir = context.dir;
     options.binary = context.binary;
     for (const auto& f : plan.faults) {

@@ -74,6 +74,7 @@ struct OpAttempt {
   std::string worker;
   Json moved_from;
   Json cause;
+  bool reinitialized = false;  // MCP: the session was unknown and opened again first
 };
 
 // One client of the system: a thread's own connection state. Every kind

@@ -81,6 +81,8 @@ SessionFailover follow(const std::vector<const Call*>& ok, const std::vector<con
   s.call = c.id;
   s.needed_ns = std::max(t_s, need.value_or(t_s));
   s.ms = ms_between(s.needed_ns, c.complete_ns);
+  s.transparent = s.outcome == FailoverOutcome::failed_over && c.moved_from == worker;
+  s.reinitialized = s.outcome == FailoverOutcome::failed_over && c.reinitialized;
   return s;
 }
 
@@ -93,6 +95,8 @@ FailoverFigures figures_of(const std::vector<const SessionFailover*>& sessions) 
       case FailoverOutcome::failed_over:
         ++f.failed_over;
         failover.push_back(*s->ms);
+        if (s->transparent) ++f.transparent;
+        if (s->reinitialized) ++f.reinitialized;
         break;
       case FailoverOutcome::same_worker: ++f.same_worker; break;
       case FailoverOutcome::not_recovered: ++f.not_recovered; break;

@@ -42,6 +42,10 @@ struct SessionFailover {
   // invocation of its first call after t_s if that came later.
   std::int64_t needed_ns = 0;
   std::optional<double> ms;                  // recovered_ns - needed_ns
+  // The recovering call was moved by the router itself (same session, no
+  // error seen by the client), or needed a new session first.
+  bool transparent = false;
+  bool reinitialized = false;
 };
 
 // Figures over a set of pinned sessions: one fault, or the whole run.
@@ -50,6 +54,8 @@ struct FailoverFigures {
   std::size_t failed_over = 0;
   std::size_t same_worker = 0;
   std::size_t not_recovered = 0;
+  std::size_t transparent = 0;    // of failed_over: moved by the router, no error seen
+  std::size_t reinitialized = 0;  // of failed_over: the client opened a new session
   // Over the sessions that failed over (moved); none when no session did.
   std::optional<double> max_failover_ms;
   std::optional<double> median_failover_ms;  // nearest rank: rank ceil(n/2)

@@ -55,7 +55,13 @@ CheckResult check_failover(const FailoverStats& f, double limit_ms) {
   decide(c, "Failover", unmeasured);
   if (c.measured) {
     c.detail += " (" + std::to_string(o.failed_over) + " session(s) failed over, " +
-                std::to_string(o.same_worker) + " recovered on the same worker)";
+                std::to_string(o.same_worker) + " recovered on the same worker";
+    if (o.transparent > 0 || o.reinitialized > 0) {
+      c.detail += "; of those failed over, " + std::to_string(o.transparent) +
+                  " moved by the router with no error seen and " + std::to_string(o.reinitialized) +
+                  " after a new initialize";
+    }
+    c.detail += ")";
   }
   return c;
 }

@@ -361,6 +361,8 @@ History history_from(const std::vector<Json>& events) {
       call->result = parse_result(get_text(ev, "result"));
       call->worker = get_text(ev, "worker");
       call->error = get_text(ev, "error");
+      call->moved_from = get_text(ev, "moved_from");
+      call->reinitialized = get_bool(ev, "reinitialized", false);
       workers.insert(call->worker);
     } else if (kind == "readback") {
       h.readbacks.push_back({t, get_text(ev, "key"), get_bool(ev, "found", false), get_json(ev, "value"),

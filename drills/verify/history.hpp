@@ -151,6 +151,11 @@ struct Call {
   OpResult result = OpResult::unknown;
   std::string worker;  // who served it, empty if none
   std::string error;
+  // The router's own word on an ok call: the worker the session was moved
+  // from while serving it (empty: not moved), and whether the client had to
+  // open a new session first (MCP: its session was unknown, 404).
+  std::string moved_from;
+  bool reinitialized = false;
 };
 
 // A worker.start: the beginning of one process life of a worker.

@@ -57,7 +57,7 @@ TEST(ReferenceCluster, StatusEndpointsHaveTheirDocumentedShape) {
 
   const auto health = cluster.get("c1", "/health");
   EXPECT_EQ(health.status, 200);
-  EXPECT_EQ(Json::parse(health.body).at("status"), "ok");
+  EXPECT_EQ(Json::parse(health.body).at("status"), "healthy");
 
   const auto cluster_status = Json::parse(cluster.get("c2", "/api/cluster/status").body);
   EXPECT_EQ(cluster_status.at("success"), true);

@@ -30,7 +30,10 @@ Call call(ClusterHarness& cluster, const std::string& coordinator, const std::st
   const auto r = cluster.post(coordinator, "/api/calls", Json{{"session", session}}.dump());
   Call out;
   out.status = r.status;
-  if (r.status != 200) return out;
+  if (r.status != 200) {
+    out.cause = r.body;
+    return out;
+  }
   const Json body = Json::parse(r.body);
   out.worker = body.at("worker").get<std::string>();
   out.moved_from = body.at("moved_from");
@@ -51,7 +54,7 @@ TEST(Routing, SessionsStickAndMoveOnlyWhenTheirWorkerIsKilled) {
   ASSERT_TRUE(cluster.wait_workers()) << cluster.error();
 
   const Call first = call(cluster, *leader, "s1");
-  ASSERT_EQ(first.status, 200);
+  ASSERT_EQ(first.status, 200) << first.cause;
   EXPECT_TRUE(first.moved_from.is_null());
   for (std::uint64_t n = 2; n <= 5; ++n) {
     const Call again = call(cluster, *leader, "s1");
@@ -146,13 +149,15 @@ TEST(WorkerConfig, BadConfigsExitTwoNamingTheFileAndField) {
   const auto dir = scratch_dir("worker-config");
   const auto missing = run_cli({"worker", "--config", (dir / "missing.json").string()}, 10s);
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.err.find("missing.json: cannot read the worker config"), std::string::npos)
+  EXPECT_NE(missing.err.find("missing.json: cannot read the settings file"), std::string::npos)
       << missing.err;
   const auto malformed = dir / "malformed.json";
-  std::ofstream(malformed) << R"({"name":"w1","listen":"10.77.0.300:7000","coordinators":["http://127.0.0.1:1"]})";
+  std::ofstream(malformed) << R"({"systemConfig":{"cluster":{"enabled":true,"mode":"node",
+      "node":{"listen":"10.77.0.300:7000","coordinatorUrl":"http://127.0.0.1:1"}}}})";
   const auto refused = run_cli({"worker", "--config", malformed.string()}, 10s);
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("malformed.json: $.listen: \"10.77.0.300:7000\" is not an IPv4 HOST:PORT"),
+  EXPECT_NE(refused.err.find("malformed.json: $.systemConfig.cluster.node.listen: \"10.77.0.300:7000\" is not an "
+                             "IPv4 HOST:PORT"),
             std::string::npos)
       << refused.err;
   std::filesystem::remove_all(dir);

@@ -83,19 +83,21 @@ TEST(RaftTransport, APausedFollowerDoesNotHoldBackCommitsToTheOther) {
   ASSERT_TRUE(cluster.wait_converged(30s));
 }
 
-// A single coordinator's config; `raft_self` is its own members entry, which
-// nothing dials when it has no peers.
+// A single coordinator's mcp_settings.json; `raft_self` is its own peers
+// entry, which nothing dials when it has no peers.
 std::filesystem::path write_single_config(const std::filesystem::path& dir, const std::string& listen,
                                           const std::string& raft_listen, const std::string& raft_self) {
-  const Json config{{"id", 1},
-                    {"name", "c1"},
-                    {"listen", listen},
-                    {"raft_listen", raft_listen},
-                    {"data_dir", (dir / "data").string()},
-                    {"members", Json::array({Json{{"id", 1},
-                                                  {"name", "c1"},
-                                                  {"url", "http://" + listen},
-                                                  {"raft", raft_self}}})}};
+  const Json coordinator{{"id", 1},
+                         {"name", "c1"},
+                         {"listen", listen},
+                         {"raftListen", raft_listen},
+                         {"dataDir", (dir / "data").string()},
+                         {"peers", Json::array({Json{{"id", 1},
+                                                     {"name", "c1"},
+                                                     {"url", "http://" + listen},
+                                                     {"raft", raft_self}}})}};
+  const Json config{
+      {"systemConfig", {{"cluster", {{"enabled", true}, {"mode", "coordinator"}, {"coordinator", coordinator}}}}}};
   const auto file = dir / "c1.json";
   std::ofstream(file) << config.dump();
   return file;
@@ -176,14 +178,20 @@ TEST(MemberAddresses, AWorkerBindsAPortHeldByAReservingSocket) {
   ASSERT_NE(held.port(), 0) << held.error();
   const std::string listen = "127.0.0.1:" + std::to_string(held.port());
   const auto config = dir / "w1.json";
-  // No coordinator answers at port 1: the worker just keeps trying.
-  std::ofstream(config) << Json{{"name", "w1"}, {"listen", listen}, {"coordinators", {"http://127.0.0.1:1"}}}.dump();
+  // No coordinator answers at port 1: the node just keeps trying.
+  std::ofstream(config) << Json{{"systemConfig",
+                                 {{"cluster",
+                                   {{"enabled", true},
+                                    {"mode", "node"},
+                                    {"node", {{"id", "w1"}, {"name", "w1"}, {"listen", listen},
+                                              {"coordinatorUrl", "http://127.0.0.1:1"}}}}}}}}
+                               .dump();
   CliProcess worker({"worker", "--config", config.string()}, dir);
   EXPECT_TRUE(wait_until([&] { return health(listen) == 200; }, 15s));
   worker.signal(SIGTERM);
   const auto result = worker.wait(10s);
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("faultline worker w1 listening on " + listen), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("faultline node w1 listening on " + listen), std::string::npos) << result.out;
   EXPECT_TRUE(held.still_bound());
   std::filesystem::remove_all(dir);
 }
@@ -193,7 +201,8 @@ TEST(MemberAddresses, AMalformedRaftAddressExitsTwoNamingTheFileAndPath) {
   const auto config = write_single_config(dir, "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:99999");
   const auto result = run_cli({"coordinator", "--config", config.string()}, 10s);
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("c1.json: $.members[0].raft: \"127.0.0.1:99999\" is not an IPv4 HOST:PORT"),
+  EXPECT_NE(result.err.find("c1.json: $.systemConfig.cluster.coordinator.peers[0].raft: \"127.0.0.1:99999\" is not "
+                            "an IPv4 HOST:PORT"),
             std::string::npos)
       << result.err;
   std::filesystem::remove_all(dir);

@@ -225,3 +225,24 @@ TEST(PlanErrors, DeepNestingIsHarmless) {
 
 }  // namespace
 }  // namespace faultline::plan
+
+namespace faultline::plan {
+namespace {
+
+TEST(PlanErrors, McpChoicesAreCheckedByName) {
+  EXPECT_EQ(only_error(with(kBase, R"("coordinators": 3)", R"("coordinators": 3, "sticky_strategy": "sticky")")),
+            "p.json:3: $.topology.sticky_strategy: expected one of consistent-hash, cookie, header, found \"sticky\"");
+  EXPECT_EQ(only_error(with(kBase, R"("duration_ms": 8000)", R"("duration_ms": 8000, "calls": "grpc")")),
+            "p.json:4: $.workload.calls: expected \"routed\" (POST /api/calls) or \"mcp\" (MCP tool calls over "
+            "sessions), found \"grpc\"");
+  const LoadResult ok = parse_plan(
+      with(with(kBase, R"("coordinators": 3)", R"("coordinators": 3, "workers": 2, "balancing": "least-connections")"),
+           R"("duration_ms": 8000)", R"("duration_ms": 8000, "sessions": 4, "calls": "mcp")"),
+      "p.json");
+  ASSERT_TRUE(ok.plan) << joined(ok);
+  EXPECT_EQ(ok.plan->topology.options.value("balancing", ""), "least-connections");
+  EXPECT_EQ(ok.plan->workload.calls, "mcp");
+}
+
+}  // namespace
+}  // namespace faultline::plan

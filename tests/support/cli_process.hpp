@@ -33,6 +33,7 @@ class CliProcess {
   int pid() const { return pid_; }
   // Where its standard output goes, to be read while it runs.
   const std::filesystem::path& out_file() const { return out_file_; }
+  const std::filesystem::path& err_file() const { return err_file_; }
   void signal(int signal_number) const;
   // Waits for the exit; on timeout the child is SIGKILLed and exit_code is -1.
   CliResult wait(std::chrono::milliseconds timeout);

@@ -25,6 +25,13 @@ ClusterHarness::ClusterHarness(int coordinators, std::uint64_t seed, bool stale_
   cluster_ = std::make_unique<targets::EmbeddedTarget>(options, supervisor_);
 }
 
+ClusterHarness::ClusterHarness(targets::EmbeddedOptions options)
+    : dir_(scratch_dir("cluster")), network_(network::NetworkOptions{}) {
+  options.dir = dir_;
+  options.binary = FAULTLINE_BINARY;
+  cluster_ = std::make_unique<targets::EmbeddedTarget>(options, supervisor_);
+}
+
 ClusterHarness::~ClusterHarness() {
   cluster_->stop_all();
   supervisor_.shutdown_all();

@@ -29,6 +29,8 @@ class ClusterHarness {
   // faketime_workers: workers start under libfaketime (drills/targets/faketime.hpp).
   explicit ClusterHarness(int coordinators, std::uint64_t seed = 7, bool stale_reads = false,
                           int workers = 0, bool faketime_workers = false);
+  // Any embedded cluster; the harness sets its folder and binary.
+  explicit ClusterHarness(targets::EmbeddedOptions options);
   ~ClusterHarness();  // stops every member and removes the folder
 
   // Starts every member; false (with the reason in error()) if one fails.
@@ -59,6 +61,7 @@ class ClusterHarness {
   // The seams a drill's fault environment is made of (drills/runner/run_environment.hpp).
   process::Supervisor& supervisor() { return supervisor_; }
   network::LoopbackNetwork& network() { return network_; }
+  const targets::MemberInfo* member(const std::string& id) const { return cluster_->member(id); }
   const std::string& error() const { return error_; }
   const std::filesystem::path& dir() const { return dir_; }
 

@@ -82,6 +82,34 @@ TEST(Failover, KilledWorkerSessionMovesInExactTime) {
   EXPECT_EQ(v.checks[0].objective, "failover_ms");  // before the built-in election checks
 }
 
+// MCP: the router moved s1 itself (moved_from on the ok call: no error
+// seen), s2's client had to open a new session first (reinitialized).
+TEST(Failover, TransparentMovesAndNewSessionsAreCountedApart) {
+  JournalBuilder b;
+  b.run_with({{"failover_ms", 500}})
+      .calls("s1", 100, 1000, 100, 10, "w1")
+      .calls("s2", 100, 1000, 100, 10, "w1")
+      .calls("s3", 100, 2000, 100, 10, "w2")
+      .fault_on(1000, 0, "kill", "w1")
+      .event(1000, "call.invoke", {{"call", "m1"}, {"client", "k1"}, {"session", "s1"}})
+      .event(1003, "call.complete", {{"call", "m1"}, {"client", "k1"}, {"session", "s1"}, {"result", "ok"},
+                                     {"worker", "w2"}, {"moved_from", "w1"}, {"cause", "refused"}})
+      .event(1000, "call.invoke", {{"call", "m2"}, {"client", "k1"}, {"session", "s2"}})
+      .event(1040, "call.complete", {{"call", "m2"}, {"client", "k1"}, {"session", "s2"}, {"result", "ok"},
+                                     {"worker", "w2"}, {"moved_from", nullptr}, {"reinitialized", true}});
+  const History h = history_from(b.events());
+  const FailoverStats f = measure_failover(h);
+  EXPECT_EQ(f.overall.failed_over, 2u);
+  EXPECT_EQ(f.overall.transparent, 1u);
+  EXPECT_EQ(f.overall.reinitialized, 1u);
+  const Verdict v = evaluate(h);
+  const CheckResult* c = find_check(v, "failover_ms");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->detail,
+            "Failover 40 ms within the objective of 500 ms (2 session(s) failed over, 0 recovered on the same "
+            "worker; of those failed over, 1 moved by the router with no error seen and 1 after a new initialize)");
+}
+
 TEST(Failover, ObjectivesFailWhenTooSlowOrTooManyLost) {
   const History h = history_from(kill_and_move({{"failover_ms", 200}, {"calls_lost", 1}}).events());
   const Verdict v = evaluate(h);

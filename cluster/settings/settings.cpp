@@ -1,0 +1,375 @@
+// systemConfig.cluster of mcp_settings.json: MCPHub's fields with its
+// defaults, and ours beside them (docs/reference-cluster.md, "Settings").
+#include "cluster/settings/settings.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <sstream>
+
+#include "cluster/settings/reader.hpp"
+
+namespace faultline::settings {
+
+void read_servers(const Json& document, const std::string& file, std::vector<std::string>& errors,
+                  std::vector<ServerConfig>& servers);
+
+namespace {
+
+constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
+
+std::string port_default() {
+  const char* port = std::getenv("PORT");
+  return port != nullptr && *port != '\0' ? port : "3000";
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0) return "localhost";
+  return buffer;
+}
+
+std::string random_uuid() {
+  std::random_device device;
+  std::mt19937_64 rng((static_cast<std::uint64_t>(device()) << 32) ^ device());
+  const std::uint64_t a = rng();
+  const std::uint64_t b = rng();
+  char text[40];
+  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return text;
+}
+
+// An IPv4 HOST:PORT; `listen`: port 0 allowed. 0.0.0.0 is always refused.
+std::optional<net::Endpoint> address(ObjectReader& r, const std::string& key, bool listen) {
+  const auto text = r.string(key);
+  if (!text) return std::nullopt;
+  std::string why;
+  const auto endpoint = net::parse_endpoint(*text, why);
+  if (!endpoint) {
+    r.fail(r.path_of(key), why);
+    return std::nullopt;
+  }
+  if (endpoint->host == "0.0.0.0") {
+    r.fail(r.path_of(key), "expected the member's own address (127.0.0.1, or its address in its network "
+                           "namespace); 0.0.0.0 would bind every interface");
+    return std::nullopt;
+  }
+  if (!listen && endpoint->port == 0) {
+    r.fail(r.path_of(key), "expected the port the member listens on; port 0 cannot be connected to");
+    return std::nullopt;
+  }
+  return endpoint;
+}
+
+net::Endpoint default_listen() {
+  std::string why;
+  const auto e = net::parse_endpoint("127.0.0.1:" + port_default(), why);
+  return e ? *e : net::Endpoint{"127.0.0.1", 3000};
+}
+
+std::optional<std::string> url(ObjectReader& r, const std::string& key) {
+  auto text = r.string(key);
+  if (!text) return std::nullopt;
+  if (text->rfind("http://", 0) != 0 || text->size() <= 7) {
+    r.fail(r.path_of(key), "expected an http:// URL such as http://127.0.0.1:3000, found " + Json(*text).dump());
+    return std::nullopt;
+  }
+  while (!text->empty() && text->back() == '/') text->pop_back();
+  return text;
+}
+
+void read_peers(ObjectReader& c, const std::string& file, std::vector<std::string>& errors,
+                CoordinatorSettings& s) {
+  const Json* peers = c.member("peers");
+  if (peers == nullptr) return;
+  if (!peers->is_array() || peers->empty()) {
+    c.fail(c.path_of("peers"), "expected a non-empty array of {id, name, url, raft}, found " +
+                                   (peers->is_array() ? std::string("an empty array") : describe(*peers)));
+    return;
+  }
+  for (std::size_t i = 0; i < peers->size(); ++i) {
+    ObjectReader r(&(*peers)[i], c.path_of("peers") + "[" + std::to_string(i) + "]", file, errors);
+    if (!r.present()) {
+      if ((*peers)[i].is_null()) r.fail(c.path_of("peers") + "[" + std::to_string(i) + "]", "expected an object, found null");
+      continue;
+    }
+    Peer p;
+    if (auto v = r.integer("id", 1, std::numeric_limits<std::uint32_t>::max())) p.id = static_cast<std::uint32_t>(*v);
+    if (auto v = r.string("name")) p.name = *v;
+    if (auto v = url(r, "url")) p.url = *v;
+    if (auto v = address(r, "raft", /*listen=*/false)) p.raft = *v;
+    for (const char* need : {"id", "name", "url"}) {
+      if (!r.has(need)) r.fail(r.path_of(need), "required field is missing");
+    }
+    r.reject_unknown({"id", "name", "url", "raft"});
+    s.peers.push_back(std::move(p));
+  }
+}
+
+void read_coordinator(const Json* value, const std::string& path, const std::string& file,
+                      std::vector<std::string>& errors, CoordinatorSettings& s) {
+  ObjectReader r(value, path, file, errors);
+  // MCPHub applies its defaults with `||`: 0 means the default there; here
+  // 0 is an error, which says so instead of silently meaning 15000.
+  if (auto v = r.integer("nodeTimeout", 1, kMaxMs, "ms")) s.node_timeout_ms = *v;
+  if (auto v = r.integer("cleanupInterval", 1, kMaxMs, "ms")) s.cleanup_interval_ms = *v;
+  if (auto v = r.integer("stickySessionTimeout", 1, 365 * kMaxMs, "ms")) s.sticky_session_timeout_ms = *v;
+  if (auto v = r.integer("id", 1, std::numeric_limits<std::uint32_t>::max())) s.id = static_cast<std::uint32_t>(*v);
+  if (auto v = r.string("name")) s.name = *v;
+  s.listen = default_listen();
+  if (auto v = address(r, "listen", true)) s.listen = *v;
+  s.raft_listen = net::Endpoint{s.listen.host, 0};
+  if (auto v = address(r, "raftListen", true)) s.raft_listen = *v;
+  s.data_dir = std::filesystem::path("data") / s.name;
+  if (auto v = r.string("dataDir")) s.data_dir = *v;
+  read_peers(r, file, errors, s);
+  if (auto v = r.boolean("staleReads")) s.stale_reads = *v;
+  if (auto v = r.integer("routedCallTimeout", 1, 60000, "ms")) s.routed_call_timeout_ms = *v;
+  if (const Json* allow = r.member("adminAllow")) {
+    s.admin_allow.clear();
+    if (!allow->is_array()) {
+      r.fail(r.path_of("adminAllow"), "expected an array of IPv4 addresses or prefixes, found " + describe(*allow));
+    } else {
+      for (std::size_t i = 0; i < allow->size(); ++i) {
+        if ((*allow)[i].is_string()) {
+          s.admin_allow.push_back((*allow)[i].get<std::string>());
+        } else {
+          r.fail(r.path_of("adminAllow") + "[" + std::to_string(i) + "]",
+                 "expected an IPv4 address or prefix such as 127.0.0.0/8, found " + describe((*allow)[i]));
+        }
+      }
+    }
+  }
+  ObjectReader raft(r.member("raft"), r.path_of("raft"), file, errors);
+  if (const Json* range = raft.member("electionTimeout")) {
+    if (!range->is_array() || range->size() != 2 || !(*range)[0].is_number_integer() ||
+        !(*range)[1].is_number_integer() || (*range)[0].get<std::int64_t>() < 1 ||
+        (*range)[0].get<std::int64_t>() > (*range)[1].get<std::int64_t>()) {
+      raft.fail(raft.path_of("electionTimeout"), "expected [min, max] in ms with 1 <= min <= max, found " +
+                                                    (range->is_array() ? range->dump() : describe(*range)));
+    } else {
+      s.election_timeout_min_ms = (*range)[0].get<std::int64_t>();
+      s.election_timeout_max_ms = (*range)[1].get<std::int64_t>();
+    }
+  }
+  if (auto v = raft.integer("heartbeatInterval", 1, 60000, "ms")) {
+    if (*v >= s.election_timeout_min_ms) {
+      raft.fail(raft.path_of("heartbeatInterval"), "expected less than the election timeout minimum (" +
+                                                       std::to_string(s.election_timeout_min_ms) + " ms), found " +
+                                                       std::to_string(*v));
+    } else {
+      s.heartbeat_ms = *v;
+    }
+  }
+  if (auto v = raft.integer("seed", 0, std::numeric_limits<std::int64_t>::max())) s.seed = static_cast<std::uint64_t>(*v);
+  raft.reject_unknown({"electionTimeout", "heartbeatInterval", "seed"});
+  r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "id", "name", "listen", "raftListen",
+                    "dataDir", "peers", "raft", "staleReads", "routedCallTimeout", "adminAllow"});
+}
+
+void read_node(const Json* value, const std::string& path, const std::string& file, std::vector<std::string>& errors,
+               bool required, NodeSettings& s) {
+  ObjectReader r(value, path, file, errors);
+  if (auto v = r.string("id")) s.id = *v;
+  if (s.id.empty()) {
+    s.id = random_uuid();
+    s.id_generated = true;
+  }
+  s.name = host_name();
+  if (auto v = r.string("name")) s.name = *v;
+  if (auto v = url(r, "coordinatorUrl")) s.coordinator_url = *v;
+  if (required && !r.has("coordinatorUrl")) {
+    r.fail(r.path_of("coordinatorUrl"), "required in node mode: the coordinator's URL, such as http://127.0.0.1:3000");
+  }
+  if (!s.coordinator_url.empty()) s.coordinator_urls.push_back(s.coordinator_url);
+  if (const Json* list = r.member("coordinatorUrls")) {
+    if (!list->is_array()) {
+      r.fail(r.path_of("coordinatorUrls"), "expected an array of http:// URLs, found " + describe(*list));
+    } else {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string item_path = r.path_of("coordinatorUrls") + "[" + std::to_string(i) + "]";
+        const Json& item = (*list)[i];
+        if (!item.is_string() || item.get<std::string>().rfind("http://", 0) != 0) {
+          r.fail(item_path, "expected an http:// URL, found " + describe(item));
+          continue;
+        }
+        std::string text = item.get<std::string>();
+        while (!text.empty() && text.back() == '/') text.pop_back();
+        bool seen = false;
+        for (const auto& u : s.coordinator_urls) seen = seen || u == text;
+        if (!seen) s.coordinator_urls.push_back(text);
+      }
+    }
+  }
+  if (auto v = r.integer("heartbeatInterval", 1, kMaxMs, "ms")) s.heartbeat_interval_ms = *v;
+  if (auto v = r.boolean("registerOnStartup")) s.register_on_startup = *v;
+  s.listen = default_listen();
+  if (auto v = address(r, "listen", true)) s.listen = *v;
+  if (auto v = url(r, "url")) s.url = *v;
+  if (auto v = r.integer("weight", 1, 1000)) s.weight = static_cast<int>(*v);
+  r.reject_unknown({"id", "name", "coordinatorUrl", "coordinatorUrls", "heartbeatInterval", "registerOnStartup",
+                    "listen", "url", "weight"});
+}
+
+void read_routing(ObjectReader& cluster, const std::string& file, std::vector<std::string>& errors,
+                  StickyStrategy sticky, RoutingSettings& s) {
+  s.balancing = sticky == StickyStrategy::consistent_hash ? Balancing::consistent_hash : Balancing::round_robin;
+  ObjectReader lb(cluster.member("loadBalancing"), cluster.path_of("loadBalancing"), file, errors);
+  if (auto v = lb.choice("strategy", {"consistent-hash", "round-robin", "weighted", "least-connections"})) {
+    s.balancing = *v == "consistent-hash" ? Balancing::consistent_hash
+                  : *v == "round-robin"   ? Balancing::round_robin
+                  : *v == "weighted"      ? Balancing::weighted
+                                          : Balancing::least_connections;
+  }
+  lb.reject_unknown({"strategy"});
+  ObjectReader cb(cluster.member("circuitBreaker"), cluster.path_of("circuitBreaker"), file, errors);
+  if (auto v = cb.integer("errorThresholdPercentage", 1, 100, "%")) s.error_percentage = static_cast<int>(*v);
+  if (auto v = cb.integer("rollingWindow", 1, kMaxMs, "ms")) s.window_ms = *v;
+  if (auto v = cb.integer("minimumRequests", 1, 1000000)) s.minimum_requests = static_cast<int>(*v);
+  if (auto v = cb.integer("halfOpenAfter", 1, kMaxMs, "ms")) s.half_open_after_ms = *v;
+  cb.reject_unknown({"errorThresholdPercentage", "rollingWindow", "minimumRequests", "halfOpenAfter"});
+  ObjectReader t(cluster.member("timeouts"), cluster.path_of("timeouts"), file, errors);
+  if (auto v = t.integer("connect", 1, 600000, "ms")) s.connect_timeout_ms = *v;
+  if (auto v = t.integer("read", 1, 600000, "ms")) s.read_timeout_ms = *v;
+  t.reject_unknown({"connect", "read"});
+}
+
+}  // namespace
+
+const char* to_string(Mode mode) {
+  switch (mode) {
+    case Mode::standalone: return "standalone";
+    case Mode::coordinator: return "coordinator";
+    case Mode::node: return "node";
+  }
+  return "standalone";
+}
+
+const char* to_string(StickyStrategy strategy) {
+  switch (strategy) {
+    case StickyStrategy::consistent_hash: return "consistent-hash";
+    case StickyStrategy::cookie: return "cookie";
+    case StickyStrategy::header: return "header";
+  }
+  return "consistent-hash";
+}
+
+const char* to_string(Balancing balancing) {
+  switch (balancing) {
+    case Balancing::consistent_hash: return "consistent-hash";
+    case Balancing::round_robin: return "round-robin";
+    case Balancing::weighted: return "weighted";
+    case Balancing::least_connections: return "least-connections";
+  }
+  return "consistent-hash";
+}
+
+const Peer* CoordinatorSettings::peer(std::uint32_t peer_id) const {
+  for (const auto& p : peers) {
+    if (p.id == peer_id) return &p;
+  }
+  return nullptr;
+}
+
+std::optional<Settings> parse_settings(const Json& document, const std::string& file,
+                                       std::vector<std::string>& errors) {
+  const std::size_t before = errors.size();
+  Settings s;
+  s.file = file;
+  if (!document.is_object()) {
+    errors.push_back(file + ": $: expected a JSON object (mcp_settings.json), found " + describe(document));
+    return std::nullopt;
+  }
+  read_servers(document, file, errors, s.servers);
+  const Json* system = document.contains("systemConfig") ? &document["systemConfig"] : nullptr;
+  ObjectReader sys(system, "$.systemConfig", file, errors);
+  ObjectReader cluster(sys.member("cluster"), "$.systemConfig.cluster", file, errors);
+  if (auto v = cluster.boolean("enabled")) s.enabled = *v;
+  std::string mode = "standalone";
+  if (auto v = cluster.choice("mode", {"standalone", "coordinator", "node"})) mode = *v;
+  s.mode = !s.enabled ? Mode::standalone
+           : mode == "coordinator" ? Mode::coordinator
+           : mode == "node"        ? Mode::node
+                                   : Mode::standalone;
+  read_coordinator(cluster.member("coordinator"), cluster.path_of("coordinator"), file, errors, s.coordinator);
+  ObjectReader sticky(cluster.member("stickySession"), cluster.path_of("stickySession"), file, errors);
+  if (auto v = sticky.boolean("enabled")) s.sticky.enabled = *v;
+  if (auto v = sticky.choice("strategy", {"consistent-hash", "cookie", "header"})) {
+    s.sticky.strategy = *v == "cookie" ? StickyStrategy::cookie
+                        : *v == "header" ? StickyStrategy::header
+                                         : StickyStrategy::consistent_hash;
+  }
+  if (auto v = sticky.string("cookieName")) s.sticky.cookie_name = *v;
+  if (auto v = sticky.string("headerName")) s.sticky.header_name = *v;
+  sticky.reject_unknown({"enabled", "strategy", "cookieName", "headerName"});
+  read_routing(cluster, file, errors, s.sticky.strategy, s.routing);
+  read_node(cluster.member("node"), cluster.path_of("node"), file, errors, s.mode == Mode::node, s.node);
+  cluster.reject_unknown({"enabled", "mode", "coordinator", "stickySession", "node", "loadBalancing",
+                          "circuitBreaker", "timeouts"});
+
+  CoordinatorSettings& c = s.coordinator;
+  if (s.mode == Mode::coordinator) {
+    if (c.peers.empty()) {
+      c.peers.push_back(Peer{c.id, c.name, "http://" + c.listen.to_string(), c.raft_listen});
+    } else if (c.peer(c.id) == nullptr) {
+      errors.push_back(file + ": $.systemConfig.cluster.coordinator.peers: expected this coordinator's id " +
+                       std::to_string(c.id) + " among the peers, found none");
+    }
+    for (std::size_t i = 0; i < c.peers.size(); ++i) {
+      if (c.peers[i].id != c.id && c.peers[i].raft.port == 0) {
+        errors.push_back(file + ": $.systemConfig.cluster.coordinator.peers[" + std::to_string(i) +
+                         "].raft: required for every peer but this coordinator: its Raft HOST:PORT");
+      }
+    }
+  }
+  if (errors.size() != before) return std::nullopt;
+  return s;
+}
+
+std::optional<Settings> load_settings(const std::filesystem::path& file, std::vector<std::string>& errors) {
+  std::ifstream in(file);
+  if (!in) {
+    errors.push_back(file.string() + ": cannot read the settings file (does it exist?)");
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  Json document;
+  try {
+    document = Json::parse(text.str());
+  } catch (const Json::parse_error& e) {
+    errors.push_back(file.string() + ": not valid JSON: " + e.what());
+    return std::nullopt;
+  }
+  return parse_settings(document, file.string(), errors);
+}
+
+std::string join_errors(const std::vector<std::string>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += (out.empty() ? "" : "\n") + e;
+  return out;
+}
+
+std::optional<Settings> load_for(const std::filesystem::path& file, Mode wanted, std::string& error) {
+  std::vector<std::string> errors;
+  auto s = load_settings(file, errors);
+  if (!s) {
+    error = join_errors(errors);
+    return std::nullopt;
+  }
+  if (s->mode != wanted) {
+    error = file.string() + ": $.systemConfig.cluster.mode: expected \"" + to_string(wanted) + "\" (with " +
+            "\"enabled\": true) to start a " + to_string(wanted) + ", found " +
+            (s->enabled ? std::string("\"") + to_string(s->mode) + "\"" : std::string("cluster mode disabled"));
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace faultline::settings
