@@ -288,7 +288,12 @@ DrillResult DrillRun::run() {
                                    {"detail", halt->detail},
                                    {"reason", halt->reason}});
         workload.stop();
-        registry.heal_all("halt");
+        // Every fault in force is reverted, newest first, kills included:
+        // their members are started again.
+        const Json in_force = registry.list_in_force();
+        for (auto it = in_force.rbegin(); it != in_force.rend(); ++it) {
+          if (auto error = registry.heal(it->value("fault", std::size_t{0}), "halt")) return stop_early(*error);
+        }
         break;
       }
       if (auto failure = timeline.step(elapsed)) return stop_early(*failure);

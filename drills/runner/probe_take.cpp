@@ -58,6 +58,10 @@ ProbeOutcome ProbeTaker::take() {
 }
 
 std::vector<const targets::MemberInfo*> ProbeTaker::selected(std::string& why) {
+  const std::string selector = spec_.params.value("member", std::string("leader"));
+  // A member named by id is asked whatever the observer last saw of it:
+  // whether it answers is what the probe is for.
+  if (const targets::MemberInfo* named = target_.member(selector)) return {named};
   std::vector<faults::MemberView> views;
   const auto latest = monitor_.latest();
   for (const targets::MemberInfo* m : target_.voters()) {
@@ -69,7 +73,6 @@ std::vector<const targets::MemberInfo*> ProbeTaker::selected(std::string& why) {
   // whether they answer.
   for (const targets::MemberInfo* m : target_.workers()) views.push_back({m->id, false, true, "", 0});
   for (const targets::MemberInfo* m : target_.others()) views.push_back({m->id, false, true, "", 0, true});
-  const std::string selector = spec_.params.value("member", std::string("leader"));
   const faults::Selection selection = faults::select_members(selector, views, rng_, std::nullopt);
   std::vector<const targets::MemberInfo*> out;
   for (const auto& id : selection.ids) {

@@ -5,7 +5,8 @@
 //
 // The member a probe asks (`member`, a target selector) is resolved at each
 // sample from the observer's latest view, as a fault's target is when it
-// fires; several selected members must all hold.
+// fires (a member named by id is asked whether it answers the observer or
+// not); several selected members must all hold.
 //
 // Thread-safety: one ProbeTaker per thread, made and used on the probe's
 // own thread: its HTTP client is that thread's, and a command probe's

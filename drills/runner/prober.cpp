@@ -150,6 +150,7 @@ void Prober::record(Track& track, std::int64_t t_ns, const ProbeOutcome& outcome
   ++track.points;
   track.last_ns = t_ns;
   if (!outcome.pass) {
+    track.latest_detail = outcome.detail;
     if (!track.failing_since) {
       track.failing_since = t_ns;
       track.failing_detail = outcome.detail;
@@ -228,12 +229,12 @@ std::optional<SteadyCall> Prober::halt(std::int64_t now_ns) const {
       SteadyCall call;
       call.act = SteadyCall::Act::halt;
       call.probe = h.probe;
-      call.detail = t.failing_detail;
+      call.detail = t.latest_detail;
       call.for_ms = h.for_ms;
       call.since_ns = *t.failing_since;
       call.reason = "probe " + h.probe + " failed for " + millis(now_ns - from) + " while the faults ran (since " +
                     seconds(from) + "; the halt condition's for_ms is " + std::to_string(h.for_ms) +
-                    "): " + t.failing_detail;
+                    "): " + t.latest_detail;
       return call;
     }
   }

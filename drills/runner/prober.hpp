@@ -108,6 +108,7 @@ class Prober {
     std::int64_t last_ns = 0;
     std::optional<std::int64_t> failing_since;  // first failing point of the current failure
     std::string failing_detail;                 // the reason its first failed sample gave
+    std::string latest_detail;                  // and its latest one
     std::optional<std::int64_t> longest_failure_ns;  // of the failures that ended with a holding point
     std::string worst_detail;                        // the reason of that longest failure
     std::int64_t worst_since_ns = 0;                 // and when it began

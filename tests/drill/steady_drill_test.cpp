@@ -1,8 +1,9 @@
 // The declared steady state on real runs of the embedded cluster, through
 // the CLI: every probe kind holding on a healthy cluster and failing with
-// its reason; RTO decided by a slow probe rather than the writes; a halt
-// that fires, heals every fault and runs the rollbacks; rollbacks after
-// Ctrl-C; a `before` probe failing, so the run exits 4 with no fault.
+// its reason; RTO decided by a slow probe rather than the writes; halts
+// that fire (on a member's health, on the workload's success rate), heal
+// every fault and run the rollbacks; rollbacks after Ctrl-C; a `before`
+// probe failing, so the run exits 4 with no fault.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -182,6 +183,34 @@ TEST(SteadyState, AHaltFiresHealsEveryFaultAndRunsTheRollbacks) {
   EXPECT_NE(junit.find("name=\"halt\""), std::string::npos);
   EXPECT_NE(read_file(run / "summary.md").find("The drill was halted at"), std::string::npos);
   EXPECT_NE(read_file(run / "report.html").find("<h2>Rollbacks</h2>"), std::string::npos);
+  expect_no_member_left(events);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SteadyState, AHaltOnTheWorkloadsSuccessRateRestartsTheKilledMembers) {
+  const auto dir = scratch_dir("steady-halt-rate");
+  const auto run = dir / "run";
+  const auto result = run_cli({"run", plan("steady-halt-rate.json"), "--out", run.string()}, 120s);
+  ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
+  const auto events = journal_events(run / "journal.jsonl");
+  const auto halts = of_kind(events, "halt");
+  ASSERT_EQ(halts.size(), 1u) << result.out;
+  EXPECT_EQ(halts.front().value("probe", ""), "writes-ok");
+  EXPECT_NE(halts.front().value("detail", "").find("below 90 %"), std::string::npos) << halts.front().dump();
+  // Computed live from the operations, so not journaled as samples.
+  EXPECT_TRUE(samples(events, "writes-ok").empty());
+  // The kill is reverted too: both members are started again by the halt.
+  const auto heals = of_kind(events, "fault.heal");
+  ASSERT_EQ(heals.size(), 1u);
+  EXPECT_EQ(heals.front().value("why", ""), "halt");
+  std::size_t restarted = 0;
+  for (const auto& e : of_kind(events, "member.start")) restarted += e.value("restart", false);
+  EXPECT_EQ(restarted, 2u);
+  // The writes timed out at 300 ms: the latency probe fails at the end.
+  const Json after = check_event(events, "steady_state_after");
+  ASSERT_TRUE(after.is_object());
+  EXPECT_FALSE(after.value("pass", true));
+  EXPECT_NE(after.value("detail", "").find("p99"), std::string::npos) << after.dump();
   expect_no_member_left(events);
   std::filesystem::remove_all(dir);
 }
