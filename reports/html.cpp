@@ -216,14 +216,16 @@ std::string render_html(const History& h, const Verdict& v) {
          ": percentile objectives are judged over the trials in <a href='../report.html'>the suite report</a>.";
   }
   s += "</p>";
-  if (h.stopped) s += "<p class='banner'>" + html_escape(stop_banner(h)) + "</p>";
+  if (!banner(h).empty()) s += "<p class='banner'>" + html_escape(banner(h)) + "</p>";
   s += checks_section(h, v);
   s += facts_section(h, v);
   s += rto_section(v);
+  s += steady_section(h, v);
   s += chart_section(h, v);
   s += rpo_section(v);
   s += failover_section(v);
   s += rolling_section(v);
+  s += rollbacks_section(h);
   s += timeline_tables(h, v);
   s += "</main></body></html>\n";
   return s;

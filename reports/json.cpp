@@ -28,6 +28,17 @@ Json run_json(const History& h, const Verdict& v) {
   out["stopped"] = h.stopped ? Json{{"cause", h.stopped->cause}, {"reason", h.stopped->reason},
                                     {"t_ns", h.stopped->t_ns}}
                              : Json(nullptr);
+  out["halt"] = h.halt ? Json{{"probe", h.halt->probe}, {"for_ms", h.halt->for_ms}, {"reason", h.halt->reason},
+                               {"t_ns", h.halt->t_ns}}
+                        : Json(nullptr);
+  out["unhealthy"] = h.unhealthy ? Json{{"probe", h.unhealthy->probe}, {"reason", h.unhealthy->reason},
+                                        {"t_ns", h.unhealthy->t_ns}}
+                                 : Json(nullptr);
+  Json rollbacks = Json::array();
+  for (const auto& r : h.rollbacks) {
+    rollbacks.push_back(Json{{"action", r.action}, {"ok", r.ok}, {"detail", r.detail}, {"duration_ms", r.duration_ms}});
+  }
+  out["rollbacks"] = std::move(rollbacks);
   if (h.plan.trials > 1) out["trial"] = Json{{"index", h.plan.trial}, {"of", h.plan.trials}};
   Json checks = Json::array();
   for (const auto& c : v.checks) {

@@ -2,7 +2,9 @@
 // check, a <failure> for each missed objective, a <skipped> for each
 // built-in check the target does not promise. A run that stopped early
 // adds a testcase "run" with an <error> saying why (interrupted, aborted),
-// and its checks that had not passed are <skipped>: not judged.
+// and its checks that had not passed are <skipped>: not judged. A halted
+// run fails its `halt` check; a run not healthy before any fault fails
+// steady_state_before and skips the rest.
 #include <cstdio>
 
 #include "reports/format.hpp"
@@ -64,7 +66,7 @@ std::string render_junit(const History& h, const Verdict& v) {
       s += ">\n      <system-out>" + xml_escape((c.expected_to_fail ? "failed, as the plan expects: " : "") + c.detail) +
            "</system-out>\n    </testcase>\n";
     } else if (!judged(h, c)) {
-      s += ">\n      <skipped" + attr("message", "not judged: the run " + h.stopped->cause + "; " + c.detail) +
+      s += ">\n      <skipped" + attr("message", "not judged: " + not_judged_why(h) + "; " + c.detail) +
            "/>\n    </testcase>\n";
     } else {
       s += ">\n      <failure" + attr("message", c.detail) + attr("type", "objective_missed") + ">" +

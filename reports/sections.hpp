@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "reports/reports.hpp"
 
@@ -42,5 +43,15 @@ std::string failover_summary(const Verdict& verdict);
 // promoted) or that differ only when the old leader went on acknowledging
 // (first ack on the new leader) when they were measured.
 std::string rto_parts_text(const verify::RtoParts& parts);
+
+// "Steady state (declared probes)": each probe's points, failed samples and
+// the intervals in which it did not hold; empty when the plan declares none
+// (steady_section.cpp).
+std::string steady_section(const History& history, const Verdict& verdict);
+// "Rollbacks": each one run at the end and its outcome; empty when none ran.
+std::string rollbacks_section(const History& history);
+// Lines (no newline) for the console and the Markdown summary: the probe
+// that held recovery back, probes never evaluated, the rollbacks.
+std::vector<std::string> steady_lines(const History& history, const Verdict& verdict);
 
 }  // namespace faultline::reports

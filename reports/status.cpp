@@ -1,5 +1,7 @@
 #include "reports/status.hpp"
 
+#include <cctype>
+
 #include "reports/format.hpp"
 
 namespace faultline::reports {
@@ -10,6 +12,8 @@ std::string verdict_word(const History& h, const Verdict& v) {
     if (h.stopped->cause == "incomplete") return "INCOMPLETE";
     return "ABORTED";
   }
+  if (h.unhealthy) return "UNHEALTHY";
+  if (h.halt) return "HALTED";
   return v.pass ? "PASS" : "FAIL";
 }
 
@@ -28,7 +32,33 @@ std::string stop_banner(const History& h) {
   return what + ". This is what was recorded until then; checks that had not passed are not judged.";
 }
 
-bool judged(const History& h, const verify::CheckResult& c) { return c.available && (c.pass || !h.stopped); }
+std::string steady_banner(const History& h) {
+  if (h.unhealthy) {
+    std::string reason = h.unhealthy->reason;
+    if (!reason.empty()) reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
+    return reason + ". The run stopped at " + seconds_text(h.unhealthy->t_ns) +
+           " without injecting a fault; only steady_state_before is judged.";
+  }
+  if (h.halt) {
+    return "The drill was halted at " + seconds_text(h.halt->t_ns) + ": " + h.halt->reason +
+           ". The workload was stopped and every fault healed.";
+  }
+  return "";
+}
+
+std::string banner(const History& h) { return h.stopped ? stop_banner(h) : steady_banner(h); }
+
+bool judged(const History& h, const verify::CheckResult& c) {
+  if (!c.available || c.pass) return c.available;
+  if (h.stopped) return false;
+  return !h.unhealthy || c.objective == "steady_state_before";
+}
+
+std::string not_judged_why(const History& h) {
+  if (h.stopped) return "the run " + h.stopped->cause;
+  if (h.unhealthy) return "the run stopped before any fault";
+  return "";
+}
 
 std::string check_label(const History& h, const verify::CheckResult& c) {
   if (!c.available) return "n/a";
@@ -51,7 +81,7 @@ std::string paint(const std::string& text, Tone tone, ConsoleStyle style) {
 
 Tone verdict_tone(const std::string& word) {
   if (word == "PASS" || word == "pass") return Tone::good;
-  if (word == "FAIL") return Tone::bad;
+  if (word == "FAIL" || word == "HALTED" || word == "UNHEALTHY") return Tone::bad;
   return Tone::warn;
 }
 

@@ -16,13 +16,22 @@
 
 namespace faultline::reports {
 
-// PASS, FAIL, INTERRUPTED, ABORTED or INCOMPLETE.
+// PASS, FAIL, HALTED (a halt condition fired), UNHEALTHY (the steady state
+// did not hold before any fault), INTERRUPTED, ABORTED or INCOMPLETE.
 std::string verdict_word(const History& history, const Verdict& verdict);
 // One sentence for a run that stopped early; empty otherwise.
 std::string stop_banner(const History& history);
-// False for a check that did not pass in a run that stopped early, and for
-// a check the target gives nothing to judge (not available).
+// One sentence for a run that was halted or not healthy before any fault;
+// empty otherwise.
+std::string steady_banner(const History& history);
+// Whichever of the two applies, or empty.
+std::string banner(const History& history);
+// False for a check that did not pass in a run that stopped early (or
+// before any fault: every check but steady_state_before), and for a check
+// the target gives nothing to judge (not available).
 bool judged(const History& history, const verify::CheckResult& check);
+// Why a check was not judged: "the run was interrupted", ...
+std::string not_judged_why(const History& history);
 // "pass", "FAIL", "skip" (not judged) or "n/a" (not available).
 std::string check_label(const History& history, const verify::CheckResult& check);
 

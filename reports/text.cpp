@@ -46,7 +46,7 @@ std::string rto_parts_text(const verify::RtoParts& p) {
 std::string render_markdown(const History& h, const Verdict& v) {
   const std::string name = h.plan.name.empty() ? "unnamed plan" : h.plan.name;
   std::string s = "## " + md_cell(name) + ": " + verdict_word(h, v) + "\n\n";
-  if (h.stopped) s += "> **" + md_cell(stop_banner(h)) + "**\n\n";
+  if (!banner(h).empty()) s += "> **" + md_cell(banner(h)) + "**\n\n";
   s += "| objective | declared | measured | result | detail |\n|---|---|---|---|---|\n";
   for (const auto& c : v.checks) {
     const std::string label = check_label(h, c);
@@ -73,6 +73,7 @@ std::string render_markdown(const History& h, const Verdict& v) {
   }
   if (v.failover.has_calls) s += md_cell(failover_summary(v)) + ".\n";
   for (const auto& step : v.rolling) s += "Rolling restart " + md_cell(verify::describe(step)) + ".\n";
+  for (const auto& line : steady_lines(h, v)) s += md_cell(line) + ".\n";
   s += "\nSeed " + md_cell(h.plan.seed) + ", plan hash " + md_cell(h.plan.hash) + ", duration " +
        seconds_text(h.end_ns) + ".\n";
   return s;
@@ -88,7 +89,7 @@ std::string verdict_line(const History& h, const Verdict& v, ConsoleStyle style)
 
 std::string console_summary(const History& h, const Verdict& v, ConsoleStyle style) {
   std::string s = verdict_line(h, v, style);
-  if (h.stopped) s += "  " + stop_banner(h) + "\n";
+  if (!banner(h).empty()) s += "  " + banner(h) + "\n";
   std::size_t width = 0;
   for (const auto& c : v.checks) width = std::max(width, c.objective.size());
   for (const auto& w : v.not_promised) width = std::max(width, w.objective.size());
@@ -136,6 +137,7 @@ std::string console_summary(const History& h, const Verdict& v, ConsoleStyle sty
   }
   if (v.failover.has_calls) s += "  " + failover_summary(v) + "\n";
   for (const auto& step : v.rolling) s += "  rolling restart " + verify::describe(step) + "\n";
+  for (const auto& line : steady_lines(h, v)) s += "  " + line + "\n";
   if (!h.warnings.empty()) s += "  journal: " + std::to_string(h.warnings.size()) + " event(s) skipped\n";
   return s;
 }

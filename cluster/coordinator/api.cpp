@@ -2,6 +2,7 @@
 //
 //   /mcp, /api/cluster/*, /health MCP and MCPHub's management API (mcp_router.hpp)
 //   GET  /api/raft/status         term, role, leader, commit index, role_since_mono_ns
+//   GET  /metrics                 both as Prometheus gauges (metrics.hpp)
 //   PUT  /api/kv/KEY              body = value; 200 once committed and applied
 //   GET  /api/kv/KEY              linearizable read (a barrier through the log);
 //                                 with "stale_reads": true in the config, any
@@ -25,6 +26,7 @@
 
 #include "cluster/coordinator/coordinator.hpp"
 #include "cluster/coordinator/mcp_router.hpp"
+#include "cluster/coordinator/metrics.hpp"
 #include "cluster/http/serve.hpp"
 
 namespace faultline::coordinator {
@@ -72,6 +74,10 @@ void Coordinator::install_routes() {
   mcp_->install(server_);
   server_.get("/api/raft/status",
               [this](const http::Request&) { return json_response(200, raft_status_json()); });
+  server_.get("/metrics", [this](const http::Request&) {
+    return http::Response{200, metrics_text(Json::parse(raft_status_json()), Json{{"data", mcp_->cluster_status()}}),
+                          "text/plain; version=0.0.4", {}};
+  });
   server_.post("/api/nodes/heartbeat",
                [this](const http::Request& request) { return handle_heartbeat(request); });
   server_.post("/api/calls", [this](const http::Request& request) { return handle_call(request); });

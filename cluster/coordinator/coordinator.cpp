@@ -369,31 +369,6 @@ std::string Coordinator::raft_status_json() {
   return status.dump();
 }
 
-std::string Coordinator::cluster_status_json() {
-  // MCPHub's shape. Nodes are the workers this member has heard from since it
-  // last became leader (none on a follower); sessions are the pinned ones;
-  // servers (MCP servers behind the workers) do not exist here: zero.
-  raft::Term leading = 0;
-  {
-    std::lock_guard lock(mu_);
-    if (node_->role() == raft::Role::leader) leading = node_->term();
-  }
-  const auto [nodes, active] = worker_counts(leading);
-  std::lock_guard lock(mu_);
-  Json data;
-  data["enabled"] = true;
-  data["mode"] = "coordinator";
-  data["nodeId"] = config_.name;
-  data["stats"] = Json{{"nodes", nodes},
-                       {"activeNodes", active},
-                       {"servers", 0},
-                       {"sessions", pinned_sessions_locked()}};
-  data["raft"] = Json{{"term", node_->term()},
-                      {"role", std::string(raft::to_string(node_->role()))},
-                      {"commitIndex", reported_commit_locked()}};
-  return Json{{"success", true}, {"data", data}}.dump();
-}
-
 std::uint64_t Coordinator::reported_commit_locked() const {
   return std::min<std::uint64_t>(node_->commit_index(), persisted_commit_);
 }

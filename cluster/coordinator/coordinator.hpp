@@ -89,7 +89,6 @@ class Coordinator {
 
   // Snapshots for the status endpoints (JSON text).
   std::string raft_status_json();
-  std::string cluster_status_json();
   std::string leader_hint_json(const std::string& error);
   std::string leader_hint_json_locked(const std::string& error);  // requires mu_
   // The failpoints' state (admin.cpp), as GET /admin/failpoints answers it.

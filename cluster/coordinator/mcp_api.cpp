@@ -117,44 +117,7 @@ void McpRouter::install_api(http::Server& server) {
                                          {"member", c_.config_.name}}
                                         .dump());
   });
-  server.get("/api/cluster/status", [this](const http::Request&) {
-    const auto nodes = registry_.nodes();
-    std::size_t active = 0;
-    std::set<std::string> servers;
-    for (const auto& n : nodes) {
-      if (!n.active) continue;
-      ++active;
-      servers.insert(n.servers.begin(), n.servers.end());
-    }
-    Json data{{"enabled", true}, {"mode", "coordinator"}, {"nodeId", c_.config_.name}};
-    std::size_t routed = 0;
-    Json raft;
-    raft::Term leading = 0;
-    {
-      std::lock_guard lock(c_.mu_);
-      if (c_.node_->role() == raft::Role::leader) leading = c_.node_->term();
-      routed = c_.pinned_sessions_locked();
-      raft = Json{{"term", c_.node_->term()},
-                  {"role", std::string(raft::to_string(c_.node_->role()))},
-                  {"commitIndex", c_.node_->commit_index()}};
-      const auto leader = c_.node_->leader();
-      const Member* m = leader ? c_.config_.member(*leader) : nullptr;
-      raft["leader"] = m ? Json(m->name) : Json(nullptr);
-    }
-    data["stats"] = Json{{"nodes", nodes.size()},
-                         {"activeNodes", active},
-                         {"servers", servers.size()},
-                         {"sessions", mcp_sessions() + routed},
-                         {"mcpSessions", mcp_sessions()},
-                         {"routedSessions", routed},
-                         // The legacy routed calls' own view, on the leader only.
-                         {"routedNodes", c_.worker_counts(leading).second}};
-    data["raft"] = raft;
-    data["stickySession"] = Json{{"enabled", c_.config_.settings.sticky.enabled},
-                                 {"strategy", settings::to_string(c_.config_.settings.sticky.strategy)}};
-    data["loadBalancing"] = Json{{"strategy", settings::to_string(balancer_.strategy())}};
-    return ok(data);
-  });
+  server.get("/api/cluster/status", [this](const http::Request&) { return ok(cluster_status()); });
   server.get("/api/cluster/nodes", [this](const http::Request& r) {
     const auto it = r.query.find("active");
     const bool only_active = it != r.query.end() && it->second == "true";
@@ -261,6 +224,48 @@ void McpRouter::feed_legacy_registry(const Json& body) {
   http::Request legacy;
   legacy.body = Json{{"name", body["id"]}, {"url", body["url"]}}.dump();
   c_.handle_heartbeat(legacy);
+}
+
+
+// MCPHub's cluster status: the node registry as this coordinator sees it,
+// the pins, its Raft role (also the facts /metrics serves).
+nlohmann::json McpRouter::cluster_status() {
+  const auto nodes = registry_.nodes();
+  std::size_t active = 0;
+  std::set<std::string> servers;
+  for (const auto& n : nodes) {
+    if (!n.active) continue;
+    ++active;
+    servers.insert(n.servers.begin(), n.servers.end());
+  }
+  Json data{{"enabled", true}, {"mode", "coordinator"}, {"nodeId", c_.config_.name}};
+  std::size_t routed = 0;
+  Json raft;
+  raft::Term leading = 0;
+  {
+    std::lock_guard lock(c_.mu_);
+    if (c_.node_->role() == raft::Role::leader) leading = c_.node_->term();
+    routed = c_.pinned_sessions_locked();
+    raft = Json{{"term", c_.node_->term()},
+                {"role", std::string(raft::to_string(c_.node_->role()))},
+                {"commitIndex", c_.node_->commit_index()}};
+    const auto leader = c_.node_->leader();
+    const Member* m = leader ? c_.config_.member(*leader) : nullptr;
+    raft["leader"] = m ? Json(m->name) : Json(nullptr);
+  }
+  data["stats"] = Json{{"nodes", nodes.size()},
+                       {"activeNodes", active},
+                       {"servers", servers.size()},
+                       {"sessions", mcp_sessions() + routed},
+                       {"mcpSessions", mcp_sessions()},
+                       {"routedSessions", routed},
+                       // The legacy routed calls' own view, on the leader only.
+                       {"routedNodes", c_.worker_counts(leading).second}};
+  data["raft"] = raft;
+  data["stickySession"] = Json{{"enabled", c_.config_.settings.sticky.enabled},
+                               {"strategy", settings::to_string(c_.config_.settings.sticky.strategy)}};
+  data["loadBalancing"] = Json{{"strategy", settings::to_string(balancer_.strategy())}};
+  return data;
 }
 
 }  // namespace faultline::coordinator

@@ -90,6 +90,8 @@ class McpRouter {
 
   void install(http::Server& server);
   std::size_t mcp_sessions() const;
+  // The `data` of GET /api/cluster/status.
+  nlohmann::json cluster_status();
 
  private:
   // mcp_router.cpp

@@ -84,7 +84,7 @@ std::vector<ProbeKind> make_kinds() {
        true,
        {param("argv", ParamType::text_list, "the command line (no shell)", std::nullopt, true),
         param("exit_code", ParamType::integer, "the exit code that holds", json(0), false, 0, 255),
-        param("output_regex", ParamType::text, "an ECMAScript regex its standard output must match", std::nullopt),
+        param("output_regex", ParamType::text, "an ECMAScript regex its output (standard output and error) must match", std::nullopt),
         timeout(2000)}},
   };
 }

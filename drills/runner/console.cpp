@@ -106,6 +106,13 @@ std::string render_event_line(const std::string& kind, const Json& event, bool c
     return stamp + colour(s, "\033[32m", color);
   }
   if (kind == "note") return stamp + "note: " + text_of(event, "text");
+  if (kind == "halt") return stamp + colour("drill halted: " + text_of(event, "reason"), "\033[1;31m", color);
+  if (kind == "unhealthy") return stamp + colour(text_of(event, "reason"), "\033[1;31m", color);
+  if (kind == "rollback") {
+    std::string s = "rollback " + text_of(event, "rollback") + " " + text_of(event, "action") +
+                    (event.value("ok", false) ? " done: " : " FAILED: ") + text_of(event, "detail");
+    return stamp + (event.value("ok", false) ? s : colour(s, "\033[1;31m", color));
+  }
   if (kind == "member.exit" || kind == "worker.exit") {
     if (event.value("expected", false)) return "";
     const std::string id = text_of(event, kind == "member.exit" ? "member" : "worker");
@@ -135,7 +142,7 @@ bool Console::chatty() const {
 }
 
 std::set<std::string> Console::observed_kinds() {
-  return {"phase", "fault.inject", "fault.heal", "note", "member.exit", "worker.exit"};
+  return {"phase", "fault.inject", "fault.heal", "note", "member.exit", "worker.exit", "halt", "unhealthy", "rollback"};
 }
 
 void Console::on_event(const std::string& kind, const Json& event) {

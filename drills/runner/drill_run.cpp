@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <iomanip>
+#include <set>
 #include <sstream>
 
 #include "chaos/faults/registry.hpp"
@@ -16,7 +17,10 @@
 #include "drills/runner/fault_timeline.hpp"
 #include "drills/runner/live_cluster.hpp"
 #include "drills/runner/monitor.hpp"
+#include "drills/runner/op_window.hpp"
+#include "drills/runner/prober.hpp"
 #include "drills/runner/readback.hpp"
+#include "drills/runner/rollbacks.hpp"
 #include "drills/runner/run_environment.hpp"
 #include "drills/runner/verdict.hpp"
 #include "drills/runner/workload.hpp"
@@ -71,7 +75,16 @@ struct Started {
   Monitor* monitor = nullptr;
   Workload* workload = nullptr;
   faults::FaultRegistry* registry = nullptr;
+  Prober* prober = nullptr;
+  RunEnvironment* environment = nullptr;
 };
+
+// The first fault's at_ms, if the plan has faults.
+std::optional<std::int64_t> first_fault_ms(const plan::Plan& plan) {
+  std::optional<std::int64_t> first;
+  for (const auto& f : plan.faults) first = std::min(first.value_or(f.at_ms), f.at_ms);
+  return first;
+}
 
 // Clears the console's sources before the workload and monitor they read die.
 struct SourcesGuard {
@@ -110,8 +123,17 @@ DrillResult DrillRun::run() {
   journal::JournalWriter& journal = *journal_holder;
   // A failed journal write ends every wait of the run, as a signal does.
   const process::StopCondition journal_stop([&journal] { return journal.failed(); });
-  journal.set_observer(Console::observed_kinds(),
-                       [this](const std::string& kind, const Json& event) { console_.on_event(kind, event); });
+  // The console's events, and the operations for the live steady state.
+  OpWindow ops(longest_window_ns(plan));
+  std::set<std::string> observed = Console::observed_kinds();
+  observed.insert({"op.invoke", "op.complete"});
+  journal.set_observer(observed, [this, &ops](const std::string& kind, const Json& event) {
+    if (kind == "op.invoke" || kind == "op.complete") {
+      ops.on_event(kind, event);
+    } else {
+      console_.on_event(kind, event);
+    }
+  });
 
   char trial_label[32] = "";
   if (spec_.trials > 1) std::snprintf(trial_label, sizeof trial_label, "trial %02d/%02d", spec_.trial, spec_.trials);
@@ -138,6 +160,12 @@ DrillResult DrillRun::run() {
     return std::nullopt;
   };
   Started started;
+  // The plan's rollbacks, on every way out, before the members stop.
+  auto roll_back = [&] {
+    if (plan.rollbacks.empty() || started.cluster == nullptr) return;
+    RollbackContext context{journal, spec_.dir, started.cluster->supervisor(), started.registry, started.environment};
+    run_rollbacks(plan.rollbacks, context);
+  };
   // Stops what was started, newest first, then reports what was recorded
   // (unless the journal itself failed). `why` is used when neither a signal
   // nor the journal is the cause.
@@ -151,8 +179,10 @@ DrillResult DrillRun::run() {
       started.workload->join();
     }
     if (started.registry != nullptr) started.registry->heal_all(result.interrupted ? "interrupted" : "run aborted");
+    if (started.prober != nullptr) started.prober->stop();
     if (started.monitor != nullptr) started.monitor->stop();
     console_.clear_sources();
+    roll_back();
     if (started.cluster != nullptr) started.cluster->stop_members();
     result.exit_code = 3;
     result.error = reason + "; every member was stopped";
@@ -193,21 +223,86 @@ DrillResult DrillRun::run() {
 
   RunEnvironment environment(target, cluster.supervisor(), cluster.network(), journal, spec_.seed,
                              [&workload] { return workload.busiest_worker(); });
+  started.environment = &environment;
   faults::FaultRegistry registry(environment);
   started.registry = &registry;
   FaultTimeline timeline(plan.faults, registry);
+  Prober prober(plan, target, monitor, ops, journal, spec_.dir, spec_.seed);
+  started.prober = &prober;
+
+  // The end of a run that got as far as its workload: the probes and the
+  // observer stopped, the rollbacks, the members stopped, the verdict.
+  auto conclude = [&] {
+    prober.stop();
+    monitor.stop();
+    if (stop_cause()) return stop_early("stopped");
+    console_.clear_sources();
+    roll_back();
+    journal.write("phase", Json{{"phase", "verify"}});
+    cluster.stop_members();
+    if (journal.failed()) return stop_early("stopped");
+    Checked checked = check_and_report(&journal, journal_file, spec_.dir);
+    if (journal.failed()) return stop_early("stopped");
+    result.exit_code = checked.exit_code;
+    result.reports_written = checked.reports_written;
+    result.error = checked.error;
+    if (!checked.error.empty()) console_.error(checked.error);
+    for (const auto& w : checked.warnings) console_.note(w);
+    result.history = std::move(checked.history);
+    result.verdict = std::move(checked.verdict);
+    return finish(std::move(result));
+  };
 
   journal.write("phase", Json{{"phase", "baseline"}});
+  prober.start();
   const auto workload_start = SteadyClock::now();
   console_.workload_started(std::chrono::milliseconds(plan.workload.duration_ms));
   workload.start();
+  const auto first_fault = first_fault_ms(plan);
+  bool faults_on = false;
   while (!workload.finished()) {
     if (stop_cause()) return stop_early("stopped");
-    if (auto failure = timeline.step(SteadyClock::now() - workload_start)) return stop_early(*failure);
+    const auto elapsed = SteadyClock::now() - workload_start;
+    if (!faults_on) {
+      // Before any fault the declared `before` probes must hold; the first
+      // fault waits until each has been judged.
+      const bool due = first_fault && elapsed >= std::chrono::milliseconds(*first_fault);
+      const SteadyCall call = prober.before_faults(journal.now_ns(), due);
+      if (call.act == SteadyCall::Act::unhealthy) {
+        journal.write("unhealthy", Json{{"probe", call.probe},
+                                        {"detail", call.detail},
+                                        {"since_ns", call.since_ns},
+                                        {"reason", call.reason}});
+        workload.stop();
+        workload.join();
+        return conclude();
+      }
+      faults_on = due && call.act == SteadyCall::Act::go;
+      if (faults_on) prober.faults_started(journal.now_ns());
+    }
+    if (faults_on) {
+      if (auto halt = prober.halt(journal.now_ns())) {
+        journal.write("halt", Json{{"probe", halt->probe},
+                                   {"for_ms", halt->for_ms},
+                                   {"since_ns", halt->since_ns},
+                                   {"detail", halt->detail},
+                                   {"reason", halt->reason}});
+        workload.stop();
+        // Every fault in force is reverted, newest first, kills included:
+        // their members are started again.
+        const Json in_force = registry.list_in_force();
+        for (auto it = in_force.rbegin(); it != in_force.rend(); ++it) {
+          if (auto error = registry.heal(it->value("fault", std::size_t{0}), "halt")) return stop_early(*error);
+        }
+        break;
+      }
+      if (auto failure = timeline.step(elapsed)) return stop_early(*failure);
+    }
     console_.set_faults(timeline.in_force());
     process::sleep_until(SteadyClock::now() + kTimelineStep);
   }
   workload.join();
+  prober.faults_ended();
   if (stop_cause()) return stop_early("stopped");
   if (auto failure = timeline.finish()) return stop_early(*failure);
   console_.set_faults(timeline.in_force());
@@ -218,24 +313,12 @@ DrillResult DrillRun::run() {
     journal.write("note", Json{{"text", "the cluster did not converge within 15 s after the "
                                         "workload; reading back from whoever leads"}});
   }
+  const std::int64_t recovered_ns = journal.now_ns();
   read_back(target, workload.acknowledged_keys(), journal);
-  monitor.stop();
-  if (stop_cause()) return stop_early("stopped");
-
-  journal.write("phase", Json{{"phase", "verify"}});
-  console_.clear_sources();
-  cluster.stop_members();
-  if (journal.failed()) return stop_early("stopped");
-  Checked checked = check_and_report(&journal, journal_file, spec_.dir);
-  if (journal.failed()) return stop_early("stopped");
-  result.exit_code = checked.exit_code;
-  result.reports_written = checked.reports_written;
-  result.error = checked.error;
-  if (!checked.error.empty()) console_.error(checked.error);
-  for (const auto& w : checked.warnings) console_.note(w);
-  result.history = std::move(checked.history);
-  result.verdict = std::move(checked.verdict);
-  return finish(std::move(result));
+  if (!prober.wait_after(recovered_ns) && !stop_cause()) {
+    journal.write("note", Json{{"text", "an `after` probe was not sampled again after the recovery"}});
+  }
+  return conclude();
 }
 
 }  // namespace faultline::runner

@@ -48,6 +48,11 @@ std::optional<std::string> Monitor::leader() const {
   return best;
 }
 
+std::map<std::string, targets::MemberStatus> Monitor::latest() const {
+  std::lock_guard lock(mu_);
+  return latest_;
+}
+
 void Monitor::loop(const targets::MemberInfo& member) {
   std::optional<targets::MemberStatus> last;
   std::int64_t last_logged = 0;

@@ -6,7 +6,8 @@
 // which no fault touches. What the system reports about itself (Redis
 // Sentinel's events) is journaled as `target.event` while it runs.
 //
-// Thread-safety: start/stop from one thread; leader() from any thread.
+// Thread-safety: start/stop from one thread; leader() and latest() from any
+// thread.
 #pragma once
 
 #include <atomic>
@@ -36,6 +37,8 @@ class Monitor {
   // The member that, in the latest samples, reports itself leader in the
   // highest term; nullopt while none does (an election, every member down).
   std::optional<std::string> leader() const;
+  // Every voter's latest sample, by id (a voter not sampled yet is absent).
+  std::map<std::string, targets::MemberStatus> latest() const;
 
  private:
   void loop(const targets::MemberInfo& member);

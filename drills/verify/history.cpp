@@ -97,6 +97,8 @@ PlanFacts parse_run(const Json& ev) {
     p.trial = static_cast<int>(get_int(trial, "index").value_or(1));
     p.trials = static_cast<int>(get_int(trial, "of").value_or(1));
   }
+  const Json halts = get_json(plan, "halt");
+  if (halts.is_array()) p.halts = halts.size();
   const Json steady = get_json(plan, "steady_state");
   if (steady.is_object()) {
     p.stability_window_ms = get_double(steady, "stability_window_ms").value_or(kDefaultStabilityWindowMs);
@@ -372,6 +374,18 @@ History history_from(const std::vector<Json>& events) {
                                  get_text(ev, "detail")});
     } else if (kind == "note") {
       h.notes.push_back(get_text(ev, "text"));
+    } else if (kind == "halt") {
+      if (!h.halt) h.halt = HaltFacts{t, get_text(ev, "probe"), get_double(ev, "for_ms").value_or(0), get_text(ev, "reason")};
+    } else if (kind == "unhealthy") {
+      if (!h.unhealthy) h.unhealthy = UnhealthyFacts{t, get_text(ev, "probe"), get_text(ev, "reason")};
+    } else if (kind == "rollback") {
+      RollbackFacts r{t, get_text(ev, "action"), get_text(ev, "target"), {}, get_bool(ev, "ok", false),
+                      get_text(ev, "detail"), get_double(ev, "duration_ms").value_or(0)};
+      const Json argv = get_json(ev, "argv");
+      if (argv.is_array()) {
+        for (const Json& a : argv) r.argv.push_back(value_text(a));
+      }
+      h.rollbacks.push_back(std::move(r));
     } else if (kind == "aborted") {
       h.stopped = RunStop{get_text(ev, "cause"), get_text(ev, "reason"), t};
       h.notes.push_back("run aborted: " + h.stopped->reason);

@@ -193,6 +193,34 @@ struct ProbeSample {
   Json value;
   std::string detail;
 };
+// A halt condition that fired (the `halt` event): the run stopped its
+// workload and healed every fault.
+struct HaltFacts {
+  std::int64_t t_ns = 0;
+  std::string probe;
+  double for_ms = 0;
+  std::string reason;
+};
+
+// The steady state did not hold before any fault (the `unhealthy` event):
+// the run stopped without injecting one.
+struct UnhealthyFacts {
+  std::int64_t t_ns = 0;
+  std::string probe;
+  std::string reason;
+};
+
+// One of the plan's rollbacks, run at the end (the `rollback` event).
+struct RollbackFacts {
+  std::int64_t t_ns = 0;
+  std::string action;  // heal_all | restart | command
+  std::string target;  // restart
+  std::vector<std::string> argv;  // command
+  bool ok = false;
+  std::string detail;
+  double duration_ms = 0;
+};
+
 // An objective written as percentiles ("rto_ms": {"p50": 500, "max": 1500}):
 // one limit on one statistic of the measure over the trials of a suite.
 struct PercentileLimit {
@@ -243,6 +271,7 @@ struct PlanFacts {
   double max_latency_ms = kDefaultMaxLatencyMs;
   double sample_ms = 50;
   std::vector<ProbeFacts> probes;
+  std::size_t halts = 0;  // the halt conditions declared
   // expect.fail: the run passes when, and only when, these checks fail.
   std::vector<std::string> expect_fail;
 };
@@ -294,6 +323,9 @@ struct History {
   std::vector<TargetEvent> target_events;   // by t_ns
   std::vector<std::string> notes;    // `note` events' text
   std::optional<RunStop> stopped;    // the run ended early: what it recorded is partial
+  std::optional<HaltFacts> halt;     // a halt condition fired
+  std::optional<UnhealthyFacts> unhealthy;  // not healthy before any fault: stopped without one
+  std::vector<RollbackFacts> rollbacks;     // by t_ns
   std::vector<std::string> warnings; // events that could not be used, and why
 
   // The fault instant t_f: the first fault.inject, if any.

@@ -101,7 +101,11 @@ HypothesisResult evaluate_hypothesis(const History& h, std::optional<std::int64_
   r.declared = !h.plan.probes.empty();
   for (const ProbeFacts& p : h.plan.probes) r.probes.push_back(timeline(h, p));
 
-  const std::int64_t first_fault = t_f.value_or(h.end_ns);
+  // "Before any fault" ends when the first fault's action was taken (its
+  // signal), not when its effect was confirmed: a probe that sees the
+  // fault in between is seeing the fault.
+  std::int64_t first_fault = t_f.value_or(h.end_ns);
+  for (const Fault& f : h.faults) first_fault = std::min(first_fault, f.start_ns);
   for (const ProbeTimeline& t : r.probes) {
     if (t.before && (t.points == 0 || meets(t, 0, first_fault))) r.failed_before.push_back(t.name);
     if (t.after && (t.points == 0 || !t.holds_at_end)) r.failed_after.push_back(t.name);

@@ -9,7 +9,9 @@
 // workload's first operation to its last completion). Sampled probes (http,
 // metric, raft, cluster, command) hold or not from each `probe` event of
 // theirs until the next one. A failure shorter than the probe's
-// `tolerance_ms` still counts as holding.
+// `tolerance_ms` still counts as holding. "Before any fault" ends when the
+// first fault's action was taken (its signal), so a probe that sees the
+// fault before its effect is confirmed does not count against the system.
 //
 // Thread-safety: pure functions of the history.
 #pragma once

@@ -168,6 +168,19 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
   };
   if (declares("before")) v.checks.push_back(check_steady_before(v.hypothesis));
   if (declares("after")) v.checks.push_back(check_steady_after(v.hypothesis));
+  if (h.plan.halts > 0 || h.halt) v.checks.push_back(check_halt(h));
+  if (h.unhealthy) {
+    // The runner saw it live and stopped before any fault: that is the
+    // verdict, whatever the samples say afterwards.
+    auto it = std::find_if(v.checks.begin(), v.checks.end(),
+                           [](const CheckResult& c) { return c.objective == "steady_state_before"; });
+    if (it == v.checks.end()) it = v.checks.insert(v.checks.end(), check_steady_before(v.hypothesis));
+    if (it->pass) {
+      it->pass = false;
+      it->measured = std::max(it->measured.value_or(0), 1.0);
+    }
+    it->detail = h.unhealthy->reason + "; no fault was injected";
+  }
   const std::size_t first_built_in = v.checks.size();
   const std::string no_roles = "the " + h.target.kind +
                                " target's members report no role, term or leader (the topology declares no "
@@ -211,11 +224,14 @@ Verdict evaluate(const History& h, const std::optional<LinearizabilityResult>& l
     }
     c.expected_to_fail =
         std::find(h.plan.expect_fail.begin(), h.plan.expect_fail.end(), c.objective) != h.plan.expect_fail.end();
+    // A run stopped before any fault judges only the steady state before it.
+    if (h.unhealthy && c.objective != "steady_state_before") continue;
     if (c.available && !c.as_expected()) v.failed.push_back(c.objective);
   }
   // An expected failure whose check never ran is a failure too: the
   // demonstration did not happen.
   for (const std::string& name : h.plan.expect_fail) {
+    if (h.unhealthy) break;
     const bool ran = std::any_of(v.checks.begin(), v.checks.end(),
                                  [&](const CheckResult& c) { return c.objective == name && c.available; });
     if (!ran) v.failed.push_back(name);

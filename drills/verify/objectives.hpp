@@ -134,6 +134,8 @@ CheckResult check_isolated_acks(const QuorumStats& quorum);
 // steady_checks.cpp
 CheckResult check_steady_before(const HypothesisResult& hypothesis);
 CheckResult check_steady_after(const HypothesisResult& hypothesis);
+// With halt conditions declared: fails when one fired (History::halt).
+CheckResult check_halt(const History& history);
 CheckResult check_min_success_rate(const History& history, double limit);
 CheckResult check_max_p99(const History& history, double limit_ms);
 CheckResult check_rpo_ms(const RpoResult& rpo, double limit_ms);

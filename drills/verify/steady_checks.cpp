@@ -1,5 +1,6 @@
-// The checks of the declared steady state (hypothesis.hpp) and of the
-// whole-workload objectives: min_success_rate, max_p99_ms, rpo_ms.
+// The checks of the declared steady state (hypothesis.hpp), of the halt
+// conditions, and of the whole-workload objectives: min_success_rate,
+// max_p99_ms, rpo_ms.
 #include "drills/verify/objectives.hpp"
 
 namespace faultline::verify {
@@ -26,6 +27,13 @@ CheckResult check_steady_after(const HypothesisResult& hypothesis) {
   const auto failed = static_cast<double>(hypothesis.failed_after.size());
   CheckResult c{"steady_state_after", failed, 0.0, failed == 0, "probes", ""};
   c.detail = c.pass ? "every `after` probe held at the end" : names(hypothesis.failed_after) + " did not hold at the end";
+  return c;
+}
+
+CheckResult check_halt(const History& h) {
+  CheckResult c{"halt", h.halt ? 1.0 : 0.0, 0.0, !h.halt, "halts", ""};
+  c.detail = h.halt ? "the drill was halted at " + format_ms(h.halt->t_ns) + ": " + h.halt->reason
+                    : "no halt condition fired";
   return c;
 }
 
