@@ -167,7 +167,15 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
       s.heartbeat_ms = *v;
     }
   }
-  if (auto v = raft.integer("seed", 0, std::numeric_limits<std::int64_t>::max())) s.seed = static_cast<std::uint64_t>(*v);
+  // Seeds are 64-bit unsigned (a drill derives its trials' seeds over the
+  // whole range), beyond what integer() reads.
+  if (const Json* seed = raft.member("seed")) {
+    if (seed->is_number_unsigned() || (seed->is_number_integer() && seed->get<std::int64_t>() >= 0)) {
+      s.seed = seed->get<std::uint64_t>();
+    } else {
+      raft.fail(raft.path_of("seed"), "expected an integer in 0..18446744073709551615, found " + describe(*seed));
+    }
+  }
   raft.reject_unknown({"electionTimeout", "heartbeatInterval", "seed"});
   r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "id", "name", "listen", "raftListen",
                     "dataDir", "peers", "raft", "staleReads", "routedCallTimeout", "adminAllow"});

@@ -1,4 +1,5 @@
-// The bundled network drills, end to end through `faultline run` on the
+// The bundled network drills (and the single-fault process drills
+// leader-pause and follower-kill), end to end through `faultline run` on the
 // kernel backend: each passes with every declared objective met, its fault's
 // effect measured and journaled (a partition's matrix equal to the planned
 // one, a latency's round trip), and each objective it declares fails when the
@@ -104,7 +105,9 @@ TEST_P(NetworkDrill, PassesWithItsEffectMeasuredAndEachObjectiveCanFail) {
 
 INSTANTIATE_TEST_SUITE_P(Library, NetworkDrill,
                          ::testing::Values("leader-minority-partition", "halves-partition", "one-way-into-leader",
-                                           "bridge-partition", "ring-partition", "leader-latency", "link-loss"),
+                                           "bridge-partition", "ring-partition", "leader-latency", "link-loss",
+                                           // Process faults on the same footing (their confirmation checked).
+                                           "leader-pause", "follower-kill"),
                          [](const auto& param_info) {
                            std::string n = param_info.param;
                            std::replace(n.begin(), n.end(), '-', '_');

@@ -253,3 +253,24 @@ TEST(Settings, AdminAllowDefaultsToLoopbackAndBadEntriesAreRefused) {
 
 }  // namespace
 }  // namespace faultline::settings
+
+namespace faultline::settings {
+namespace {
+
+// A drill's trials derive their seeds over all 64 bits; a seed above
+// INT64_MAX is a seed like any other, a negative one is refused.
+TEST(Settings, SeedsTakeTheWholeUnsigned64BitRange) {
+  Json doc = mcphub_coordinator();
+  doc["systemConfig"]["cluster"]["coordinator"]["raft"] = Json{{"seed", 13679457532755275413ull}};
+  std::vector<std::string> errors;
+  const auto s = parse_settings(doc, "mcp_settings.json", errors);
+  ASSERT_TRUE(s.has_value()) << join_errors(errors);
+  EXPECT_EQ(s->coordinator.seed, 13679457532755275413ull);
+  doc["systemConfig"]["cluster"]["coordinator"]["raft"] = Json{{"seed", -1}};
+  const auto refused = errors_of(doc);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].find("raft.seed"), std::string::npos) << refused[0];
+}
+
+}  // namespace
+}  // namespace faultline::settings
