@@ -9,7 +9,8 @@
 // if/then/else, $ref (to "#/$defs/NAME"). Annotations: $schema, title,
 // description, default, examples, $defs.
 //
-// Thread-safety: a SchemaCheck is immutable after construction.
+// Thread-safety: a SchemaCheck is immutable after construction; compiled
+// patterns are cached per thread.
 #pragma once
 
 #include <string>
