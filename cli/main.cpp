@@ -1,8 +1,10 @@
 // faultline: the one composition root. Each subcommand hands its parsed
 // options to the layer that owns it; this file only parses and dispatches.
 //
-// Exit codes: 0 objectives met / valid; 1 an objective missed; 2 invalid plan
-// or usage (nothing was started); 3 the run could not be carried out.
+// Exit codes (docs/exit-codes.md): 0 objectives met / valid; 1 an objective
+// missed; 2 invalid plan or usage (nothing was started); 3 the run could not
+// be carried out; 4 the system was not healthy before any fault. A suite of
+// plans exits with the worst of its plans' codes.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -18,8 +20,11 @@
 #include "cluster/node/node.hpp"
 #include "cluster/sim/sim_cli.hpp"
 #include "drills/plan/probes.hpp"
+#include "drills/plan/schema.hpp"
 #include "drills/runner/cluster_up.hpp"
 #include "drills/runner/runner.hpp"
+#include "drills/suite/library.hpp"
+#include "drills/suite/suite_run.hpp"
 #include "drills/verify/lin/check_history_cli.hpp"
 #include "faultline/version.hpp"
 
@@ -60,11 +65,15 @@ int main(int argc, char** argv) {
   run_options.binary = self_executable(argv[0]);
   std::string out_dir;
   std::uint64_t seed = 0;
-  auto* run = app.add_subcommand("run", "Run a drill plan against the embedded reference cluster");
-  run->add_option("plan", run_options.plan_file, "Drill plan (JSON)")->required();
+  std::vector<std::filesystem::path> run_files;
+  auto* run = app.add_subcommand("run", "Run drill plans (or suite files), one after another");
+  run->add_option("plan", run_files, "Drill plans and suite files (JSON)")->required();
+  // One value per --set, so that plans may follow it on the command line.
   run->add_option("--set", run_options.overrides,
-                  "Override a plan field before validation, e.g. objectives.rto_ms=1");
-  run->add_option("--out", out_dir, "Run folder (default runs/<plan>-<UTC time>)");
+                  "Override a plan field before validation, e.g. objectives.rto_ms=1 (every plan)")
+      ->allow_extra_args(false);
+  run->add_option("--out", out_dir,
+                  "Run folder (default runs/<plan>-<UTC time>); with several plans, the suite's folder");
   auto* seed_option = run->add_option("--seed", seed, "Seed for every random choice of the run");
   run->add_option("--network", run_options.network,
                   "Network backend: auto (namespaces when possible), kernel, proxy or loopback")
@@ -80,11 +89,21 @@ int main(int argc, char** argv) {
   run->add_flag("--json", run_json, "Print the verdict and every measure as one JSON object, nothing else")
       ->excludes(quiet_flag);
 
-  std::filesystem::path validate_file;
+  std::vector<std::filesystem::path> validate_files;
   std::vector<std::string> validate_overrides;
-  auto* validate = app.add_subcommand("validate", "Check a drill plan without running it");
-  validate->add_option("plan", validate_file, "Drill plan (JSON)")->required();
-  validate->add_option("--set", validate_overrides, "Override a plan field, as for run");
+  auto* validate = app.add_subcommand("validate", "Check drill plans (and suite files) without running them");
+  validate->add_option("plan", validate_files, "Drill plans and suite files (JSON)")->required();
+  validate->add_option("--set", validate_overrides, "Override a plan field, as for run")->allow_extra_args(false);
+
+  bool list_json = false;
+  std::filesystem::path list_library;
+  auto* list = app.add_subcommand("list", "List the bundled drills (drills/library), one line each");
+  list->add_flag("--json", list_json, "One JSON object: the library's folder and every drill");
+  list->add_option("--library", list_library, "The library's folder (default: found beside the binary)");
+
+  auto* plan_command = app.add_subcommand("plan", "The drill plan format");
+  plan_command->require_subcommand(1);
+  auto* plan_schema = plan_command->add_subcommand("schema", "Print the plans' JSON Schema (docs/plan.schema.json)");
 
   std::filesystem::path journal_file;
   auto* report = app.add_subcommand("report", "Re-check a run's journal and re-render its reports");
@@ -209,6 +228,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run) {
+    run_options.plan_file = run_files.front();
     if (!out_dir.empty()) run_options.out_dir = out_dir;
     if (*seed_option) run_options.seed = seed;
     run_options.console = console_options(run_quiet, run_json);
@@ -220,11 +240,29 @@ int main(int argc, char** argv) {
                 << error << "; nothing was started\n";
       return 3;
     }
+    if (faultline::suite::is_suite_run(run_files)) {
+      return faultline::suite::run_suite(run_options, run_files, std::cout, std::cerr);
+    }
     return faultline::runner::run_drill(run_options, std::cout, std::cerr);
   }
   if (*validate) {
-    return faultline::runner::validate_plan(validate_file, validate_overrides, std::cout,
-                                            std::cerr);
+    if (faultline::suite::is_suite_run(validate_files)) {
+      return faultline::suite::validate_all(validate_files, validate_overrides, std::cout, std::cerr);
+    }
+    return faultline::runner::validate_plan(validate_files.front(), validate_overrides, std::cout, std::cerr);
+  }
+  if (*list) {
+    faultline::suite::LibrarySearch search;
+    if (!list_library.empty()) search.given = list_library;
+    if (const char* env = std::getenv("FAULTLINE_LIBRARY"); env != nullptr) search.environment = env;
+    search.binary = run_options.binary;
+    std::error_code ec;
+    search.current = std::filesystem::current_path(ec);
+    return faultline::suite::list_library(search, list_json, std::cout, std::cerr);
+  }
+  if (*plan_schema) {
+    std::cout << faultline::plan::plan_schema_text();
+    return 0;
   }
   if (*cluster_up) {
     if (auto problem = faultline::process::install_termination_handlers(); !problem.empty()) {

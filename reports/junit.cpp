@@ -24,7 +24,7 @@ std::string property(const std::string& name, const std::string& value) {
 
 }  // namespace
 
-std::string render_junit(const History& h, const Verdict& v) {
+JunitSuite junit_testsuite(const History& h, const Verdict& v) {
   const std::string suite = h.plan.name.empty() ? "faultline" : h.plan.name;
   std::size_t failed = 0, skipped = 0;
   for (const auto& c : v.checks) {
@@ -38,12 +38,9 @@ std::string render_junit(const History& h, const Verdict& v) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(h.end_ns) / 1e9);
 
-  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  s += "<testsuites" + attr("name", "faultline") + attr("tests", tests) + attr("failures", failures) +
-       attr("errors", std::to_string(errors)) + attr("time", seconds) + ">\n";
-  s += "  <testsuite" + attr("name", suite) + attr("tests", tests) + attr("failures", failures) +
-       attr("errors", std::to_string(errors)) + attr("skipped", std::to_string(skipped)) + attr("time", seconds) +
-       ">\n";
+  std::string s = "  <testsuite" + attr("name", suite) + attr("tests", tests) + attr("failures", failures) +
+                  attr("errors", std::to_string(errors)) + attr("skipped", std::to_string(skipped)) +
+                  attr("time", seconds) + ">\n";
   s += "    <properties>\n";
   s += property("plan_file", h.plan.file);
   s += property("plan_hash", h.plan.hash);
@@ -81,8 +78,20 @@ std::string render_junit(const History& h, const Verdict& v) {
          ">\n      <skipped" + attr("message", "not promised by " + h.target.kind + ": " + w.why) +
          "/>\n    </testcase>\n";
   }
-  s += "  </testsuite>\n</testsuites>\n";
-  return s;
+  s += "  </testsuite>\n";
+  return {s, v.checks.size() + v.not_promised.size() + errors, failed, errors, skipped,
+          static_cast<double>(h.end_ns) / 1e9};
+}
+
+std::string render_junit(const History& h, const Verdict& v) {
+  const JunitSuite suite = junit_testsuite(h, v);
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", suite.seconds);
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  s += "<testsuites" + attr("name", "faultline") + attr("tests", std::to_string(suite.tests)) +
+       attr("failures", std::to_string(suite.failures)) + attr("errors", std::to_string(suite.errors)) +
+       attr("time", seconds) + ">\n";
+  return s + suite.xml + "</testsuites>\n";
 }
 
 }  // namespace faultline::reports

@@ -37,6 +37,18 @@ struct ConsoleStyle {
 
 std::string render_html(const History& history, const Verdict& verdict);
 std::string render_junit(const History& history, const Verdict& verdict);
+
+// render_junit's <testsuite> element alone (indented by two, with its
+// newline) and its counts, for a suite of plans (plan_suite.hpp).
+struct JunitSuite {
+  std::string xml;
+  std::size_t tests = 0;
+  std::size_t failures = 0;
+  std::size_t errors = 0;
+  std::size_t skipped = 0;
+  double seconds = 0;
+};
+JunitSuite junit_testsuite(const History& history, const Verdict& verdict);
 std::string render_markdown(const History& history, const Verdict& verdict);
 
 // Several lines: the verdict, each check with declared and measured value,

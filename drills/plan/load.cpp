@@ -88,6 +88,7 @@ std::string describe_parse_error(const std::string& what) {
 struct Overridden {
   JsonPath path;
   std::string assignment;
+  int index = -1;  // in the caller's list of overrides
 };
 
 PlanError to_error(const Issue& issue, std::string_view text, const std::string& file,
@@ -97,6 +98,7 @@ PlanError to_error(const Issue& issue, std::string_view text, const std::string&
   for (auto it = overridden.rbegin(); it != overridden.rend(); ++it) {
     if (starts_with(issue.path, it->path)) {
       error.message += " (set by --set " + show_text(it->assignment) + ")";
+      error.override_index = it->index;
       return error;  // the file's line would point at the value it replaced
     }
   }
@@ -122,14 +124,25 @@ LoadResult parse_plan(std::string_view text, std::string file_label,
     return result;
   }
 
+  // The parser keeps the last of two equal keys and drops the first: a
+  // plan that says a thing twice is refused rather than half read.
+  for (const DuplicateKey& d : duplicate_keys(text)) {
+    const std::string key = std::get<std::string>(d.path.back());
+    result.errors.push_back({file_label, d.line, format_path(d.path),
+                             "duplicate key " + show_text(key) + " (first on line " + std::to_string(d.first_line) +
+                                 "): JSON keeps only the last one; write it once"});
+  }
+
   std::vector<Overridden> overridden;
-  for (const std::string& assignment : overrides) {
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const std::string& assignment = overrides[i];
     OverrideResult applied = apply_override(doc, assignment);
     if (applied.ok) {
-      overridden.push_back({std::move(applied.path), assignment});
+      overridden.push_back({std::move(applied.path), assignment, static_cast<int>(i)});
     } else {
-      result.errors.push_back(
-          {file_label, 0, "", "invalid --set " + show_text(assignment) + ": " + applied.error});
+      PlanError error{file_label, 0, "", "invalid --set " + show_text(assignment) + ": " + applied.error};
+      error.override_index = static_cast<int>(i);
+      result.errors.push_back(std::move(error));
     }
   }
 
@@ -143,20 +156,17 @@ LoadResult parse_plan(std::string_view text, std::string file_label,
   return result;
 }
 
-LoadResult load_plan(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+std::optional<std::string> read_plan_file(const std::filesystem::path& file, std::string& error) {
   const std::string label = file.string();
-  auto fail = [&](std::string message) {
-    LoadResult result;
-    result.errors.push_back({label, 0, "", std::move(message)});
-    return result;
-  };
-
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) return fail("cannot read plan: is a directory");
-
+  if (std::filesystem::is_directory(file, ec)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
   std::FILE* f = std::fopen(label.c_str(), "rb");
   if (f == nullptr) {
-    return fail("cannot read plan: " + std::generic_category().message(errno));
+    error = std::generic_category().message(errno);
+    return std::nullopt;
   }
   std::string text;
   char buffer[16384];
@@ -180,10 +190,25 @@ LoadResult load_plan(const std::filesystem::path& file, const std::vector<std::s
   }
   std::fclose(f);
   if (too_large) {
-    return fail("cannot read plan: larger than " + std::to_string(kMaxPlanBytes) + " bytes");
+    error = "larger than " + std::to_string(kMaxPlanBytes) + " bytes";
+    return std::nullopt;
   }
-  if (read_error) return fail("cannot read plan: " + std::generic_category().message(read_errno));
-  return parse_plan(text, label, overrides);
+  if (read_error) {
+    error = std::generic_category().message(read_errno);
+    return std::nullopt;
+  }
+  return text;
+}
+
+LoadResult load_plan(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  std::string error;
+  const std::optional<std::string> text = read_plan_file(file, error);
+  if (!text) {
+    LoadResult result;
+    result.errors.push_back({file.string(), 0, "", "cannot read plan: " + error});
+    return result;
+  }
+  return parse_plan(*text, file.string(), overrides);
 }
 
 std::string plan_hash(std::string_view text) { return util::fnv1a64_hex(text); }

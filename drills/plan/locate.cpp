@@ -1,6 +1,7 @@
 #include "drills/plan/locate.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -225,6 +226,71 @@ int locate_line(std::string_view text, const JsonPath& path) {
     cur.skip_ws();
   }
   return best;
+}
+
+std::vector<DuplicateKey> duplicate_keys(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // One frame per open container, holding only the step that leads to it,
+  // so that memory stays linear in the depth; a path is built only for a
+  // duplicate found.
+  struct Frame {
+    bool object;
+    std::optional<PathStep> step;     // none for the root
+    std::map<std::string, int> keys;  // key -> line of its first occurrence
+    std::size_t next_index = 0;
+  };
+  std::vector<DuplicateKey> out;
+  std::vector<Frame> stack;
+  Cursor cur(text);
+  auto path_of = [&](const PathStep& last) {
+    JsonPath path;
+    for (const Frame& f : stack) {
+      if (f.step) path.push_back(*f.step);
+    }
+    path.push_back(last);
+    return path;
+  };
+  // At a value: a container opens a frame, a scalar is skipped.
+  auto enter = [&](std::optional<PathStep> step) {
+    cur.skip_ws();
+    const char c = cur.peek();
+    if (c == '{' || c == '[') {
+      cur.advance();
+      stack.push_back({c == '{', std::move(step), {}, 0});
+    } else {
+      cur.skip_value();
+    }
+  };
+  enter(std::nullopt);
+  while (!stack.empty() && !cur.at_end()) {
+    cur.skip_ws();
+    const char c = cur.peek();
+    if (c == ',') {
+      cur.advance();
+      continue;
+    }
+    if (c == '}' || c == ']') {
+      cur.advance();
+      stack.pop_back();
+      continue;
+    }
+    Frame& frame = stack.back();
+    if (!frame.object) {
+      enter(PathStep(frame.next_index++));
+      continue;
+    }
+    if (c != '"') break;
+    const int line = cur.line();
+    const std::optional<std::string> key = cur.read_string();
+    if (!key) break;
+    cur.skip_ws();
+    if (cur.peek() != ':') break;
+    cur.advance();
+    const auto [it, fresh] = frame.keys.emplace(*key, line);
+    if (!fresh) out.push_back({path_of(PathStep(*key)), line, it->second});
+    enter(PathStep(*key));  // may grow the stack: `frame` is not used after this
+  }
+  return out;
 }
 
 }  // namespace faultline::plan

@@ -15,11 +15,27 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "drills/plan/json_path.hpp"
 
 namespace faultline::plan {
 
 int locate_line(std::string_view text, const JsonPath& path);
+
+// A key written twice in one object: nlohmann::json keeps the last one and
+// drops the first without a word, so a plan that says `"rto_ms"` twice
+// would be judged against whichever came last. `line` is the later key's,
+// `first_line` the earlier one's.
+struct DuplicateKey {
+  JsonPath path;
+  int line = 0;
+  int first_line = 0;
+};
+
+// Every duplicate key of a document, in text order. Meant for text that
+// parsed as JSON; on other text it stops where the text stops making sense.
+// Iterative (an explicit stack), so deep nesting is harmless.
+std::vector<DuplicateKey> duplicate_keys(std::string_view text);
 
 }  // namespace faultline::plan

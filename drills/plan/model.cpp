@@ -26,4 +26,18 @@ std::string member_id(int index) {
   return "c" + std::to_string(index + 1);
 }
 
+std::string plan_summary(const Plan& p) {
+  std::string out;
+  if (p.topology.kind == "embedded") {
+    out = std::to_string(p.topology.coordinators) + " coordinators";
+  } else {
+    const MemberIds ids = member_ids(p.topology);
+    out = p.topology.kind + " with " + std::to_string(ids.voters.size()) + " voters";
+    if (!ids.others.empty()) out += " and " + std::to_string(ids.others.size()) + " others";
+  }
+  out += ", " + std::to_string(p.workload.clients) + " clients for " + std::to_string(p.workload.duration_ms) +
+         " ms, " + std::to_string(p.faults.size()) + (p.faults.size() == 1 ? " fault" : " faults");
+  return out;
+}
+
 }  // namespace faultline::plan

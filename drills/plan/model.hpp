@@ -206,6 +206,10 @@ struct PlanError {
   int line = 0;
   std::string path;
   std::string message;
+  // The error concerns the value that override number `override_index` (of
+  // the list given to load_plan/parse_plan, 0-based) wrote, or that override
+  // itself; -1 otherwise. A suite file uses it to point at its own `set`.
+  int override_index = -1;
   // "FILE:LINE: PATH: MESSAGE"; ":LINE" is left out when line is 0 and
   // "PATH: " when path is empty.
   std::string to_string() const;
@@ -221,5 +225,9 @@ const std::vector<NumericObjectiveName>& numeric_objective_names();
 
 // The id of the index-th member (0-based): 0 -> "c1".
 std::string member_id(int index);
+
+// What a plan brings up and does, in one phrase: "3 coordinators, 4 clients
+// for 8000 ms, 1 fault" (`faultline validate` prints it).
+std::string plan_summary(const Plan& plan);
 
 }  // namespace faultline::plan

@@ -38,6 +38,10 @@ LoadResult load_plan(const std::filesystem::path& file,
 LoadResult parse_plan(std::string_view text, std::string file_label,
                       const std::vector<std::string>& overrides = {});
 
+// The text of a plan (or suite) file, at most 4 MiB; nullopt with `error`
+// ("No such file or directory", "is a directory", "larger than ...").
+std::optional<std::string> read_plan_file(const std::filesystem::path& file, std::string& error);
+
 // The journal's `plan_hash` of a plan: FNV-1a 64 of its raw text as read
 // (LoadResult::text, before any --set override), as 16 lowercase hex digits.
 std::string plan_hash(std::string_view text);

@@ -22,6 +22,11 @@ struct TopologyKind {
   MemberIds (*ids)(const Topology& t);
   // The section as the reader reads it back (every default written out).
   nlohmann::json (*write)(const Topology& t);
+  // The kind's fields as JSON Schema, an object with `properties` (one per
+  // field of `fields`, `kind` aside) and `required`, for the plan's schema
+  // (schema.hpp; built with schema_build.hpp beside the reader). Null: the
+  // schema names the fields and leaves their values open.
+  nlohmann::json (*schema)() = nullptr;
 };
 
 const std::vector<TopologyKind>& topology_kinds();

@@ -2,10 +2,13 @@
 #include <algorithm>
 
 #include "drills/plan/suggest.hpp"
+#include "drills/plan/schema_build.hpp"
 #include "drills/plan/topology.hpp"
 
 namespace faultline::plan {
 namespace {
+
+using nlohmann::json;
 
 void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   if (auto v = r.integer("coordinators", IntRule{1, 9}, 3).value) t.coordinators = static_cast<int>(*v);
@@ -48,6 +51,23 @@ nlohmann::json write_embedded_with_options(const Topology& t) {
   return out;
 }
 
+nlohmann::json embedded_schema() {
+  using namespace schema;
+  json properties{{"coordinators", integer(1, 9, 3, "number of Raft coordinators, c1..cN")}};
+  add_raft_timing(properties);
+  properties["stale_reads"] =
+      boolean(false, "unsafe on purpose: every coordinator answers reads from its own state, without a barrier "
+                     "through the log");
+  properties["workers"] = integer(0, 16, 0, "worker nodes w1..wN serving routed calls of sticky sessions");
+  properties["worker_timeout_ms"] =
+      integer(10, 60'000, 500, "a worker is dead for the coordinators after this long without a heartbeat");
+  properties["sticky_strategy"] = choice({"consistent-hash", "cookie", "header"}, "consistent-hash",
+                                         "how a new MCP session finds its node");
+  properties["balancing"] = choice({"consistent-hash", "round-robin", "weighted", "least-connections"},
+                                   std::nullopt, "how a new or moving session's node is chosen among the replicas");
+  return {{"properties", properties}, {"required", json::array()}};
+}
+
 }  // namespace
 
 const TopologyKind& embedded_topology() {
@@ -57,7 +77,8 @@ const TopologyKind& embedded_topology() {
        "sticky_strategy", "balancing"},
       read_embedded,
       embedded_ids,
-      write_embedded_with_options};
+      write_embedded_with_options,
+      embedded_schema};
   return kind;
 }
 

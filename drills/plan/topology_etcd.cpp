@@ -3,10 +3,13 @@
 // --election-timeout=min, from which etcd itself draws [min, 2 min): the
 // plan must say so (max = 2 min), so that what it declares is what runs.
 // etcd also refuses a heartbeat above a fifth of the election timeout.
+#include "drills/plan/schema_build.hpp"
 #include "drills/plan/topology.hpp"
 
 namespace faultline::plan {
 namespace {
+
+using nlohmann::json;
 
 void read_etcd(ObjectReader& r, Topology& t, Issues& issues) {
   const Field<std::int64_t> members = r.integer("members", IntRule{3, 5}, 3);
@@ -53,11 +56,25 @@ nlohmann::json write_etcd(const Topology& t) {
           {"pre_vote", t.options.value("pre_vote", false)}};
 }
 
+nlohmann::json etcd_schema() {
+  using namespace schema;
+  json members = integer(3, 5, 3, "number of etcd members e1..eN, all voters: 3 or 5");
+  members["enum"] = json::array({3, 5});
+  json properties{{"members", members}};
+  add_raft_timing(properties);
+  properties["election_timeout_ms"]["description"] =
+      "[T, 2T]: etcd's --election-timeout=T, from which etcd draws [T, 2T) itself; T <= 50000";
+  properties["heartbeat_ms"]["description"] = "etcd's --heartbeat-interval, at most T/5";
+  properties["pre_vote"] = boolean(false, "etcd's --pre-vote (off by default in 3.4)");
+  return {{"properties", properties}, {"required", json::array()}};
+}
+
 }  // namespace
 
 const TopologyKind& etcd_topology() {
   static const TopologyKind kind{
-      "etcd", {"members", "election_timeout_ms", "heartbeat_ms", "pre_vote"}, read_etcd, etcd_ids, write_etcd};
+      "etcd", {"members", "election_timeout_ms", "heartbeat_ms", "pre_vote"}, read_etcd, etcd_ids, write_etcd,
+      etcd_schema};
   return kind;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "drills/plan/processes.hpp"
+#include "drills/plan/schema_build.hpp"
 #include "drills/plan/suggest.hpp"
 #include "drills/plan/template.hpp"
 #include "drills/plan/topology.hpp"
@@ -286,6 +287,54 @@ json write_processes(const Topology& t) {
   return out;
 }
 
+json processes_schema() {
+  using namespace schema;
+  const json path_template = text("a path template from '/'", std::nullopt, "^/");
+  const json json_path = text("a JSON path into the answer: $ then .key, [index] or [\"key\"] steps",
+                              std::nullopt, "^\\$");
+  auto request = [&](json extra, std::vector<std::string> required, std::string doc) {
+    json properties{{"method", choice({"GET", "POST", "PUT", "DELETE", "PATCH"}, "POST", "the HTTP method")},
+                    {"path", path_template},
+                    {"body", json{{"description", "a template text, or JSON whose strings are templates"}}}};
+    for (auto& [key, value] : extra.items()) properties[key] = value;
+    required.insert(required.begin(), "path");
+    return closed_object(properties, required, std::move(doc));
+  };
+  json status_fields = json::object();
+  for (const char* key : {"term", "leader", "self", "role", "commit_index", "applied_index"}) status_fields[key] = json_path;
+  status_fields["term_of"] =
+      choice({"current", "last_applied"}, "current", "whose term `term` reads: the current one or the last applied entry's");
+  const json requests = closed_object(
+      {{"write", request(json::object(), {}, "a put: 200 acknowledges it")},
+       {"read", request({{"value", json_path}, {"encoding", choice({"text", "base64"}, "text", "how the value is encoded")}},
+                        {"value"}, "a get: the value at `value` of a 200 answer")},
+       {"status", request(status_fields, {"term", "leader"}, "a member's report of itself (role, term, leader)")}},
+      {"write", "read"}, "the HTTP requests the client and the observer send");
+  json not_done_rule = closed_object({{"status", integer(100, 599, std::nullopt, "the answer's status")},
+                                      {"contains", text("a text the answer's body contains")}},
+                                     {}, "an answer that certainly did nothing");
+  not_done_rule["minProperties"] = 1;
+  json properties{{"members", integer(1, 9, 3, "number of members")},
+                  {"id_prefix", text("member ids are the prefix and 1..N", "p", "^[a-z]{1,8}$")}};
+  add_raft_timing(properties);
+  properties["ports"] =
+      array_of(text("a port name", std::nullopt, "^[a-z][a-z0-9_-]{0,31}$"), "the member's ports, one number each", 1, 8);
+  properties["api_port"] = text("the port the health check and every request go to (default: the first)");
+  properties["command"] =
+      array_of(json{{"type", "string"}}, "the program and its arguments, each a template", 1);
+  properties["env"] = {{"type", "object"},
+                       {"additionalProperties", {{"type", "string"}}},
+                       {"description", "environment variables added to the member's, each a template"}};
+  properties["peer"] = text("one member's entry in {peers}");
+  properties["peer_separator"] = text("between the entries of {peers}", ",");
+  properties["health"] = text("GET on the api port; ready when it answers 200", std::nullopt, "^/");
+  properties["probe"] = text("GET that reachability probes send to the first port", std::nullopt, "^/\\S*$");
+  properties["package"] = text("named in the error when command[0] is missing", "");
+  properties["requests"] = requests;
+  properties["not_done"] = array_of(not_done_rule, "answers that certainly did nothing: the client retries them");
+  return {{"properties", properties}, {"required", json::array({"ports", "command", "health", "requests"})}};
+}
+
 }  // namespace
 
 const TopologyKind& processes_topology_kind() {
@@ -295,7 +344,8 @@ const TopologyKind& processes_topology_kind() {
                                   "not_done"},
                                  read_processes,
                                  processes_ids,
-                                 write_processes};
+                                 write_processes,
+                                 processes_schema};
   return kind;
 }
 

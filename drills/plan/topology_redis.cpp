@@ -5,6 +5,7 @@
 //
 // Its fields live in Topology::options, every default written out;
 // `coordinators` is set to the number of servers, the voters.
+#include "drills/plan/schema_build.hpp"
 #include "drills/plan/topology.hpp"
 
 namespace faultline::plan {
@@ -62,6 +63,24 @@ json write_redis(const Topology& t) {
   return out;
 }
 
+json redis_schema() {
+  using namespace schema;
+  const json properties{
+      {"replicas", integer(1, 8, 2, "replicas of the first primary; the servers are r1..r(replicas+1)")},
+      {"sentinels", integer(1, 9, 3, "sentinels s1..sM")},
+      {"down_after_ms", integer(100, 600'000, 1000, "Sentinel's down-after-milliseconds")},
+      {"failover_timeout_ms", integer(500, 3'600'000, 5000, "Sentinel's failover-timeout")},
+      {"quorum", integer(1, 9, std::nullopt,
+                         "sentinels that must see the primary down before a failover (default: a majority of "
+                         "the sentinels; at most sentinels)")},
+      {"min_replicas_to_write", integer(0, 8, 0, "Redis' min-replicas-to-write (at most replicas); 0: asynchronous")},
+      {"min_replicas_max_lag_s", integer(1, 3600, 10, "Redis' min-replicas-max-lag, in seconds")},
+      {"wait_replicas", integer(0, 8, 0, "WAIT mode: every SET followed by WAIT wait_replicas wait_timeout_ms (at "
+                                         "most replicas); 0: no WAIT")},
+      {"wait_timeout_ms", integer(1, std::nullopt, 100, "the WAIT's timeout")}};
+  return {{"properties", properties}, {"required", json::array()}};
+}
+
 }  // namespace
 
 const TopologyKind& redis_sentinel_topology() {
@@ -71,7 +90,8 @@ const TopologyKind& redis_sentinel_topology() {
        "min_replicas_max_lag_s", "wait_replicas", "wait_timeout_ms"},
       read_redis,
       redis_ids,
-      write_redis};
+      write_redis,
+      redis_schema};
   return kind;
 }
 

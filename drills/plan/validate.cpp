@@ -14,15 +14,6 @@ constexpr std::int64_t kAny = std::numeric_limits<std::int64_t>::max();
 constexpr IntRule kPositive{1, kAny};
 constexpr IntRule kNonNegative{0, kAny};
 
-bool valid_name(const std::string& name) {
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (name.empty() || !lower_or_digit(name[0])) return false;
-  for (const char c : name) {
-    if (!lower_or_digit(c) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
-}
-
 // Fields valid on their own, which later checks may rely on.
 struct Known {
   std::optional<MemberIds> ids;  // when the topology is valid
@@ -136,13 +127,25 @@ Objectives read_objectives(const json* value, const JsonPath& path, Issues& issu
 
 }  // namespace
 
+bool valid_name(const std::string& name) {
+  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (name.empty() || !lower_or_digit(name[0])) return false;
+  for (const char c : name) {
+    if (!lower_or_digit(c) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
 Validation validate(const json& doc) {
   Validation out;
   Issues& issues = out.issues;
   ObjectReader root(doc, {}, issues,
-                    {"name", "description", "seed", "topology", "workload", "steady_state",
-                     "faults", "objectives", "halt", "rollbacks", "expect"});
+                    {"name", "description", "seed", "topology", "workload", "steady_state", "faults",
+                     "objectives", "halt", "rollbacks", "expect", "$schema"});
   if (!root.is_object()) return out;
+  // Where editors find the plan's JSON Schema (docs/plan.schema.json); it
+  // says nothing about the drill.
+  (void)root.string("$schema", std::nullopt);
 
   Plan plan;
   if (auto name = root.string("name", std::nullopt, Need::required).value) {

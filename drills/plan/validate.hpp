@@ -22,6 +22,10 @@ struct Validation {
 
 Validation validate(const nlohmann::json& doc);
 
+// The rule of plan (and suite) names: lower-case letters, digits, '-', '_'
+// and '.', starting with a letter or digit.
+bool valid_name(const std::string& name);
+
 // What fault checks need from the rest of the plan; a member is nullopt when
 // that part of the plan is itself invalid, and the checks depending on it are
 // skipped rather than reported twice.

@@ -69,4 +69,12 @@ class DrillRun {
 
 int print_plan_errors(const std::vector<plan::PlanError>& errors, std::ostream& err);
 
+// Pieces of `faultline run` that a suite of plans reuses (runner.cpp).
+std::optional<network::NetworkOptions::Backend> backend_named(const std::string& name);
+// The UTC time as in run folder names: "20261125-195040".
+std::string utc_stamp();
+// The end of one run on the console: the summary and the files, the verdict
+// line alone (--quiet), or one JSON object (--json). Returns its exit code.
+int print_run(const DrillResult& result, const std::filesystem::path& dir, Console& console);
+
 }  // namespace faultline::runner

@@ -17,8 +17,6 @@ namespace faultline::runner {
 
 using Json = journal::Json;
 
-namespace {
-
 std::string utc_stamp() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -37,8 +35,6 @@ std::optional<network::NetworkOptions::Backend> backend_named(const std::string&
   return std::nullopt;
 }
 
-// The end of a single run on the console: the summary and the files, the
-// verdict line alone (--quiet), or one JSON object (--json).
 int print_run(const DrillResult& r, const std::filesystem::path& dir, Console& console) {
   const reports::ConsoleStyle style{console.options().color};
   const auto journal_file = dir / "journal.jsonl";
@@ -73,8 +69,6 @@ int print_run(const DrillResult& r, const std::filesystem::path& dir, Console& c
   return r.exit_code;
 }
 
-}  // namespace
-
 int print_plan_errors(const std::vector<plan::PlanError>& errors, std::ostream& err) {
   for (const auto& e : errors) err << "error: " << e.to_string() << "\n";
   err << errors.size() << (errors.size() == 1 ? " error" : " errors")
@@ -86,17 +80,8 @@ int validate_plan(const std::filesystem::path& plan_file, const std::vector<std:
                   std::ostream& out, std::ostream& err) {
   const auto loaded = plan::load_plan(plan_file, overrides);
   if (!loaded.plan) return print_plan_errors(loaded.errors, err);
-  const auto& p = *loaded.plan;
-  const plan::MemberIds ids = plan::member_ids(p.topology);
-  out << plan_file.string() << ": valid plan '" << p.name << "': ";
-  if (p.topology.kind == "embedded") {
-    out << p.topology.coordinators << " coordinators";
-  } else {
-    out << p.topology.kind << " with " << ids.voters.size() << " voters";
-    if (!ids.others.empty()) out << " and " << ids.others.size() << " others";
-  }
-  out << ", " << p.workload.clients << " clients for " << p.workload.duration_ms
-      << " ms, " << p.faults.size() << (p.faults.size() == 1 ? " fault" : " faults") << "\n";
+  out << plan_file.string() << ": valid plan '" << loaded.plan->name << "': " << plan::plan_summary(*loaded.plan)
+      << "\n";
   return 0;
 }
 

@@ -262,7 +262,9 @@ bool RedisSentinelTarget::wait_converged(Deadline deadline) {
     const auto p = primary ? replication(*primary, kProbeTimeoutMs) : std::nullopt;
     bool settled = p && p->master;
     for (const MemberInfo* m : servers()) {
-      if (!settled || m == primary) continue;
+      // A server that is down (killed and never restarted) has nothing to
+      // converge: waiting for it would only run out the deadline.
+      if (!settled || m == primary || !processes_.is_running(m->id)) continue;
       const auto r = replication(*m, kProbeTimeoutMs);
       settled = r && !r->master && r->link_up && book_.id_at[instance_key(r->master_host, r->master_port)] == *agreed &&
                 r->offset >= p->offset;

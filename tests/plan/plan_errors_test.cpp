@@ -209,7 +209,7 @@ TEST(PlanErrors, InvalidSectionDoesNotCascade) {
 TEST(PlanErrors, OddKeysArePrintedQuoted) {
   EXPECT_EQ(only_error(with(kBase, R"("name": "t")", R"("name": "t", "a b": 1)")),
             "p.json:2: $[\"a b\"]: unknown field \"a b\"; known fields: name, description, seed, "
-            "topology, workload, steady_state, faults, objectives, halt, rollbacks, expect");
+            "topology, workload, steady_state, faults, objectives, halt, rollbacks, expect, $schema");
 }
 
 TEST(PlanErrors, DeepNestingIsHarmless) {

@@ -145,6 +145,11 @@ TEST(PlanLoad, BundledStaleReadsParses) {
   EXPECT_TRUE(r.plan->objectives.linearizable);
   EXPECT_EQ(r.plan->objectives.rpo_writes, 0);
   EXPECT_EQ(r.plan->workload.keys, 5);
+  // A demonstration: it passes when the linearizability check fails.
+  EXPECT_EQ(r.plan->expect_fail, std::vector<std::string>{"linearizable"});
+  const LoadResult plain = load_plan(kLibrary / "stale-reads.json", {"expect=null"});
+  ASSERT_TRUE(plain.plan) << joined(plain);
+  EXPECT_TRUE(plain.plan->expect_fail.empty());
 }
 
 TEST(PlanLoad, StaleReadsAndElectionObjectivesDefaultOff) {

@@ -1,23 +1,64 @@
 // Properties of the plan format over random input: valid plans survive a
-// to_json/parse round trip unchanged, and no mutation of a plan, textual or
-// structural, makes parsing throw or crash.
+// to_json/parse round trip unchanged and match the plans' JSON Schema, and
+// no mutation of a plan, textual or structural (of a random plan or of a
+// library plan), makes parsing throw or crash; whatever validation accepts,
+// the schema accepts too. The deterministic corpus of mutated library plans
+// is plan_corpus_test.cpp.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "chaos/faults/spec.hpp"
 #include "chaos/faults/selector.hpp"
 #include "drills/plan/plan.hpp"
 #include "drills/plan/probes.hpp"
 #include "drills/plan/processes.hpp"
+#include "drills/plan/schema.hpp"
 #include "drills/plan/topology.hpp"
+#include "tests/plan/mutations.hpp"
+#include "tests/plan/schema_check.hpp"
 
 namespace faultline::plan {
 namespace {
 
 using nlohmann::json;
+using testing::all_pointers;
+using testing::odd_values;
+
+const testing::SchemaCheck& schema() {
+  static const testing::SchemaCheck check(plan_schema());
+  return check;
+}
+
+// A plan that validation accepts must match the schema: an editor never
+// flags a plan faultline would run.
+void check_schema_accepts(const LoadResult& r, const std::string& text) {
+  if (!r.plan) return;
+  const auto problems = schema().errors(json::parse(text));
+  for (const auto& p : problems) RC_LOG() << p << "\n";
+  RC_ASSERT(problems.empty());
+}
+
+std::vector<std::string> library_texts() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(FAULTLINE_SOURCE_DIR) + "/drills/library")) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> texts;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    texts.push_back(buffer.str());
+  }
+  return texts;
+}
 
 // The ids a topology has for faults to name (voters, workers, others).
 struct Ids {
@@ -418,45 +459,6 @@ void check_well_formed(const LoadResult& r, const std::string& text) {
   }
 }
 
-// Every path in a document (objects and arrays), root first.
-std::vector<json::json_pointer> all_pointers(const json& doc) {
-  std::vector<json::json_pointer> out{json::json_pointer()};
-  for (std::size_t i = 0; i < out.size() && i < 10'000; ++i) {
-    const json& node = doc.at(out[i]);
-    if (node.is_object()) {
-      for (const auto& [key, unused] : node.items()) out.push_back(out[i] / key);
-    } else if (node.is_array()) {
-      for (std::size_t k = 0; k < node.size(); ++k) out.push_back(out[i] / k);
-    }
-  }
-  return out;
-}
-
-const std::vector<json>& odd_values() {
-  static const std::vector<json> values = {nullptr,
-                                           true,
-                                           false,
-                                           -1,
-                                           0,
-                                           1,
-                                           2.5,
-                                           -0.0,
-                                           1e300,
-                                           "",
-                                           "x",
-                                           "leader",
-                                           "c9",
-                                           "kill",
-                                           json::array(),
-                                           json::object(),
-                                           json::array({1, 2}),
-                                           json::array({600, 300}),
-                                           std::numeric_limits<std::uint64_t>::max(),
-                                           std::numeric_limits<std::int64_t>::min(),
-                                           json::object({{"kind", "kill"}})};
-  return values;
-}
-
 RC_GTEST_PROP(PlanProperty, ToJsonRoundTrips, ()) {
   const Plan p = *valid_plan();
   const std::string text = to_json(p).dump(*rc::gen::element(-1, 2));
@@ -464,6 +466,7 @@ RC_GTEST_PROP(PlanProperty, ToJsonRoundTrips, ()) {
   RC_ASSERT(r.errors.empty());
   RC_ASSERT(r.plan.has_value());
   RC_ASSERT(*r.plan == p);
+  check_schema_accepts(r, text);
 }
 
 RC_GTEST_PROP(PlanProperty, TextMutationsNeverCrash, ()) {
@@ -519,6 +522,44 @@ RC_GTEST_PROP(PlanProperty, StructuralMutationsNeverCrash, ()) {
   const LoadResult r = parse_plan(text, "mutated.json");
   RC_CLASSIFY(r.plan.has_value(), "mutation left a valid plan");
   check_well_formed(r, text);
+  check_schema_accepts(r, text);
+}
+
+RC_GTEST_PROP(PlanProperty, LibraryPlanMutationsNeverCrash, ()) {
+  static const std::vector<std::string> texts = library_texts();
+  RC_PRE(!texts.empty());
+  json doc = json::parse(*rc::gen::elementOf(texts));
+  const int edits = *rc::gen::inRange(1, 4);
+  for (int i = 0; i < edits; ++i) {
+    const std::vector<json::json_pointer> pointers = all_pointers(doc);
+    const json::json_pointer at = *rc::gen::elementOf(pointers);
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+        doc[at] = *rc::gen::elementOf(odd_values());
+        break;
+      case 1:
+        if (!at.empty()) {
+          json& parent = doc[at.parent_pointer()];
+          if (parent.is_array()) {
+            parent.erase(std::stoul(at.back()));
+          } else {
+            parent.erase(at.back());
+          }
+        }
+        break;
+      case 2:
+        doc[at] = testing::other_type(doc[at]);
+        break;
+      default:
+        if (doc[at].is_object()) doc[at][*rc::gen::element<std::string>("surprise", "kind", "when", "probes")] = 1;
+        break;
+    }
+  }
+  const std::string text = doc.dump(*rc::gen::element(-1, 2));
+  const LoadResult r = parse_plan(text, "library-mutated.json");
+  RC_CLASSIFY(r.plan.has_value(), "mutation left a valid plan");
+  check_well_formed(r, text);
+  check_schema_accepts(r, text);
 }
 
 RC_GTEST_PROP(PlanProperty, RandomOverridesNeverCrash, ()) {
