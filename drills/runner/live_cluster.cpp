@@ -42,8 +42,14 @@ std::optional<std::string> LiveCluster::bring_up(std::string& note) {
     }
   }
   options.seed = setup_.seed;
-  target_ = targets::make_target(
-      plan_, {setup_.members_dir, setup_.binary, setup_.seed, options.link_faults}, supervisor_, error);
+  // Members run with their own folder as the working directory, and their
+  // configuration files name paths under it: a relative run folder (`--out
+  // runs/x`) would resolve twice, so every target gets it absolute.
+  std::error_code ec;
+  const std::filesystem::path members_dir = std::filesystem::absolute(setup_.members_dir, ec);
+  if (ec) return "cannot resolve the members' folder " + setup_.members_dir.string() + ": " + ec.message();
+  target_ = targets::make_target(plan_, {members_dir, setup_.binary, setup_.seed, options.link_faults}, supervisor_,
+                                 error);
   if (!target_) return error;
   for (const auto& [id, voter] : target_->member_ids()) options.members.push_back({id, voter});
   network_ = network::make_network(options, note, error);

@@ -46,7 +46,10 @@ class RedisDrill : public ::testing::Test {
 TEST_F(RedisDrill, PrimaryKillReportsTheFailoverTimeWithItsPartsAndExplainsEveryLostWrite) {
   if (const auto probe = netns::probe(); !probe.available) GTEST_SKIP() << probe.reason;
   const auto out = scratch_dir("redis-kill");
-  const auto result = run_cli({"run", plan_path("redis-primary-kill"), "--out", (out / "run").string()}, 150s);
+  // A relative run folder (as CI passes one): the members run in their own
+  // folders and their configuration names paths under it, so the target has
+  // to get it absolute.
+  const auto result = run_cli({"run", plan_path("redis-primary-kill"), "--out", "run"}, 150s, out);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("RTO parts: detect"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("down agreed"), std::string::npos) << result.out;

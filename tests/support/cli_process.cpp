@@ -59,7 +59,8 @@ bool process_alive(int pid, const std::string& expected_cmdline_part) {
   return cmdline.find(expected_cmdline_part) != std::string::npos;
 }
 
-CliProcess::CliProcess(const std::vector<std::string>& args, const std::filesystem::path& scratch)
+CliProcess::CliProcess(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+                       const std::filesystem::path& cwd)
     : out_file_(scratch / ("cli-" + std::to_string(g_counter) + ".out")),
       err_file_(scratch / ("cli-" + std::to_string(g_counter) + ".err")) {
   ++g_counter;
@@ -76,6 +77,7 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const std::filesyst
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
   posix_spawn_file_actions_destroy(&actions);
 }
@@ -119,9 +121,10 @@ CliResult CliProcess::wait(std::chrono::milliseconds timeout) {
   return result;
 }
 
-CliResult run_cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+CliResult run_cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                  const std::filesystem::path& cwd) {
   const auto scratch = scratch_dir("cli");
-  CliProcess process(args, scratch);
+  CliProcess process(args, scratch, cwd);
   auto result = process.wait(timeout);
   std::filesystem::remove_all(scratch);
   return result;

@@ -25,7 +25,10 @@ struct CliResult {
 // A `faultline` child process. The destructor SIGKILLs it if it still runs.
 class CliProcess {
  public:
-  CliProcess(const std::vector<std::string>& args, const std::filesystem::path& scratch);
+  // `cwd`, when given, is the child's working directory (relative paths in
+  // `args` resolve there); otherwise it inherits the test's.
+  CliProcess(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+             const std::filesystem::path& cwd = {});
   ~CliProcess();
   CliProcess(const CliProcess&) = delete;
   CliProcess& operator=(const CliProcess&) = delete;
@@ -46,7 +49,8 @@ class CliProcess {
 };
 
 // Runs `faultline ARGS` to completion (bounded by `timeout`).
-CliResult run_cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout);
+CliResult run_cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                  const std::filesystem::path& cwd = {});
 
 // Polls `condition` every 10 ms until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
