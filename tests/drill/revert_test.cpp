@@ -1,6 +1,7 @@
 // Nothing a run does to the network outlives it, on every way out: a normal
 // end, an abort (a fault that cannot be applied stops the run with others in
-// force), SIGINT, SIGTERM and SIGKILL of the runner. Each test compares the
+// force), a halt condition firing with both faults in force, SIGINT, SIGTERM
+// and SIGKILL of the runner. Each test compares the
 // host's namespaces (`ip netns list`), links (`ip -o link`) and ruleset (`nft
 // list ruleset`) before and after, and looks for any process still running
 // from the run's folder.
@@ -100,6 +101,26 @@ TEST_F(NetworkRevert, AbortWithFaultsInForce) {
   int healed = 0;
   for (const auto& e : journal_events(dir_ / "run" / "journal.jsonl")) healed += e.value("kind", "") == "fault.heal";
   EXPECT_EQ(healed, 2) << "both faults in force must be healed on the way out";
+}
+
+TEST_F(NetworkRevert, HaltWithFaultsInForce) {
+  // A probe that always fails (used by the halt only), so the halt fires for
+  // certain half a second into the faults, with the partition and the
+  // latency both in force; what is under test is the way out, not detection.
+  const auto result = run_cli({"run", kPlan, "--out", (dir_ / "run").string(), "--set",
+                               R"(steady_state.probes=[{"name":"never","kind":"command","argv":["false"],"when":[]}])",
+                               "--set", R"(halt=[{"probe":"never","for_ms":500}])"},
+                              120s);
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("HALTED"), std::string::npos) << result.out;
+  int halted = 0;
+  int healed_by_halt = 0;
+  for (const auto& e : journal_events(dir_ / "run" / "journal.jsonl")) {
+    halted += e.value("kind", "") == "halt";
+    healed_by_halt += e.value("kind", "") == "fault.heal" && e.value("why", "") == "halt";
+  }
+  EXPECT_EQ(halted, 1);
+  EXPECT_EQ(healed_by_halt, 2) << "both faults in force must be healed by the halt";
 }
 
 TEST_F(NetworkRevert, Sigint) {
