@@ -20,8 +20,25 @@ http::Response failure(int status, const std::string& message) {
   return http::json_response(status, Json{{"success", false}, {"message", message}}.dump());
 }
 
+DetectorSettings detector_settings(const settings::CoordinatorSettings& c) {
+  DetectorSettings d;
+  d.kind = c.failure_detector == settings::FailureDetector::adaptive ? DetectorKind::adaptive : DetectorKind::fixed;
+  d.node_timeout_ms = c.node_timeout_ms;
+  d.k = c.failure_detector_k;
+  d.misses = c.failure_detector_misses;
+  d.window = static_cast<std::size_t>(c.failure_detector_window);
+  d.min_samples = static_cast<std::size_t>(c.failure_detector_min_samples);
+  return d;
+}
+
 std::chrono::milliseconds sweep_period(const settings::CoordinatorSettings& c) {
-  const auto shortest = std::min(c.node_timeout_ms, c.cleanup_interval_ms);
+  // The adaptive detector's bound can be far below nodeTimeout: sweep often
+  // enough for its log lines to come near the instant (routing itself asks
+  // the detector at every request, not the sweep).
+  const std::int64_t timeout =
+      c.failure_detector == settings::FailureDetector::adaptive ? std::min<std::int64_t>(c.node_timeout_ms, 200)
+                                                                : c.node_timeout_ms;
+  const auto shortest = std::min(timeout, c.cleanup_interval_ms);
   return std::chrono::milliseconds(std::clamp<std::int64_t>(shortest / 4, 10, 1000));
 }
 
@@ -30,13 +47,15 @@ std::chrono::milliseconds sweep_period(const settings::CoordinatorSettings& c) {
 McpRouter::McpRouter(Coordinator& coordinator)
     : c_(coordinator),
       log_prefix_("faultline coordinator " + coordinator.config_.name + ": "),
-      registry_(coordinator.config_.settings.coordinator.node_timeout_ms,
+      registry_(detector_settings(coordinator.config_.settings.coordinator),
                 coordinator.config_.settings.coordinator.cleanup_interval_ms, log_prefix_),
       breaker_(coordinator.config_.settings.routing),
       balancer_(coordinator.config_.settings.routing.balancing) {
   std::cerr << log_prefix_ << "Initializing as cluster coordinator (sticky sessions "
             << settings::to_string(c_.config_.settings.sticky.strategy) << ", balancing "
-            << settings::to_string(balancer_.strategy()) << ")\n";
+            << settings::to_string(balancer_.strategy()) << ", "
+            << settings::to_string(c_.config_.settings.coordinator.failure_detector) << " failure detector, nodeTimeout "
+            << c_.config_.settings.coordinator.node_timeout_ms << " ms)\n";
   sweeper_ = std::thread([this] { sweep_loop(); });
 }
 
