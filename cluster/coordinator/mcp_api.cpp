@@ -166,6 +166,11 @@ void McpRouter::install_api(http::Server& server) {
   server.get("/api/cluster/sessions/([^/]+)", [this](const http::Request& r) {
     const std::string session = r.captures.at(0);
     const bool raw = r.query.count("pin") > 0;
+    if (raw) {
+      if (auto refused = c_.refuse_without_cluster_token(r, "a pin read (GET /api/cluster/sessions/...?pin)")) {
+        return *refused;
+      }
+    }
     Pin pin;
     std::string error;
     Found found = Found::no;
@@ -191,12 +196,18 @@ void McpRouter::install_api(http::Server& server) {
     return ok(data);
   });
   server.post("/api/cluster/register", [this](const http::Request& r) {
+    if (auto refused = c_.refuse_without_cluster_token(r, "a registration (POST /api/cluster/register)")) {
+      return *refused;
+    }
     const Json body = Json::parse(r.body, nullptr, false);
     if (auto problem = registry_.register_node(body)) return failure(400, *problem);
     feed_legacy_registry(body);
     return http::json_response(200, R"({"success":true,"message":"Node registered successfully"})");
   });
   server.post("/api/cluster/heartbeat", [this](const http::Request& r) {
+    if (auto refused = c_.refuse_without_cluster_token(r, "a heartbeat (POST /api/cluster/heartbeat)")) {
+      return *refused;
+    }
     const Json body = Json::parse(r.body, nullptr, false);
     switch (registry_.heartbeat(body)) {
       case NodeRegistry::Beat::invalid: return failure(400, "Missing required field: id");
@@ -208,6 +219,7 @@ void McpRouter::install_api(http::Server& server) {
     return http::json_response(200, R"({"success":true,"message":"Heartbeat updated successfully"})");
   });
   server.post("/api/cluster/pins", [this](const http::Request& r) {
+    if (auto refused = c_.refuse_without_cluster_token(r, "a pin write (POST /api/cluster/pins)")) return *refused;
     const Json body = Json::parse(r.body, nullptr, false);
     if (!body.is_object() || !body.contains("session") || !body["session"].is_string() || !body.contains("pin")) {
       return failure(400, "body must be {\"op\":\"put\"|\"del\",\"session\":...,\"pin\":{...},\"expect\":...}");
