@@ -82,7 +82,7 @@ TEST(DetectorDrill, TheAdaptiveDetectorRidesOutTheSameSpike) {
   ASSERT_FALSE(moved.is_null());
   EXPECT_EQ(moved.at("measured").get<double>(), 0) << moved.dump();
   EXPECT_EQ(moved.at("pass"), true);
-  EXPECT_EQ(false_suspicions(out / "run"), 0);
+  EXPECT_EQ(false_suspicions(out / "run"), 0) << read_file(out / "run" / "members" / "c1" / "log.txt");
   // The premise of "rides out": sessions were being called on the node
   // the spike hit (a drill with no calls would pass vacuously).
   const Json lost = check_event(events, "calls_lost");
