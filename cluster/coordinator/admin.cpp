@@ -13,7 +13,9 @@
 //                                {"mode": "off"}
 //
 // Every answer is the failpoints' state after the change (200), 400 for a
-// body it cannot use, 403 for a source outside `admin_allow`.
+// body it cannot use, 403 for a source outside `admin_allow`, 401 without
+// the admin token (systemConfig.cluster.adminToken, when set) as
+// `Authorization: Bearer <token>`.
 #include <arpa/inet.h>
 
 #include <nlohmann/json.hpp>
@@ -45,10 +47,8 @@ std::optional<double> number(const Json& body, const char* key) {
 }  // namespace
 
 bool Coordinator::admin_allowed(const http::Request& request) const {
-  // The hook for the cluster's tokens: once members have them, an admin
-  // request must carry the admin token as well as come from an allowed
-  // source. Until then the source is the only check, and the runner lists
-  // its observer's address (and loopback) in admin_allow.
+  // The source first (the runner lists its observer's address and loopback
+  // in admin_allow); the admin token, when set, is checked after it.
   const std::string ip = request.remote.substr(0, request.remote.rfind(':'));
   in_addr parsed{};
   if (::inet_pton(AF_INET, ip.c_str(), &parsed) != 1) return false;
@@ -130,6 +130,9 @@ void Coordinator::install_admin_routes() {
                                                  "admin_allow; " +
                                                      request.remote + " is not one"}}
                                       .dump());
+      }
+      if (auto refused = refuse_without_admin_token(request, "an admin request (/admin/failpoints)")) {
+        return *refused;
       }
       return handler(request);
     };

@@ -78,8 +78,12 @@ void Coordinator::install_routes() {
     return http::Response{200, metrics_text(Json::parse(raft_status_json()), Json{{"data", mcp_->cluster_status()}}),
                           "text/plain; version=0.0.4", {}};
   });
-  server_.post("/api/nodes/heartbeat",
-               [this](const http::Request& request) { return handle_heartbeat(request); });
+  server_.post("/api/nodes/heartbeat", [this](const http::Request& request) {
+    if (auto refused = refuse_without_cluster_token(request, "a heartbeat (POST /api/nodes/heartbeat)")) {
+      return *refused;
+    }
+    return handle_heartbeat(request);
+  });
   server_.post("/api/calls", [this](const http::Request& request) { return handle_call(request); });
 
   auto finish = [this](const OpResult& op) { return op_failure(op, ""); };

@@ -117,13 +117,14 @@ bool Coordinator::start(std::string& error) {
   for (const auto& m : config_.members) {
     if (m.id == config_.id) continue;
     peer_names[m.id] = m.name;
-    peers_[m.id] = std::make_unique<RaftLink>(Hello{config_.id, m.id}, m.name, m.raft, timing, log_prefix);
+    peers_[m.id] = std::make_unique<RaftLink>(Hello{config_.id, m.id, config_.settings.token}, m.name, m.raft, timing,
+                                              log_prefix);
   }
   // A peer that connects has a connection timeout's worth of time to say
   // who it is.
   raft_listener_ = std::make_unique<RaftListener>(
       config_.id, std::move(peer_names), timing.connect_timeout,
-      [this](std::vector<raft::Message>& batch) { receive_messages(batch); }, log_prefix);
+      [this](std::vector<raft::Message>& batch) { receive_messages(batch); }, log_prefix, config_.settings.token);
   if (!raft_listener_->start(config_.raft_listen, error)) {
     error = "raft port: " + error;
     return false;

@@ -32,6 +32,7 @@
 #include "cluster/coordinator/config.hpp"
 #include "cluster/coordinator/raft_link.hpp"
 #include "cluster/coordinator/raft_listener.hpp"
+#include "cluster/http/client.hpp"
 #include "cluster/http/server.hpp"
 #include "cluster/raft/raft.hpp"
 #include "cluster/store/file_storage.hpp"
@@ -93,6 +94,16 @@ class Coordinator {
   std::string leader_hint_json_locked(const std::string& error);  // requires mu_
   // The failpoints' state (admin.cpp), as GET /admin/failpoints answers it.
   std::string failpoints_json();
+
+  // auth.cpp. The 401 answer (and a log line naming the peer) for a request
+  // without the cluster token (systemConfig.cluster.token) or with another,
+  // nullopt when it may go on; `what` names the endpoint in the log line.
+  // Always nullopt when the member has no token.
+  std::optional<http::Response> refuse_without_cluster_token(const http::Request& request, const char* what) const;
+  // The same for the admin token (systemConfig.cluster.adminToken).
+  std::optional<http::Response> refuse_without_admin_token(const http::Request& request, const char* what) const;
+  // The headers that carry the cluster token on a request to another member.
+  http::Headers cluster_auth_headers() const;
 
  private:
   // Requires mu_, after every call into node_ with the time `now`: keeps

@@ -20,8 +20,25 @@ http::Response failure(int status, const std::string& message) {
   return http::json_response(status, Json{{"success", false}, {"message", message}}.dump());
 }
 
+DetectorSettings detector_settings(const settings::CoordinatorSettings& c) {
+  DetectorSettings d;
+  d.kind = c.failure_detector == settings::FailureDetector::adaptive ? DetectorKind::adaptive : DetectorKind::fixed;
+  d.node_timeout_ms = c.node_timeout_ms;
+  d.k = c.failure_detector_k;
+  d.misses = c.failure_detector_misses;
+  d.window = static_cast<std::size_t>(c.failure_detector_window);
+  d.min_samples = static_cast<std::size_t>(c.failure_detector_min_samples);
+  return d;
+}
+
 std::chrono::milliseconds sweep_period(const settings::CoordinatorSettings& c) {
-  const auto shortest = std::min(c.node_timeout_ms, c.cleanup_interval_ms);
+  // The adaptive detector's bound can be far below nodeTimeout: sweep often
+  // enough for its log lines to come near the instant (routing itself asks
+  // the detector at every request, not the sweep).
+  const std::int64_t timeout =
+      c.failure_detector == settings::FailureDetector::adaptive ? std::min<std::int64_t>(c.node_timeout_ms, 200)
+                                                                : c.node_timeout_ms;
+  const auto shortest = std::min(timeout, c.cleanup_interval_ms);
   return std::chrono::milliseconds(std::clamp<std::int64_t>(shortest / 4, 10, 1000));
 }
 
@@ -30,13 +47,15 @@ std::chrono::milliseconds sweep_period(const settings::CoordinatorSettings& c) {
 McpRouter::McpRouter(Coordinator& coordinator)
     : c_(coordinator),
       log_prefix_("faultline coordinator " + coordinator.config_.name + ": "),
-      registry_(coordinator.config_.settings.coordinator.node_timeout_ms,
+      registry_(detector_settings(coordinator.config_.settings.coordinator),
                 coordinator.config_.settings.coordinator.cleanup_interval_ms, log_prefix_),
       breaker_(coordinator.config_.settings.routing),
       balancer_(coordinator.config_.settings.routing.balancing) {
   std::cerr << log_prefix_ << "Initializing as cluster coordinator (sticky sessions "
             << settings::to_string(c_.config_.settings.sticky.strategy) << ", balancing "
-            << settings::to_string(balancer_.strategy()) << ")\n";
+            << settings::to_string(balancer_.strategy()) << ", "
+            << settings::to_string(c_.config_.settings.coordinator.failure_detector) << " failure detector, nodeTimeout "
+            << c_.config_.settings.coordinator.node_timeout_ms << " ms)\n";
   sweeper_ = std::thread([this] { sweep_loop(); });
 }
 
@@ -147,6 +166,11 @@ void McpRouter::install_api(http::Server& server) {
   server.get("/api/cluster/sessions/([^/]+)", [this](const http::Request& r) {
     const std::string session = r.captures.at(0);
     const bool raw = r.query.count("pin") > 0;
+    if (raw) {
+      if (auto refused = c_.refuse_without_cluster_token(r, "a pin read (GET /api/cluster/sessions/...?pin)")) {
+        return *refused;
+      }
+    }
     Pin pin;
     std::string error;
     Found found = Found::no;
@@ -172,12 +196,18 @@ void McpRouter::install_api(http::Server& server) {
     return ok(data);
   });
   server.post("/api/cluster/register", [this](const http::Request& r) {
+    if (auto refused = c_.refuse_without_cluster_token(r, "a registration (POST /api/cluster/register)")) {
+      return *refused;
+    }
     const Json body = Json::parse(r.body, nullptr, false);
     if (auto problem = registry_.register_node(body)) return failure(400, *problem);
     feed_legacy_registry(body);
     return http::json_response(200, R"({"success":true,"message":"Node registered successfully"})");
   });
   server.post("/api/cluster/heartbeat", [this](const http::Request& r) {
+    if (auto refused = c_.refuse_without_cluster_token(r, "a heartbeat (POST /api/cluster/heartbeat)")) {
+      return *refused;
+    }
     const Json body = Json::parse(r.body, nullptr, false);
     switch (registry_.heartbeat(body)) {
       case NodeRegistry::Beat::invalid: return failure(400, "Missing required field: id");
@@ -189,6 +219,7 @@ void McpRouter::install_api(http::Server& server) {
     return http::json_response(200, R"({"success":true,"message":"Heartbeat updated successfully"})");
   });
   server.post("/api/cluster/pins", [this](const http::Request& r) {
+    if (auto refused = c_.refuse_without_cluster_token(r, "a pin write (POST /api/cluster/pins)")) return *refused;
     const Json body = Json::parse(r.body, nullptr, false);
     if (!body.is_object() || !body.contains("session") || !body["session"].is_string() || !body.contains("pin")) {
       return failure(400, "body must be {\"op\":\"put\"|\"del\",\"session\":...,\"pin\":{...},\"expect\":...}");

@@ -83,7 +83,10 @@ McpRouter::Found McpRouter::read_pin(const std::string& session, Pin& pin, std::
     return Found::unavailable;
   }
   thread_local http::Client client;
-  const auto r = client.get(*url + "/api/cluster/sessions/" + session + "?pin=1", kLeaderRequestMs);
+  http::RequestOptions options;
+  options.timeout_ms = kLeaderRequestMs;
+  options.headers = c_.cluster_auth_headers();
+  const auto r = client.request("GET", *url + "/api/cluster/sessions/" + session + "?pin=1", "", options);
   if (r.ok() && r.status == 404) return Found::no;
   const Json body = r.ok() && r.status == 200 ? Json::parse(r.body, nullptr, false) : Json();
   if (body.is_object() && body.contains("data") && body["data"].contains("pin")) {
@@ -148,7 +151,10 @@ bool McpRouter::write_pin(const Pin& pin, bool remove, const std::string& expect
     } else if (const auto url = leader_url()) {
       const Json body{{"op", remove ? "del" : "put"}, {"session", pin.session}, {"pin", pin.to_json()},
                       {"expect", expect_node}};
-      const auto r = client.request("POST", *url + "/api/cluster/pins", body.dump(), kLeaderRequestMs);
+      http::RequestOptions options;
+      options.timeout_ms = kLeaderRequestMs;
+      options.headers = c_.cluster_auth_headers();
+      const auto r = client.request("POST", *url + "/api/cluster/pins", body.dump(), options);
       if (r.ok() && r.status == 200) return true;
       const Json answer = r.ok() ? Json::parse(r.body, nullptr, false) : Json();
       if (r.ok() && r.status == 409 && answer.is_object() && answer.contains("pin")) {

@@ -37,14 +37,41 @@ Json NodeView::to_json() const {
               {"url", url},         {"status", active ? "active" : "unhealthy"},
               {"lastHeartbeat", last_heartbeat_ms},
               {"servers", servers}, {"weight", weight},
-              {"metadata", Json{{"down", down}, {"registeredAt", registered_ms}}}};
+              {"metadata", Json{{"down", down},
+                                {"registeredAt", registered_ms},
+                                {"failureDetector", Json{{"kind", detector},
+                                                         {"boundMs", bound_ms},
+                                                         {"silenceMs", silence_ms},
+                                                         {"samples", samples},
+                                                         {"meanIntervalMs", mean_interval_ms},
+                                                         {"stddevIntervalMs", stddev_interval_ms}}}}}};
 }
 
-NodeRegistry::NodeRegistry(std::int64_t node_timeout_ms, std::int64_t cleanup_interval_ms, std::string log_prefix)
-    : node_timeout_(node_timeout_ms), cleanup_interval_(cleanup_interval_ms), log_prefix_(std::move(log_prefix)) {}
+NodeRegistry::NodeRegistry(DetectorSettings detector, std::int64_t cleanup_interval_ms, std::string log_prefix)
+    : detector_(detector),
+      node_timeout_(detector.node_timeout_ms),
+      cleanup_interval_(cleanup_interval_ms),
+      log_prefix_(std::move(log_prefix)) {}
+
+std::int64_t NodeRegistry::ms_of(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+void NodeRegistry::note_suspicion_locked(Record& r, Clock::time_point now) {
+  if (r.unhealthy_logged || !r.detector.suspected(ms_of(now))) return;
+  std::cerr << log_prefix_ << "Marking node " << r.view.id << " as unhealthy (last heartbeat: "
+            << iso_time(r.view.last_heartbeat_ms) << "; " << to_string(detector_.kind) << " failure detector, silent "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(now - r.last_seen).count() << " ms, bound "
+            << r.detector.bound_ms() << " ms)\n";
+  r.unhealthy_logged = true;
+}
 
 void NodeRegistry::update_locked(Record& r, const Json& body) {
   NodeView& v = r.view;
+  const auto now = Clock::now();
+  // A suspicion shorter than the sweep period is logged here, late, so that
+  // every one of them has its line.
+  note_suspicion_locked(r, now);
   if (body.contains("name") && body["name"].is_string()) v.name = body["name"].get<std::string>();
   if (body.contains("url") && body["url"].is_string()) v.url = body["url"].get<std::string>();
   if (body.contains("host") && body["host"].is_string()) v.host = body["host"].get<std::string>();
@@ -58,7 +85,8 @@ void NodeRegistry::update_locked(Record& r, const Json& body) {
   }
   v.last_heartbeat_ms = epoch_ms_now();
   v.down = false;
-  r.last_seen = Clock::now();
+  r.last_seen = now;
+  r.detector.heartbeat(ms_of(r.last_seen));
   if (r.unhealthy_logged) std::cerr << log_prefix_ << "Node " << v.id << " is active again\n";
   r.unhealthy_logged = false;
 }
@@ -70,7 +98,10 @@ std::optional<std::string> NodeRegistry::register_node(const Json& body) {
     }
   }
   std::lock_guard lock(mu_);
-  Record& r = nodes_[body["id"].get<std::string>()];
+  Record& r = nodes_.try_emplace(body["id"].get<std::string>(), detector_).first->second;
+  // A registration starts a new life of the node: what its earlier one
+  // taught the detector says nothing about it.
+  r.detector.reset();
   r.view.id = body["id"].get<std::string>();
   r.view.registered_ms = epoch_ms_now();
   r.unhealthy_logged = false;
@@ -103,7 +134,14 @@ void NodeRegistry::mark_down(const std::string& id) {
 
 NodeView NodeRegistry::view_locked(const Record& r, Clock::time_point now) const {
   NodeView v = r.view;
-  v.active = now - r.last_seen <= node_timeout_;
+  const std::int64_t now_ms = ms_of(now);
+  v.active = !r.detector.suspected(now_ms);
+  v.detector = to_string(detector_.kind);
+  v.bound_ms = r.detector.bound_ms();
+  v.silence_ms = r.detector.last_ms() ? now_ms - *r.detector.last_ms() : 0;
+  v.samples = r.detector.samples();
+  v.mean_interval_ms = r.detector.mean_ms();
+  v.stddev_interval_ms = r.detector.stddev_ms();
   return v;
 }
 
@@ -134,11 +172,7 @@ void NodeRegistry::sweep() {
       it = nodes_.erase(it);
       continue;
     }
-    if (silent > node_timeout_ && !r.unhealthy_logged) {
-      std::cerr << log_prefix_ << "Marking node " << r.view.id << " as unhealthy (last heartbeat: "
-                << iso_time(r.view.last_heartbeat_ms) << ")\n";
-      r.unhealthy_logged = true;
-    }
+    note_suspicion_locked(r, now);
     ++it;
   }
 }

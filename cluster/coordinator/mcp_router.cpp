@@ -218,7 +218,7 @@ http::Response McpRouter::session_request(const std::string& body, const Json& i
     if (!node) {
       why = "node " + pin.node + " is not registered";
     } else if (!node->active) {
-      why = "node " + pin.node + " is unhealthy (no heartbeat for nodeTimeout)";
+      why = "node " + pin.node + " is unhealthy (its failure detector suspects it)";
     } else if (node->down) {
       why = "node " + pin.node + " refused a request and has not heartbeated since";
     } else if (!node->hosts(server)) {

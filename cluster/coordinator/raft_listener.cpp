@@ -10,6 +10,7 @@
 
 #include "cluster/coordinator/raft_stream.hpp"
 #include "cluster/net/frame.hpp"
+#include "cluster/util/secret.hpp"
 
 namespace faultline::coordinator {
 
@@ -22,7 +23,8 @@ constexpr milliseconds kAcceptErrorPause{100};
 }  // namespace
 
 RaftListener::RaftListener(std::uint32_t self, std::map<std::uint32_t, std::string> peers,
-                           milliseconds hello_timeout, Deliver deliver, std::string log_prefix)
+                           milliseconds hello_timeout, Deliver deliver, std::string log_prefix,
+                           std::string token)
     : self_(self),
       peers_(std::move(peers)),
       hello_timeout_(hello_timeout),
@@ -30,7 +32,8 @@ RaftListener::RaftListener(std::uint32_t self, std::map<std::uint32_t, std::stri
       log_prefix_(std::move(log_prefix)),
       // One stream per peer, and room for replacements and strays that have
       // not said hello yet.
-      max_inbound_(2 * peers_.size() + 4) {}
+      max_inbound_(2 * peers_.size() + 4),
+      token_(std::move(token)) {}
 
 RaftListener::~RaftListener() { stop(); }
 
@@ -169,6 +172,9 @@ void RaftListener::read_loop(Inbound& in) {
         if (hello->to != self_) {
           why = "hello for member " + std::to_string(hello->to) + ", but this is member " +
                 std::to_string(self_) + " (check the members' raft addresses)";
+        } else if (!token_.empty() && !util::tokens_equal(hello->token, token_)) {
+          why = std::string("refused: ") + (hello->token.empty() ? "no cluster token" : "wrong cluster token") +
+                " in the hello (systemConfig.cluster.token must be the same on every member)";
         } else if (peers_.count(hello->from) == 0) {
           why = "hello from member " + std::to_string(hello->from) + ", not a peer of this group";
         } else {

@@ -6,11 +6,12 @@
 //
 // A connection is closed, with a log line naming the remote address and the
 // reason, when its first frame is not a hello for this member from a known
-// peer within `hello_timeout`, when a frame is malformed (torn at the end of
-// the stream, oversized, not a Raft message, or not from the hello's
-// sender), or when the same peer opens a newer stream: a peer has one stream
-// at a time, so a stream left half-open by a peer that was cut off and
-// reconnected does not keep its reader.
+// peer within `hello_timeout`, when the hello does not carry the cluster
+// token (`token`, when it is not empty; compared in constant time), when a
+// frame is malformed (torn at the end of the stream, oversized, not a Raft
+// message, or not from the hello's sender), or when the same peer opens a
+// newer stream: a peer has one stream at a time, so a stream left half-open
+// by a peer that was cut off and reconnected does not keep its reader.
 //
 // Thread-safety: start() and stop() from one thread; `deliver` runs on the
 // reader threads, concurrently, and must be thread-safe.
@@ -41,7 +42,8 @@ class RaftListener {
   // `peers`: the members allowed to connect, by id, with their names (for
   // log lines).
   RaftListener(std::uint32_t self, std::map<std::uint32_t, std::string> peers,
-               std::chrono::milliseconds hello_timeout, Deliver deliver, std::string log_prefix);
+               std::chrono::milliseconds hello_timeout, Deliver deliver, std::string log_prefix,
+               std::string token = "");
   ~RaftListener();  // stop()
   RaftListener(const RaftListener&) = delete;
   RaftListener& operator=(const RaftListener&) = delete;
@@ -79,6 +81,7 @@ class RaftListener {
   const Deliver deliver_;
   const std::string log_prefix_;
   const std::size_t max_inbound_;
+  const std::string token_;
 
   // Set by start().
   net::Endpoint bound_;

@@ -13,8 +13,8 @@ constexpr int kVersion = 1;
 }  // namespace
 
 std::string hello_frame(const Hello& hello) {
-  const nlohmann::json json{
-      {"stream", kStreamName}, {"version", kVersion}, {"from", hello.from}, {"to", hello.to}};
+  nlohmann::json json{{"stream", kStreamName}, {"version", kVersion}, {"from", hello.from}, {"to", hello.to}};
+  if (!hello.token.empty()) json["token"] = hello.token;
   std::string frame;
   net::append_frame(frame, json.dump());
   return frame;
@@ -39,7 +39,15 @@ std::optional<Hello> decode_hello(std::string_view payload, std::string& error) 
       return std::nullopt;
     }
   }
-  return Hello{json["from"].get<std::uint32_t>(), json["to"].get<std::uint32_t>()};
+  Hello hello{json["from"].get<std::uint32_t>(), json["to"].get<std::uint32_t>(), ""};
+  if (json.contains("token")) {
+    if (!json["token"].is_string()) {
+      error = "hello.token must be a string";
+      return std::nullopt;
+    }
+    hello.token = json["token"].get<std::string>();
+  }
+  return hello;
 }
 
 std::string message_frame(const raft::Message& message) {

@@ -5,11 +5,12 @@
 // (cluster/raft/codec.hpp). Nothing ever flows back: Raft messages are
 // one-way, and answers travel on the other member's own stream.
 //
-//   hello: {"stream":"faultline-raft","version":1,"from":1,"to":2}
+//   hello: {"stream":"faultline-raft","version":1,"from":1,"to":2,"token":"..."}
 //
 // `to` lets a receiver refuse a connection meant for another member (a wrong
-// address in a config). A cluster token will join the hello later; a
-// receiver then closes a connection whose token is wrong.
+// address in a config). `token` is the cluster token (systemConfig.cluster.token),
+// absent when the member has none; a receiver that has one closes a
+// connection whose hello does not carry the same (raft_listener.hpp).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -26,6 +27,7 @@ namespace faultline::coordinator {
 struct Hello {
   std::uint32_t from = 0;
   std::uint32_t to = 0;
+  std::string token;  // empty: none sent
   friend bool operator==(const Hello&, const Hello&) = default;
 };
 

@@ -171,6 +171,10 @@ Json Node::registration_body() const {
 
 void Node::heartbeat_loop(std::string coordinator) {
   http::Client client;
+  http::RequestOptions options;
+  options.timeout_ms = kRegisterTimeoutMs;
+  // The cluster token (systemConfig.cluster.token), when the cluster has one.
+  if (!settings_.token.empty()) options.headers.emplace_back("Authorization", "Bearer " + settings_.token);
   bool want_register = settings_.node.register_on_startup;
   bool failing = false;  // a failure is logged once, and so is the recovery
   std::unique_lock lock(mu_);
@@ -179,7 +183,7 @@ void Node::heartbeat_loop(std::string coordinator) {
     const bool registering = want_register;
     const auto response =
         client.request("POST", coordinator + (registering ? "/api/cluster/register" : "/api/cluster/heartbeat"),
-                       registration_body().dump(), kRegisterTimeoutMs);
+                       registration_body().dump(), options);
     const bool ok = response.ok() && response.status == 200;
     auto wait = std::chrono::milliseconds(settings_.node.heartbeat_interval_ms);
     if (ok) {

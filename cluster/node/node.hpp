@@ -26,7 +26,8 @@
 // every heartbeatInterval; a heartbeat answered 404 (a coordinator that
 // does not know the node, such as one restarted) registers again. `servers`
 // lists the servers that are running, so a server that is restarting has no
-// replica on this node meanwhile.
+// replica on this node meanwhile. Both carry the cluster token
+// (systemConfig.cluster.token) as Authorization: Bearer when it is set.
 //
 // Thread-safety: the HTTP pool, one heartbeat thread per coordinator, one
 // supervisor thread per hosted server; the session table has its own mutex.

@@ -1,5 +1,7 @@
 #include "cluster/settings/reader.hpp"
 
+#include <sstream>
+
 #include <cctype>
 
 namespace faultline::settings {
@@ -86,6 +88,23 @@ std::optional<std::int64_t> ObjectReader::integer(const std::string& key, std::i
   const auto n = v->get<std::int64_t>();
   if (n < min || n > max) {
     fail(path_of(key), "expected an integer in " + range + ", found " + std::to_string(n));
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<double> ObjectReader::number(const std::string& key, double min, double max) {
+  const Json* v = member(key);
+  if (v == nullptr) return std::nullopt;
+  std::ostringstream range;
+  range << min << ".." << max;
+  if (!v->is_number()) {
+    fail(path_of(key), "expected a number in " + range.str() + ", found " + describe(*v));
+    return std::nullopt;
+  }
+  const double n = v->get<double>();
+  if (!(n >= min && n <= max)) {
+    fail(path_of(key), "expected a number in " + range.str() + ", found " + v->dump());
     return std::nullopt;
   }
   return n;

@@ -39,6 +39,7 @@ class ObjectReader {
   std::optional<bool> boolean(const std::string& key);
   std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max,
                                       const char* unit = "");
+  std::optional<double> number(const std::string& key, double min, double max);
   std::optional<std::string> string(const std::string& key, bool non_empty = true);
   // One of `allowed`.
   std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& allowed);

@@ -120,6 +120,23 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
   if (auto v = r.integer("nodeTimeout", 1, kMaxMs, "ms")) s.node_timeout_ms = *v;
   if (auto v = r.integer("cleanupInterval", 1, kMaxMs, "ms")) s.cleanup_interval_ms = *v;
   if (auto v = r.integer("stickySessionTimeout", 1, 365 * kMaxMs, "ms")) s.sticky_session_timeout_ms = *v;
+  if (auto v = r.choice("failureDetector", {"fixed", "adaptive"})) {
+    s.failure_detector = *v == "adaptive" ? FailureDetector::adaptive : FailureDetector::fixed;
+  }
+  if (auto v = r.number("failureDetectorK", 0, 100)) s.failure_detector_k = *v;
+  if (auto v = r.integer("failureDetectorMisses", 1, 100)) s.failure_detector_misses = static_cast<int>(*v);
+  if (auto v = r.integer("failureDetectorWindow", 2, 10000)) s.failure_detector_window = static_cast<int>(*v);
+  if (auto v = r.integer("failureDetectorMinSamples", 2, 10000)) {
+    if (*v > s.failure_detector_window) {
+      r.fail(r.path_of("failureDetectorMinSamples"), "expected at most failureDetectorWindow (" +
+                                                        std::to_string(s.failure_detector_window) + "), found " +
+                                                        std::to_string(*v));
+    } else {
+      s.failure_detector_min_samples = static_cast<int>(*v);
+    }
+  } else if (s.failure_detector_min_samples > s.failure_detector_window) {
+    s.failure_detector_min_samples = s.failure_detector_window;
+  }
   if (auto v = r.integer("id", 1, std::numeric_limits<std::uint32_t>::max())) s.id = static_cast<std::uint32_t>(*v);
   if (auto v = r.string("name")) s.name = *v;
   s.listen = default_listen();
@@ -177,7 +194,8 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
     }
   }
   raft.reject_unknown({"electionTimeout", "heartbeatInterval", "seed"});
-  r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "id", "name", "listen", "raftListen",
+  r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "failureDetector", "failureDetectorK",
+                    "failureDetectorMisses", "failureDetectorWindow", "failureDetectorMinSamples", "id", "name", "listen", "raftListen",
                     "dataDir", "peers", "raft", "staleReads", "routedCallTimeout", "adminAllow"});
 }
 
@@ -223,6 +241,33 @@ void read_node(const Json* value, const std::string& path, const std::string& fi
   if (auto v = r.integer("weight", 1, 1000)) s.weight = static_cast<int>(*v);
   r.reject_unknown({"id", "name", "coordinatorUrl", "coordinatorUrls", "heartbeatInterval", "registerOnStartup",
                     "listen", "url", "weight"});
+}
+
+// A token travels in an Authorization header and a Raft hello: visible
+// ASCII only, so that no file's stray newline or space makes two members
+// disagree without saying why.
+std::optional<std::string> token(ObjectReader& r, const std::string& key) {
+  const Json* v = r.member(key);
+  if (v == nullptr) return std::nullopt;
+  constexpr const char* kExpected =
+      "expected a string of 16 to 4096 visible ASCII characters (no spaces), such as the output of "
+      "`openssl rand -hex 32`";
+  if (!v->is_string()) {
+    r.fail(r.path_of(key), std::string(kExpected) + ", found " + describe(*v));
+    return std::nullopt;
+  }
+  const std::string text = v->get<std::string>();
+  std::string problem;
+  if (text.size() < 16 || text.size() > 4096) problem = std::to_string(text.size()) + " characters";
+  for (std::size_t i = 0; problem.empty() && i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x21 || c > 0x7e) problem = "a character that is not visible ASCII at offset " + std::to_string(i);
+  }
+  if (!problem.empty()) {
+    r.fail(r.path_of(key), std::string(kExpected) + ", found " + problem);
+    return std::nullopt;
+  }
+  return text;
 }
 
 void read_routing(ObjectReader& cluster, const std::string& file, std::vector<std::string>& errors,
@@ -278,6 +323,10 @@ const char* to_string(Balancing balancing) {
   return "consistent-hash";
 }
 
+const char* to_string(FailureDetector detector) {
+  return detector == FailureDetector::adaptive ? "adaptive" : "fixed";
+}
+
 const Peer* CoordinatorSettings::peer(std::uint32_t peer_id) const {
   for (const auto& p : peers) {
     if (p.id == peer_id) return &p;
@@ -318,8 +367,10 @@ std::optional<Settings> parse_settings(const Json& document, const std::string& 
   sticky.reject_unknown({"enabled", "strategy", "cookieName", "headerName"});
   read_routing(cluster, file, errors, s.sticky.strategy, s.routing);
   read_node(cluster.member("node"), cluster.path_of("node"), file, errors, s.mode == Mode::node, s.node);
-  cluster.reject_unknown({"enabled", "mode", "coordinator", "stickySession", "node", "loadBalancing",
-                          "circuitBreaker", "timeouts"});
+  if (auto v = token(cluster, "token")) s.token = *v;
+  if (auto v = token(cluster, "adminToken")) s.admin_token = *v;
+  cluster.reject_unknown({"enabled", "mode", "token", "adminToken", "coordinator", "stickySession", "node",
+                          "loadBalancing", "circuitBreaker", "timeouts"});
 
   CoordinatorSettings& c = s.coordinator;
   if (s.mode == Mode::coordinator) {

@@ -36,10 +36,13 @@ enum class Mode { standalone, coordinator, node };
 // session's replicated pin whatever the strategy.
 enum class StickyStrategy { consistent_hash, cookie, header };
 enum class Balancing { consistent_hash, round_robin, weighted, least_connections };
+// How a coordinator decides a node is unhealthy (cluster/coordinator/failure_detector.hpp).
+enum class FailureDetector { fixed, adaptive };
 
 const char* to_string(Mode mode);
 const char* to_string(StickyStrategy strategy);
 const char* to_string(Balancing balancing);
+const char* to_string(FailureDetector detector);
 
 // One entry of `mcpServers`. Only stdio servers (a `command`) can be hosted.
 struct ServerConfig {
@@ -64,6 +67,14 @@ struct CoordinatorSettings {
   std::int64_t node_timeout_ms = 15000;
   std::int64_t cleanup_interval_ms = 30000;
   std::int64_t sticky_session_timeout_ms = 3600000;
+  // failureDetector: fixed (silent for nodeTimeout) or adaptive (mean + k
+  // stddev of the heartbeat intervals and `misses` missed heartbeats,
+  // nodeTimeout the upper bound).
+  FailureDetector failure_detector = FailureDetector::fixed;
+  double failure_detector_k = 3.0;
+  int failure_detector_misses = 3;
+  int failure_detector_window = 100;
+  int failure_detector_min_samples = 10;
   std::uint32_t id = 1;
   std::string name = "coordinator";
   net::Endpoint listen;       // default 127.0.0.1:$PORT (3000)
@@ -123,6 +134,13 @@ struct NodeSettings {
 struct Settings {
   std::string file;
   bool enabled = false;
+  // systemConfig.cluster.token: shared by every member; registration,
+  // heartbeats, pin forwarding and Raft streams must carry it. Empty: no
+  // check (as MCPHub, which has none).
+  std::string token;
+  // systemConfig.cluster.adminToken: what the admin and failpoint endpoints
+  // require (Authorization: Bearer ...). Empty: no token check there.
+  std::string admin_token;
   Mode mode = Mode::standalone;  // standalone whenever enabled is not true, as MCPHub
   CoordinatorSettings coordinator;
   StickySettings sticky;

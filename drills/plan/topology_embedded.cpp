@@ -28,6 +28,15 @@ void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   };
   one_of("sticky_strategy", {"consistent-hash", "cookie", "header"});
   one_of("balancing", {"consistent-hash", "round-robin", "weighted", "least-connections"});
+  // How the coordinators judge a node's heartbeats (docs/reference-cluster.md,
+  // "Failure detection"); worker_timeout_ms is its nodeTimeout.
+  one_of("failure_detector", {"fixed", "adaptive"});
+  if (auto v = r.number("failure_detector_k", NumberRule{0, false, 100}, std::nullopt).value) {
+    t.options["failure_detector_k"] = *v;
+  }
+  if (auto v = r.integer("failure_detector_misses", IntRule{1, 100}, std::nullopt).value) {
+    t.options["failure_detector_misses"] = *v;
+  }
 }
 
 MemberIds embedded_ids(const Topology& t) {
@@ -65,6 +74,15 @@ nlohmann::json embedded_schema() {
                                          "how a new MCP session finds its node");
   properties["balancing"] = choice({"consistent-hash", "round-robin", "weighted", "least-connections"},
                                    std::nullopt, "how a new or moving session's node is chosen among the replicas");
+  properties["failure_detector"] =
+      choice({"fixed", "adaptive"}, "fixed",
+             "when the coordinators mark a node unhealthy: silent for worker_timeout_ms (fixed), or for "
+             "mean + k stddev of its heartbeat intervals and failure_detector_misses missed heartbeats, "
+             "worker_timeout_ms at most (adaptive)");
+  properties["failure_detector_k"] =
+      number(0, false, 100, 3.0, "adaptive detector: standard deviations of the heartbeat intervals above their mean");
+  properties["failure_detector_misses"] =
+      integer(1, 100, 3, "adaptive detector: consecutive missed heartbeats (mean intervals) before a suspicion");
   return {{"properties", properties}, {"required", json::array()}};
 }
 
@@ -74,7 +92,7 @@ const TopologyKind& embedded_topology() {
   static const TopologyKind kind{
       "embedded",
       {"coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads", "workers", "worker_timeout_ms",
-       "sticky_strategy", "balancing"},
+       "sticky_strategy", "balancing", "failure_detector", "failure_detector_k", "failure_detector_misses"},
       read_embedded,
       embedded_ids,
       write_embedded_with_options,

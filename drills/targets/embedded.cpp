@@ -6,6 +6,7 @@
 #include "chaos/process/wait.hpp"
 #include "cluster/http/client.hpp"
 #include "cluster/store/power_loss.hpp"
+#include "cluster/util/secret.hpp"
 #include "drills/targets/faketime.hpp"
 #include "drills/targets/member_process.hpp"
 
@@ -23,7 +24,12 @@ std::filesystem::path faketime_file(const MemberInfo& m) { return m.dir / "faket
 }  // namespace
 
 EmbeddedTarget::EmbeddedTarget(EmbeddedOptions options, process::ProcessControl& processes)
-    : options_(std::move(options)), processes_(processes) {}
+    : options_(std::move(options)), processes_(processes) {
+  if (options_.generate_tokens) {
+    if (options_.cluster_token.empty()) options_.cluster_token = util::random_token();
+    if (options_.admin_token.empty()) options_.admin_token = util::random_token();
+  }
+}
 
 std::vector<std::pair<std::string, bool>> EmbeddedTarget::member_ids() const {
   std::vector<std::pair<std::string, bool>> ids;
@@ -84,6 +90,8 @@ Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) con
                {"stickySession", Json{{"enabled", true}, {"strategy", options_.sticky_strategy}}},
                {"timeouts", Json{{"connect", options_.connect_timeout_ms}, {"read", options_.read_timeout_ms}}}};
   if (!options_.balancing.empty()) cluster["loadBalancing"] = Json{{"strategy", options_.balancing}};
+  if (!options_.cluster_token.empty()) cluster["token"] = options_.cluster_token;
+  if (m.voter && !options_.admin_token.empty()) cluster["adminToken"] = options_.admin_token;
   Json servers = Json::object();
   if (m.voter) {
     Json peers = Json::array();
@@ -111,6 +119,10 @@ Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) con
                       {"seed", options_.seed}}},
         {"staleReads", options_.stale_reads},
         {"routedCallTimeout", options_.worker_timeout_ms}};
+    Json& coordinator = cluster["coordinator"];
+    if (!options_.failure_detector.empty()) coordinator["failureDetector"] = options_.failure_detector;
+    if (options_.failure_detector_k) coordinator["failureDetectorK"] = *options_.failure_detector_k;
+    if (options_.failure_detector_misses) coordinator["failureDetectorMisses"] = *options_.failure_detector_misses;
     // The runner's observer reaches the admin failpoints from its own address.
     Json allow = Json::array({"127.0.0.0/8"});
     if (!observer_address().empty()) allow.push_back(observer_address() + "/32");
@@ -261,7 +273,10 @@ AdminReply EmbeddedTarget::admin(const MemberInfo& member, const std::string& me
   if (!member.voter) return Target::admin(member, method, path, body, timeout_ms);
   thread_local http::Client client;
   client.set_source_address(observer_address());
-  const auto response = client.request(method, member.url + path, body, timeout_ms);
+  http::RequestOptions request;
+  request.timeout_ms = timeout_ms;
+  if (!options_.admin_token.empty()) request.headers.emplace_back("Authorization", "Bearer " + options_.admin_token);
+  const auto response = client.request(method, member.url + path, body, request);
   if (!response.ok()) return {0, "", member.id + " did not answer " + method + " " + path + ": " + response.error};
   return {response.status, response.body, ""};
 }

@@ -5,6 +5,10 @@
 // Placement gives it. Every node hosts the built-in MCP servers (echo,
 // counter, kv, sleep; `faultline mcp-server`) and whatever `mcp_servers` adds.
 //
+// Every member shares a cluster token and the coordinators an admin token,
+// fresh for each target unless the options give them; admin() sends the
+// admin token.
+//
 // Faults beyond processes and links: each coordinator has admin failpoints
 // (its clock and its disk; admin_allow lists loopback and the observer's
 // address), its data folder can lose what its lying disk did not sync, and
@@ -29,6 +33,9 @@ struct EmbeddedOptions {
   std::int64_t worker_timeout_ms = 500;    // the nodes' nodeTimeout, and the legacy routed-call timeout
   std::int64_t worker_heartbeat_ms = 100;  // the nodes' heartbeatInterval
   std::int64_t cleanup_interval_ms = 0;    // 0: 4 x worker_timeout_ms
+  std::string failure_detector;            // empty: the coordinators' default (fixed)
+  std::optional<double> failure_detector_k;
+  std::optional<int> failure_detector_misses;
   std::int64_t sticky_session_timeout_ms = 3600000;
   std::string sticky_strategy = "consistent-hash";
   std::string balancing;                   // empty: the sticky strategy's default
@@ -40,6 +47,12 @@ struct EmbeddedOptions {
   std::string binary;         // the faultline executable
   // Start workers under libfaketime (faketime.hpp), for clock faults on them.
   bool faketime_workers = false;
+  // systemConfig.cluster.token and adminToken of every member. Empty with
+  // generate_tokens: fresh random ones for this target (one run); empty
+  // without it: the members have none.
+  std::string cluster_token;
+  std::string admin_token;
+  bool generate_tokens = true;
 };
 
 class EmbeddedTarget final : public Target {
@@ -47,6 +60,9 @@ class EmbeddedTarget final : public Target {
   EmbeddedTarget(EmbeddedOptions options, process::ProcessControl& processes);
 
   std::string kind() const override { return "embedded"; }
+  // The tokens written into the members' settings ("" when none).
+  const std::string& cluster_token() const { return options_.cluster_token; }
+  const std::string& admin_token() const { return options_.admin_token; }
   std::vector<std::pair<std::string, bool>> member_ids() const override;
   bool prepare(Placement& placement, std::string& error) override;
   bool start_all(Deadline deadline, std::string& error) override;

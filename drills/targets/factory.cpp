@@ -25,6 +25,11 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.mcp_calls = plan.workload.calls == "mcp";
     options.sticky_strategy = t.options.value("sticky_strategy", options.sticky_strategy);
     options.balancing = t.options.value("balancing", options.balancing);
+    options.failure_detector = t.options.value("failure_detector", options.failure_detector);
+    if (t.options.contains("failure_detector_k")) options.failure_detector_k = t.options["failure_detector_k"].get<double>();
+    if (t.options.contains("failure_detector_misses")) {
+      options.failure_detector_misses = t.options["failure_detector_misses"].get<int>();
+    }
     options.dir = context.dir;
     options.binary = context.binary;
     for (const auto& f : plan.faults) {

@@ -39,6 +39,30 @@ std::string errors_of(const std::string& topology, const std::string& base = kBa
   return joined(parse_plan(with(base, R"({ "kind": "embedded", "coordinators": 3 })", topology), "p.json"));
 }
 
+// The embedded kind's failure detector reaches the plan's options (and from
+// there the coordinators' settings), written back only when set.
+TEST(EmbeddedTopology, ReadsTheFailureDetectorAndRefusesAnUnknownOne) {
+  const std::string adaptive = R"({ "kind": "embedded", "coordinators": 3, "workers": 2, "failure_detector": "adaptive",
+    "failure_detector_k": 2.5, "failure_detector_misses": 4 })";
+  const LoadResult r = parse_plan(plan_with(adaptive), "p.json");
+  ASSERT_TRUE(r.plan) << joined(r);
+  EXPECT_EQ(r.plan->topology.options.value("failure_detector", ""), "adaptive");
+  EXPECT_DOUBLE_EQ(r.plan->topology.options.value("failure_detector_k", 0.0), 2.5);
+  EXPECT_EQ(r.plan->topology.options.value("failure_detector_misses", 0), 4);
+  EXPECT_EQ(to_json(*r.plan)["topology"]["failure_detector"], "adaptive");
+  const LoadResult plain = parse_plan(plan_with(R"({ "kind": "embedded", "coordinators": 3 })"), "p.json");
+  ASSERT_TRUE(plain.plan) << joined(plain);
+  EXPECT_FALSE(to_json(*plain.plan)["topology"].contains("failure_detector"));
+
+  EXPECT_NE(errors_of(R"({ "kind": "embedded", "failure_detector": "phi" })")
+                .find("$.topology.failure_detector: expected one of"),
+            std::string::npos);
+  EXPECT_NE(errors_of(R"({ "kind": "embedded", "failure_detector_misses": 0 })").find("$.topology.failure_detector_misses"),
+            std::string::npos);
+  EXPECT_NE(errors_of(R"({ "kind": "embedded", "failure_detector_k": -1 })").find("$.topology.failure_detector_k"),
+            std::string::npos);
+}
+
 TEST(EtcdTopology, ReadsMembersAndTimingAndNamesMembersE) {
   const LoadResult r = parse_plan(plan_with(kEtcd), "p.json");
   ASSERT_TRUE(r.plan) << joined(r);

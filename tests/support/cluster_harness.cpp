@@ -94,10 +94,22 @@ targets::MemberStatus ClusterHarness::status(const std::string& id) const {
 
 HttpResult ClusterHarness::request(const std::string& method, const std::string& id, const std::string& path,
                                    const std::string& body) {
+  const std::string& token = path.rfind("/admin", 0) == 0 ? cluster_->admin_token() : cluster_->cluster_token();
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  return request_with(method, id, path, body, headers);
+}
+
+HttpResult ClusterHarness::request_with(const std::string& method, const std::string& id, const std::string& path,
+                                        const std::string& body,
+                                        const std::vector<std::pair<std::string, std::string>>& headers) {
   http::Client client;
   const auto* member = cluster_->member(id);
   if (member == nullptr) return {};
-  const auto response = client.request(method, member->url + path, body, kRequestTimeoutMs);
+  http::RequestOptions options;
+  options.timeout_ms = kRequestTimeoutMs;
+  options.headers = headers;
+  const auto response = client.request(method, member->url + path, body, options);
   return response.ok() ? HttpResult{response.status, response.body} : HttpResult{};
 }
 

@@ -48,9 +48,13 @@ class ClusterHarness {
   HttpResult put(const std::string& id, const std::string& key, const std::string& value);
   HttpResult get(const std::string& id, const std::string& path);
   HttpResult post(const std::string& id, const std::string& path, const std::string& body);
-  // One request to member `id` (no answer: status 0).
+  // One request to member `id` (no answer: status 0), with the cluster's
+  // admin token on /admin/... paths and its cluster token on the others.
   HttpResult request(const std::string& method, const std::string& id, const std::string& path,
                      const std::string& body);
+  // The same with exactly `headers` (to send no token, or a wrong one).
+  HttpResult request_with(const std::string& method, const std::string& id, const std::string& path,
+                          const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers);
 
   // Any other member than `id`.
   std::string other_than(const std::string& id) const;

@@ -92,12 +92,36 @@ std::string frame_of(const std::string& payload) {
   return out;
 }
 
+// With a cluster token, a listener takes the streams whose hello carries
+// it and closes the others before reading a message.
+TEST(RaftLink, AListenerWithATokenTakesOnlyHellosThatCarryIt) {
+  const std::string token = "0123456789abcdef0123456789abcdef";
+  Inbox inbox;
+  RaftListener listener(2, {{1, "c1"}}, kHelloTimeout, inbox.deliver(), "test: ", token);
+  std::string error;
+  ASSERT_TRUE(listener.start(kAnyLoopbackPort, error)) << error;
+  {
+    RawClient without(listener.bound());
+    without.send(hello_frame(Hello{1, 2, ""}) + message_frame(append(1, 2, 1)));
+    EXPECT_TRUE(without.closed_by_peer(2s));
+    RawClient wrong(listener.bound());
+    wrong.send(hello_frame(Hello{1, 2, "fedcba9876543210fedcba9876543210"}) + message_frame(append(1, 2, 1)));
+    EXPECT_TRUE(wrong.closed_by_peer(2s));
+  }
+  EXPECT_EQ(inbox.size(), 0u);
+  RaftLink link(Hello{1, 2, token}, "c2", listener.bound(), kFast, "test: ");
+  link.enqueue(message_frame(append(1, 2, 7)));
+  ASSERT_TRUE(wait_until([&] { return inbox.size() == 1; }, 5s));
+  std::lock_guard lock(inbox.mu);
+  EXPECT_EQ(inbox.messages[0], append(1, 2, 7));
+}
+
 TEST(RaftLink, DeliversEveryMessageInOrderOnOneConnection) {
   Inbox inbox;
   RaftListener listener(2, {{1, "c1"}}, kHelloTimeout, inbox.deliver(), "test: ");
   std::string error;
   ASSERT_TRUE(listener.start(kAnyLoopbackPort, error)) << error;
-  RaftLink link(Hello{1, 2}, "c2", listener.bound(), kFast, "test: ");
+  RaftLink link(Hello{1, 2, ""}, "c2", listener.bound(), kFast, "test: ");
   constexpr int kMessages = 500;
   for (int i = 0; i < kMessages; ++i) link.enqueue(message_frame(append(1, 2, static_cast<raft::Index>(i))));
   ASSERT_TRUE(wait_until([&] { return inbox.size() == kMessages; }, 10s)) << inbox.size();
@@ -118,7 +142,7 @@ TEST(RaftLink, ReconnectsWhenThePeerComesBackOnItsPort) {
   std::string error;
   ASSERT_TRUE(listener->start(kAnyLoopbackPort, error)) << error;
   const net::Endpoint port = listener->bound();
-  RaftLink link(Hello{1, 2}, "c2", port, kFast, "test: ");
+  RaftLink link(Hello{1, 2, ""}, "c2", port, kFast, "test: ");
   link.enqueue(message_frame(append(1, 2, 1)));
   ASSERT_TRUE(wait_until([&] { return first.size() == 1; }, 5s));
 
@@ -146,7 +170,7 @@ TEST(RaftLink, AbandonsAStalledPeerAndNeverBlocksItsCallers) {
   ::fcntl(stalled.get(), F_SETFL, O_NONBLOCK);
   int accepted = 0;
   std::vector<net::Fd> held;  // kept open and never read
-  RaftLink link(Hello{1, 2}, "c2", bound, kFast, "test: ");
+  RaftLink link(Hello{1, 2, ""}, "c2", bound, kFast, "test: ");
   std::chrono::nanoseconds slowest_enqueue{0};
   raft::Index next = 0;
   ::testing::internal::CaptureStderr();
@@ -205,13 +229,13 @@ TEST_F(BadConnection, NotAHello) {
 
 TEST_F(BadConnection, AHelloForAnotherMember) {
   RawClient client(listener_->bound());
-  client.send(hello_frame(Hello{1, 5}));
+  client.send(hello_frame(Hello{1, 5, ""}));
   expect_closed(client, "closed: hello for member 5, but this is member 2");
 }
 
 TEST_F(BadConnection, AHelloFromAStranger) {
   RawClient client(listener_->bound());
-  client.send(hello_frame(Hello{9, 2}));
+  client.send(hello_frame(Hello{9, 2, ""}));
   expect_closed(client, "closed: hello from member 9, not a peer of this group");
 }
 
@@ -222,13 +246,13 @@ TEST_F(BadConnection, NoHelloInTime) {
 
 TEST_F(BadConnection, AnOversizedFrame) {
   RawClient client(listener_->bound());
-  client.send(hello_frame(Hello{1, 2}) + std::string("\xff\xff\xff\xff", 4));
+  client.send(hello_frame(Hello{1, 2, ""}) + std::string("\xff\xff\xff\xff", 4));
   expect_closed(client, "(c1) closed: frame of 4294967295 bytes exceeds the limit");
 }
 
 TEST_F(BadConnection, AFrameThatIsNotAMessageAfterOneThatIs) {
   RawClient client(listener_->bound());
-  client.send(hello_frame(Hello{1, 2}) + message_frame(append(1, 2, 4)) + frame_of("{\"type\":\"nonsense\"}"));
+  client.send(hello_frame(Hello{1, 2, ""}) + message_frame(append(1, 2, 4)) + frame_of("{\"type\":\"nonsense\"}"));
   expect_closed(client, "(c1) closed: a frame that is not a Raft message");
   // What came before the bad frame was sound and was delivered.
   ASSERT_EQ(inbox_.size(), 1u);
@@ -237,7 +261,7 @@ TEST_F(BadConnection, AFrameThatIsNotAMessageAfterOneThatIs) {
 
 TEST_F(BadConnection, AMessageFromAnotherSender) {
   RawClient client(listener_->bound());
-  client.send(hello_frame(Hello{1, 2}) + message_frame(append(3, 2, 4)));
+  client.send(hello_frame(Hello{1, 2, ""}) + message_frame(append(3, 2, 4)));
   expect_closed(client, "(c1) closed: a message from 3 to 2 on the stream from 1 to 2");
   EXPECT_EQ(inbox_.size(), 0u);
 }
@@ -245,7 +269,7 @@ TEST_F(BadConnection, AMessageFromAnotherSender) {
 TEST_F(BadConnection, AStreamTornInsideAFrame) {
   RawClient client(listener_->bound());
   const std::string message = message_frame(append(1, 2, 4));
-  client.send(hello_frame(Hello{1, 2}) + message.substr(0, message.size() - 3));
+  client.send(hello_frame(Hello{1, 2, ""}) + message.substr(0, message.size() - 3));
   client.finish_writing();
   expect_closed(client, "(c1) closed: stream torn inside a frame");
   EXPECT_EQ(inbox_.size(), 0u);
@@ -253,12 +277,12 @@ TEST_F(BadConnection, AStreamTornInsideAFrame) {
 
 TEST_F(BadConnection, AnOlderStreamOfAPeerThatOpenedANewerOne) {
   RawClient older(listener_->bound());
-  older.send(hello_frame(Hello{1, 2}));
+  older.send(hello_frame(Hello{1, 2, ""}));
   RawClient newer(listener_->bound());
   // The older stream is only replaced once its own hello was read.
   older.send(message_frame(append(1, 2, 1)));
   ASSERT_TRUE(wait_until([&] { return inbox_.size() == 1; }, 5s));
-  newer.send(hello_frame(Hello{1, 2}) + message_frame(append(1, 2, 2)));
+  newer.send(hello_frame(Hello{1, 2, ""}) + message_frame(append(1, 2, 2)));
   const bool closed = older.closed_by_peer(5s);
   const bool delivered = wait_until([&] { return inbox_.size() == 2; }, 5s);
   // The older reader has logged and finished, the newer one still reads.

@@ -20,9 +20,15 @@ std::string payload_of(const std::string& frame) {
 
 TEST(RaftStream, HelloRoundTrips) {
   std::string error;
-  const auto hello = decode_hello(payload_of(hello_frame(Hello{3, 7})), error);
+  const auto hello = decode_hello(payload_of(hello_frame(Hello{3, 7, ""})), error);
   ASSERT_TRUE(hello.has_value()) << error;
-  EXPECT_EQ(*hello, (Hello{3, 7}));
+  EXPECT_EQ(*hello, (Hello{3, 7, ""}));
+  // The cluster token travels in it when the member has one.
+  const auto with_token = decode_hello(payload_of(hello_frame(Hello{3, 7, "0123456789abcdef"})), error);
+  ASSERT_TRUE(with_token.has_value()) << error;
+  EXPECT_EQ(with_token->token, "0123456789abcdef");
+  EXPECT_FALSE(decode_hello(R"({"stream":"faultline-raft","version":1,"from":1,"to":2,"token":5})", error));
+  EXPECT_EQ(error, "hello.token must be a string");
 }
 
 TEST(RaftStream, AHelloMustBeOursInOurVersionWithMemberIds) {
@@ -57,13 +63,13 @@ TEST(RaftStream, MessagesRoundTripOnTheirOwnStreamOnly) {
   EXPECT_EQ(payload, raft::encode(message));
 
   std::string error;
-  const auto decoded = decode_message(payload, Hello{1, 2}, error);
+  const auto decoded = decode_message(payload, Hello{1, 2, ""}, error);
   ASSERT_TRUE(decoded.has_value()) << error;
   EXPECT_EQ(*decoded, message);
 
-  EXPECT_FALSE(decode_message(payload, Hello{3, 2}, error).has_value());
+  EXPECT_FALSE(decode_message(payload, Hello{3, 2, ""}, error).has_value());
   EXPECT_EQ(error, "a message from 1 to 2 on the stream from 3 to 2");
-  EXPECT_FALSE(decode_message("{not json", Hello{1, 2}, error).has_value());
+  EXPECT_FALSE(decode_message("{not json", Hello{1, 2, ""}, error).has_value());
   EXPECT_NE(error.find("a frame that is not a Raft message"), std::string::npos);
 }
 
