@@ -28,6 +28,8 @@ void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   };
   one_of("sticky_strategy", {"consistent-hash", "cookie", "header"});
   one_of("balancing", {"consistent-hash", "round-robin", "weighted", "least-connections"});
+  // When a key-value write is acknowledged (docs/reference-cluster.md, "Replication modes").
+  one_of("replication", {"sync", "semi-sync", "async"});
 }
 
 MemberIds embedded_ids(const Topology& t) {
@@ -65,6 +67,11 @@ nlohmann::json embedded_schema() {
                                          "how a new MCP session finds its node");
   properties["balancing"] = choice({"consistent-hash", "round-robin", "weighted", "least-connections"},
                                    std::nullopt, "how a new or moving session's node is chosen among the replicas");
+  properties["replication"] =
+      choice({"sync", "semi-sync", "async"}, "sync",
+             "when a key-value write is acknowledged: after commit (sync, RPO 0), once the leader and one follower "
+             "have it durably (semi-sync; the same as sync with 3 coordinators), or after the leader's own durable "
+             "append (async: losing the leader loses acknowledged writes not yet replicated)");
   return {{"properties", properties}, {"required", json::array()}};
 }
 
@@ -74,7 +81,7 @@ const TopologyKind& embedded_topology() {
   static const TopologyKind kind{
       "embedded",
       {"coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads", "workers", "worker_timeout_ms",
-       "sticky_strategy", "balancing"},
+       "sticky_strategy", "balancing", "replication"},
       read_embedded,
       embedded_ids,
       write_embedded_with_options,

@@ -110,6 +110,7 @@ Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) con
                       {"heartbeatInterval", options_.heartbeat_ms},
                       {"seed", options_.seed}}},
         {"staleReads", options_.stale_reads},
+        {"replication", options_.replication},
         {"routedCallTimeout", options_.worker_timeout_ms}};
     // The runner's observer reaches the admin failpoints from its own address.
     Json allow = Json::array({"127.0.0.0/8"});

@@ -25,6 +25,7 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.mcp_calls = plan.workload.calls == "mcp";
     options.sticky_strategy = t.options.value("sticky_strategy", options.sticky_strategy);
     options.balancing = t.options.value("balancing", options.balancing);
+    options.replication = t.options.value("replication", options.replication);
     options.dir = context.dir;
     options.binary = context.binary;
     for (const auto& f : plan.faults) {
