@@ -259,6 +259,9 @@ void Coordinator::acknowledge_early_locked() {
     if (facts.leader_durable) facts.followers_durable = node_->followers_matching(index);
     if (!acknowledged(pending->ack, facts)) continue;
     pending->acknowledged = true;
+    // Semi-sync with 3 members: the follower's acknowledgement that made
+    // the pair is the one that committed the entry.
+    pending->committed_at_ack = node_->commit_index() >= index;
     woke = true;
   }
   if (woke) applied_cv_.notify_all();
@@ -324,7 +327,7 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
     // Stays in pending_ until its index applies (or is taken by another
     // entry), which erases it as for any other proposal.
     OpResult early{Outcome::ok, "", index};
-    early.committed = false;
+    early.committed = mine->committed_at_ack;
     return early;
   }
   if (!mine->applied) {

@@ -55,8 +55,8 @@ struct OpResult {
   Outcome outcome = Outcome::not_leader;
   std::string result;  // the state machine's JSON result when ok and applied
   std::uint64_t index = 0;
-  // ok before commit (semi-sync, async): the entry may still be lost, and
-  // `result` is empty.
+  // False when ok came before commit (semi-sync, async): the entry may
+  // still be lost. Acknowledged early, `result` is empty.
   bool committed = true;
 };
 
@@ -184,6 +184,7 @@ class Coordinator {
     std::uint64_t term = 0;
     settings::Replication ack = settings::Replication::sync;
     bool acknowledged = false;  // early, by ack_policy.hpp (never under sync)
+    bool committed_at_ack = false;  // the commit index had reached it then
     bool applied = false;
     bool same_term = false;  // the entry applied at this index was ours
     std::string result;
