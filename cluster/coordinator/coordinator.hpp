@@ -43,7 +43,7 @@ namespace faultline::coordinator {
 
 // How a replicated client operation ended.
 enum class Outcome {
-  ok,          // committed and applied
+  ok,          // committed and applied, or acknowledged early (OpResult::committed)
   not_leader,  // refused before anything was proposed: certainly not applied
   lost,        // another entry was committed at its index: certainly not applied
   timeout,     // not known to be committed by the deadline: may still be applied
