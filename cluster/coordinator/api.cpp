@@ -3,7 +3,10 @@
 //   /mcp, /api/cluster/*, /health MCP and MCPHub's management API (mcp_router.hpp)
 //   GET  /api/raft/status         term, role, leader, commit index, role_since_mono_ns
 //   GET  /metrics                 both as Prometheus gauges (metrics.hpp)
-//   PUT  /api/kv/KEY              body = value; 200 once committed and applied
+//   PUT  /api/kv/KEY              body = value; 200 once committed and applied, or
+//                                 with "replication" semi-sync or async in the
+//                                 config, earlier (ack_policy.hpp): the answer
+//                                 then says "committed": false
 //   GET  /api/kv/KEY              linearizable read (a barrier through the log);
 //                                 with "stale_reads": true in the config, any
 //                                 member answers from its own applied state
@@ -90,9 +93,17 @@ void Coordinator::install_routes() {
 
   server_.put("/api/kv/(.+)", [this, finish](const http::Request& request) {
     const Json command{{"op", "put"}, {"key", request.captures.at(0)}, {"value", request.body}};
-    const OpResult op = replicate(command.dump(), op_timeout(request));
+    const OpResult op = replicate(command.dump(), op_timeout(request), config_.replication);
     if (auto failed = finish(op)) return *failed;
-    return json_response(200, Json{{"success", true}, {"index", op.index}}.dump());
+    if (config_.replication == settings::Replication::sync) {
+      return json_response(200, Json{{"success", true}, {"index", op.index}}.dump());
+    }
+    // Acknowledged early it may still be lost; applied first, it was committed.
+    return json_response(200, Json{{"success", true},
+                                   {"index", op.index},
+                                   {"replication", settings::to_string(config_.replication)},
+                                   {"committed", op.committed}}
+                                  .dump());
   });
   server_.get("/api/kv/(.+)", [this, finish](const http::Request& request) {
     if (config_.stale_reads) {

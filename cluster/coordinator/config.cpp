@@ -53,6 +53,7 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
   config.heartbeat_ms = c.heartbeat_ms;
   config.seed = c.seed;
   config.stale_reads = c.stale_reads;
+  config.replication = c.replication;
   config.worker_timeout_ms = c.routed_call_timeout_ms;
   config.admin_allow.clear();
   for (std::size_t i = 0; i < c.admin_allow.size(); ++i) {

@@ -14,6 +14,10 @@
 // `stale_reads` (default false) is an unsafe mode kept for drills: GET
 // /api/kv/KEY is answered by any member from its own applied state, without
 // a barrier through the log, so reads may be stale (not linearizable).
+// `replication` (default sync): when PUT /api/kv/KEY is answered 200
+// (ack_policy.hpp): after commit and apply, once the leader and one
+// follower have the entry durably (semi-sync), or after the leader's own
+// durable append (async). What Raft commits is the same in every mode.
 // `admin_allow` (default ["127.0.0.0/8"]): the IPv4 sources, as prefixes,
 // that may use the admin failpoint endpoints (/admin/...); the drill runner
 // adds its observer's address.
@@ -58,6 +62,7 @@ struct Config {
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
   bool stale_reads = false;
+  settings::Replication replication = settings::Replication::sync;
   // Routed calls: a worker is dead once its heartbeats stop for this long,
   // and a call to a worker fails after it (see routing.cpp).
   std::int64_t worker_timeout_ms = 500;

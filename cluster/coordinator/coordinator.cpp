@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cluster/coordinator/ack_policy.hpp"
 #include "cluster/store/power_loss.hpp"
 
 namespace faultline::coordinator {
@@ -108,6 +109,7 @@ bool Coordinator::start(std::string& error) {
     // request can read it.
     std::unique_lock lock(mu_);
     persisted_commit_ = node_->commit_index();  // what load() recovered is on disk
+    persisted_last_ = node_->last_index();
     while (node_->has_ready()) process_ready(lock);
   }
   const std::string log_prefix = "faultline coordinator " + config_.name + ": ";
@@ -211,6 +213,9 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
   }
   lock.lock();
   if (ready.hard_state) persisted_commit_ = std::max<std::uint64_t>(persisted_commit_, ready.hard_state->commit);
+  if (ready.snapshot) persisted_last_ = ready.snapshot->index;
+  if (ready.truncate_from) persisted_last_ = *ready.truncate_from - 1;
+  if (!ready.append.empty()) persisted_last_ = ready.append.back().index;
   if (ready.snapshot) {
     // A leader's snapshot replaces the state machine before later entries
     // apply on top of it. Proposals waiting at covered indexes cannot learn
@@ -236,7 +241,31 @@ void Coordinator::process_ready(std::unique_lock<std::mutex>& lock) {
   // Waiters: proposals whose entry applied, and routed calls waiting for a
   // new leader to catch up (any apply, or a snapshot, moves applied_index_).
   if (ready.snapshot || !ready.committed.empty()) applied_cv_.notify_all();
+  // Sync (the default) acknowledges on apply alone: nothing more to do here.
+  if (config_.replication != settings::Replication::sync) acknowledge_early_locked();
   maybe_compact_locked();
+}
+
+void Coordinator::acknowledge_early_locked() {
+  // The messages of the Ready just persisted have been handed to the
+  // senders already: an async acknowledgement never precedes the append
+  // leaving, but it does not wait for any follower to have it.
+  const bool leading = node_->role() == raft::Role::leader;
+  bool woke = false;
+  for (auto& [index, pending] : pending_) {
+    if (pending->acknowledged || pending->ack == settings::Replication::sync) continue;
+    AckFacts facts;
+    facts.leader_durable = leading && pending->term == node_->term() && index <= persisted_last_ &&
+                           node_->term_at(index) == pending->term;
+    if (facts.leader_durable) facts.followers_durable = node_->followers_matching(index);
+    if (!acknowledged(pending->ack, facts)) continue;
+    pending->acknowledged = true;
+    // Semi-sync with 3 members: the follower's acknowledgement that made
+    // the pair is the one that committed the entry.
+    pending->committed_at_ack = node_->commit_index() >= index;
+    woke = true;
+  }
+  if (woke) applied_cv_.notify_all();
 }
 
 void Coordinator::maybe_compact_locked() {
@@ -255,7 +284,8 @@ void Coordinator::maybe_compact_locked() {
   }
 }
 
-OpResult Coordinator::replicate(const std::string& command, std::chrono::milliseconds timeout) {
+OpResult Coordinator::replicate(const std::string& command, std::chrono::milliseconds timeout,
+                               settings::Replication ack) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mu_);
   auto entry = node_->propose(command, clock_.now_ms());
@@ -280,6 +310,7 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
   const std::uint64_t index = entry->index;
   auto mine = std::make_shared<Pending>();
   mine->term = entry->term;
+  mine->ack = ack;
   auto& slot = pending_[index];
   if (slot) {
     // An earlier proposal at this index was truncated away when this member
@@ -291,7 +322,15 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
   slot = mine;
   ready_cv_.notify_one();
   if (woke_others) applied_cv_.notify_all();
-  applied_cv_.wait_until(lock, deadline, [&] { return stopping_.load() || mine->applied; });
+  applied_cv_.wait_until(lock, deadline,
+                         [&] { return stopping_.load() || mine->applied || mine->acknowledged; });
+  if (!mine->applied && mine->acknowledged) {
+    // Stays in pending_ until its index applies (or is taken by another
+    // entry), which erases it as for any other proposal.
+    OpResult early{Outcome::ok, "", index};
+    early.committed = mine->committed_at_ack;
+    return early;
+  }
   if (!mine->applied) {
     if (auto it = pending_.find(index); it != pending_.end() && it->second == mine) {
       pending_.erase(it);
@@ -326,6 +365,9 @@ void Coordinator::receive_messages(std::vector<raft::Message>& batch) {
     for (const auto& message : batch) node_->step(message, now.now_ms);
     note_role_locked(now);
     note_leader_contact_locked(batch, now);
+    // A follower's acknowledgement may be all a semi-sync write waits for,
+    // and it need not move the commit index (5 members or more).
+    if (config_.replication == settings::Replication::semi_sync) acknowledge_early_locked();
   }
   ready_cv_.notify_one();
   heard_cv_.notify_all();

@@ -44,7 +44,7 @@ namespace faultline::coordinator {
 
 // How a replicated client operation ended.
 enum class Outcome {
-  ok,          // committed and applied
+  ok,          // committed and applied, or acknowledged early (OpResult::committed)
   not_leader,  // refused before anything was proposed: certainly not applied
   lost,        // another entry was committed at its index: certainly not applied
   timeout,     // not known to be committed by the deadline: may still be applied
@@ -54,8 +54,11 @@ class McpRouter;
 
 struct OpResult {
   Outcome outcome = Outcome::not_leader;
-  std::string result;  // the state machine's JSON result when ok
+  std::string result;  // the state machine's JSON result when ok and applied
   std::uint64_t index = 0;
+  // False when ok came before commit (semi-sync, async): the entry may
+  // still be lost. Acknowledged early, `result` is empty.
+  bool committed = true;
 };
 
 class Coordinator {
@@ -77,8 +80,11 @@ class Coordinator {
   // The addresses bound by start(): "10.77.0.11:7000 raft 10.77.0.11:7100".
   std::string listening() const;
 
-  // Proposes `command` and waits until it is applied or `timeout` passes.
-  OpResult replicate(const std::string& command, std::chrono::milliseconds timeout);
+  // Proposes `command` and waits until it is applied or `timeout` passes;
+  // with `ack` semi_sync or async, only until ack_policy.hpp acknowledges it
+  // (the client's key-value writes; barriers and pins always wait for apply).
+  OpResult replicate(const std::string& command, std::chrono::milliseconds timeout,
+                     settings::Replication ack = settings::Replication::sync);
   // A linearizable read of several keys: a barrier entry goes through the log,
   // then the keys are read from the state applied up to it.
   std::optional<std::map<std::string, std::optional<std::string>>> read_keys(
@@ -187,11 +193,20 @@ class Coordinator {
   // the map stays as small as the number of requests in flight.
   struct Pending {
     std::uint64_t term = 0;
+    settings::Replication ack = settings::Replication::sync;
+    bool acknowledged = false;  // early, by ack_policy.hpp (never under sync)
+    bool committed_at_ack = false;  // the commit index had reached it then
     bool applied = false;
     bool same_term = false;  // the entry applied at this index was ours
     std::string result;
   };
   std::map<std::uint64_t, std::shared_ptr<Pending>> pending_;  // guarded by mu_
+  // The last log index this member has fsynced (what the ready thread last
+  // wrote). Guarded by mu_.
+  std::uint64_t persisted_last_ = 0;
+  // Under semi-sync or async: marks the pending writes ack_policy.hpp lets
+  // go before commit and wakes their waiters. Requires mu_.
+  void acknowledge_early_locked();
   // The current role's instant: on the member's clock (as the node keeps
   // it) and on the true clock. Guarded by mu_.
   std::int64_t role_since_ms_seen_ = 0;

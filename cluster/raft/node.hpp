@@ -142,6 +142,16 @@ class Node {
   // without compaction); it may be ahead of what the driver has made durable
   // until the pending Ready is carried out.
   const std::vector<Entry>& log() const { return log_; }
+  // Leader only: the followers whose acknowledged match reaches `index` in
+  // this term (a driver sends an acknowledgement only once the entries are
+  // durable, as Ready requires); 0 on any other role. Read-only: it feeds
+  // a driver's replication-mode acknowledgements, never the commit rule.
+  std::size_t followers_matching(Index index) const {
+    if (role_ != Role::leader) return 0;
+    std::size_t n = 0;
+    for (const auto& [member, progress] : progress_) n += progress.match >= index ? 1 : 0;
+    return n;
+  }
   // now_ms at which the node entered its current (role, term).
   std::int64_t role_since_ms() const { return role_since_ms_; }
   // A follower collecting pre-votes (Config::pre_vote); its role stays follower

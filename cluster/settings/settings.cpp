@@ -147,6 +147,9 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
   if (auto v = r.string("dataDir")) s.data_dir = *v;
   read_peers(r, file, errors, s);
   if (auto v = r.boolean("staleReads")) s.stale_reads = *v;
+  if (auto v = r.choice("replication", {"sync", "semi-sync", "async"})) {
+    s.replication = *v == "async" ? Replication::async : *v == "semi-sync" ? Replication::semi_sync : Replication::sync;
+  }
   if (auto v = r.integer("routedCallTimeout", 1, 60000, "ms")) s.routed_call_timeout_ms = *v;
   if (const Json* allow = r.member("adminAllow")) {
     s.admin_allow.clear();
@@ -196,7 +199,7 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
   raft.reject_unknown({"electionTimeout", "heartbeatInterval", "seed"});
   r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "failureDetector", "failureDetectorK",
                     "failureDetectorMisses", "failureDetectorWindow", "failureDetectorMinSamples", "id", "name", "listen", "raftListen",
-                    "dataDir", "peers", "raft", "staleReads", "routedCallTimeout", "adminAllow"});
+                    "dataDir", "peers", "raft", "staleReads", "replication", "routedCallTimeout", "adminAllow"});
 }
 
 void read_node(const Json* value, const std::string& path, const std::string& file, std::vector<std::string>& errors,
@@ -325,6 +328,15 @@ const char* to_string(Balancing balancing) {
 
 const char* to_string(FailureDetector detector) {
   return detector == FailureDetector::adaptive ? "adaptive" : "fixed";
+}
+
+const char* to_string(Replication replication) {
+  switch (replication) {
+    case Replication::sync: return "sync";
+    case Replication::semi_sync: return "semi-sync";
+    case Replication::async: return "async";
+  }
+  return "sync";
 }
 
 const Peer* CoordinatorSettings::peer(std::uint32_t peer_id) const {

@@ -38,11 +38,17 @@ enum class StickyStrategy { consistent_hash, cookie, header };
 enum class Balancing { consistent_hash, round_robin, weighted, least_connections };
 // How a coordinator decides a node is unhealthy (cluster/coordinator/failure_detector.hpp).
 enum class FailureDetector { fixed, adaptive };
+// When a coordinator acknowledges a key-value write (docs/reference-cluster.md,
+// "Replication modes"): after commit (sync), once the leader and one follower
+// hold it durably (semi_sync), or after the leader's own durable append
+// (async). Raft commits the same entries in every mode.
+enum class Replication { sync, semi_sync, async };
 
 const char* to_string(Mode mode);
 const char* to_string(StickyStrategy strategy);
 const char* to_string(Balancing balancing);
 const char* to_string(FailureDetector detector);
+const char* to_string(Replication replication);
 
 // One entry of `mcpServers`. Only stdio servers (a `command`) can be hosted.
 struct ServerConfig {
@@ -86,6 +92,7 @@ struct CoordinatorSettings {
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
   bool stale_reads = false;
+  Replication replication = Replication::sync;
   // The legacy routed calls (POST /api/calls): a worker is dead this long
   // after its last heartbeat, and a call to it fails after it.
   std::int64_t routed_call_timeout_ms = 500;

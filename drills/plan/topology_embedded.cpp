@@ -37,6 +37,8 @@ void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   if (auto v = r.integer("failure_detector_misses", IntRule{1, 100}, std::nullopt).value) {
     t.options["failure_detector_misses"] = *v;
   }
+  // When a key-value write is acknowledged (docs/reference-cluster.md, "Replication modes").
+  one_of("replication", {"sync", "semi-sync", "async"});
 }
 
 MemberIds embedded_ids(const Topology& t) {
@@ -83,6 +85,11 @@ nlohmann::json embedded_schema() {
       number(0, false, 100, 3.0, "adaptive detector: standard deviations of the heartbeat intervals above their mean");
   properties["failure_detector_misses"] =
       integer(1, 100, 3, "adaptive detector: consecutive missed heartbeats (mean intervals) before a suspicion");
+  properties["replication"] =
+      choice({"sync", "semi-sync", "async"}, "sync",
+             "when a key-value write is acknowledged: after commit (sync, RPO 0), once the leader and one follower "
+             "have it durably (semi-sync; the same as sync with 3 coordinators), or after the leader's own durable "
+             "append (async: losing the leader loses acknowledged writes not yet replicated)");
   return {{"properties", properties}, {"required", json::array()}};
 }
 
@@ -92,7 +99,8 @@ const TopologyKind& embedded_topology() {
   static const TopologyKind kind{
       "embedded",
       {"coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads", "workers", "worker_timeout_ms",
-       "sticky_strategy", "balancing", "failure_detector", "failure_detector_k", "failure_detector_misses"},
+       "sticky_strategy", "balancing", "failure_detector", "failure_detector_k", "failure_detector_misses",
+       "replication"},
       read_embedded,
       embedded_ids,
       write_embedded_with_options,

@@ -118,6 +118,7 @@ Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) con
                       {"heartbeatInterval", options_.heartbeat_ms},
                       {"seed", options_.seed}}},
         {"staleReads", options_.stale_reads},
+        {"replication", options_.replication},
         {"routedCallTimeout", options_.worker_timeout_ms}};
     Json& coordinator = cluster["coordinator"];
     if (!options_.failure_detector.empty()) coordinator["failureDetector"] = options_.failure_detector;

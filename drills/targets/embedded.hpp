@@ -29,6 +29,7 @@ struct EmbeddedOptions {
   std::int64_t heartbeat_ms = 50;
   std::uint64_t seed = 1;
   bool stale_reads = false;  // unsafe: members answer reads locally
+  std::string replication = "sync";  // sync | semi-sync | async: the coordinators' replication
   int workers = 0;           // w1..wN
   std::int64_t worker_timeout_ms = 500;    // the nodes' nodeTimeout, and the legacy routed-call timeout
   std::int64_t worker_heartbeat_ms = 100;  // the nodes' heartbeatInterval

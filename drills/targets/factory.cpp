@@ -30,6 +30,7 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     if (t.options.contains("failure_detector_misses")) {
       options.failure_detector_misses = t.options["failure_detector_misses"].get<int>();
     }
+    options.replication = t.options.value("replication", options.replication);
     options.dir = context.dir;
     options.binary = context.binary;
     for (const auto& f : plan.faults) {

@@ -132,6 +132,28 @@ TEST(Settings, EveryErrorNamesTheFileThePathAndWhatWasExpected) {
       << all;
 }
 
+TEST(Settings, ReplicationDefaultsToSyncAndTakesTheThreeModesOnly) {
+  std::vector<std::string> errors;
+  Json doc = mcphub_coordinator();
+  auto s = parse_settings(doc, "mcp_settings.json", errors);
+  ASSERT_TRUE(s.has_value()) << join_errors(errors);
+  EXPECT_EQ(s->coordinator.replication, Replication::sync);
+  for (const auto& [text, mode] : std::vector<std::pair<std::string, Replication>>{
+           {"sync", Replication::sync}, {"semi-sync", Replication::semi_sync}, {"async", Replication::async}}) {
+    doc["systemConfig"]["cluster"]["coordinator"]["replication"] = text;
+    s = parse_settings(doc, "mcp_settings.json", errors);
+    ASSERT_TRUE(s.has_value()) << join_errors(errors);
+    EXPECT_EQ(s->coordinator.replication, mode) << text;
+    EXPECT_EQ(to_string(mode), text);
+  }
+  doc["systemConfig"]["cluster"]["coordinator"]["replication"] = "semisync";
+  const std::string all = join_errors(errors_of(doc));
+  EXPECT_NE(all.find("mcp_settings.json: $.systemConfig.cluster.coordinator.replication: expected one of "
+                     "sync | semi-sync | async, found the string \"semisync\""),
+            std::string::npos)
+      << all;
+}
+
 TEST(Settings, ANodeNeedsItsCoordinatorUrl) {
   Json doc = mcphub_node();
   doc["systemConfig"]["cluster"]["node"].erase("coordinatorUrl");
