@@ -13,15 +13,6 @@
 option(FAULTLINE_UNITY_BUILD "Compile each target's sources in batches (faster fresh builds)" OFF)
 
 set(FAULTLINE_UNITY_SOLO
-  chaos/faults/crash_loop.cpp
-  chaos/faults/disk.cpp
-  chaos/faults/kill.cpp
-  chaos/faults/link_faults.cpp
-  chaos/faults/partition.cpp
-  chaos/faults/pause.cpp
-  chaos/faults/power_loss.cpp
-  chaos/faults/rolling_restart.cpp
-  chaos/faults/terminate.cpp
   chaos/network/kernel.cpp
   chaos/network/proxy_backend.cpp
   chaos/process/supervisor.cpp

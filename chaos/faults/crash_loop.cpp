@@ -9,13 +9,12 @@
 #include <signal.h>
 
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kKillDeadline = std::chrono::seconds(5);
-constexpr auto kRestartDeadline = std::chrono::seconds(15);
 
 class CrashLoop final : public Fault {
  public:

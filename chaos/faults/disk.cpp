@@ -22,13 +22,13 @@
 #include <thread>
 
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::milliseconds(20);
-constexpr auto kRestartDeadline = std::chrono::seconds(15);
 
 class Disk final : public Fault {
  public:

@@ -6,13 +6,10 @@
 #include <algorithm>
 
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
-
-constexpr auto kKillDeadline = std::chrono::seconds(5);
-constexpr auto kResolveDeadline = std::chrono::seconds(5);
-constexpr auto kRestartDeadline = std::chrono::seconds(15);
 
 class Kill final : public Fault {
  public:

@@ -1,4 +1,5 @@
 #include "chaos/faults/link_faults.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -68,8 +69,6 @@ Json links_json(const std::vector<Link>& links) {
 }
 
 namespace {
-
-constexpr auto kResolveDeadline = std::chrono::seconds(5);
 
 // "393.2" — milliseconds for people.
 std::string ms_text(double ms) {

@@ -26,11 +26,10 @@
 #include <set>
 
 #include "chaos/faults/link_faults.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
-
-constexpr auto kResolveDeadline = std::chrono::seconds(5);
 
 using Groups = std::vector<std::vector<std::string>>;
 

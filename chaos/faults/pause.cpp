@@ -3,12 +3,12 @@
 // keeps its memory, sockets and port: the kernel still accepts connections
 // for it, but it answers nothing.
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
 
 constexpr auto kSignalDeadline = std::chrono::seconds(5);
-constexpr auto kResolveDeadline = std::chrono::seconds(5);
 
 class Pause final : public Fault {
  public:

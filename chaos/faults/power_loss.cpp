@@ -21,13 +21,12 @@
 #include <thread>
 
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kKillDeadline = std::chrono::seconds(5);
-constexpr auto kRestartDeadline = std::chrono::seconds(15);
 constexpr auto kLeaderDeadline = std::chrono::seconds(15);
 
 class PowerLoss final : public Fault {

@@ -14,12 +14,12 @@
 #include <algorithm>
 
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kRestartDeadline = std::chrono::seconds(15);
 constexpr auto kPollEvery = std::chrono::milliseconds(20);
 
 class RollingRestart final : public Fault {

@@ -5,11 +5,10 @@
 // been reaped; the journal says whether it exited by itself and how long it
 // took. Healed, like a kill, by starting it again.
 #include "chaos/faults/kinds.hpp"
+#include "chaos/faults/deadlines.hpp"
 
 namespace faultline::faults {
 namespace {
-
-constexpr auto kRestartDeadline = std::chrono::seconds(15);
 
 class Terminate final : public Fault {
  public:
