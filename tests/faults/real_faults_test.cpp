@@ -168,16 +168,17 @@ TEST_F(RealFaults, RollingRestartOfEveryWorkerWaitsUntilTheLeaderCountsEachLive)
 TEST_F(RealFaults, SkewedMemberReportsItsTimeOffButItsRoleInstantTrue) {
   start();
   const std::string id = leader();
-  const std::int64_t before_ns = journal::monotonic_ns();
   ASSERT_FALSE(registry_->inject(request("clock", id, {{"mode", "offset"}, {"offset_ms", 5000}})));
   const Json measured = registry_->last_injection()["measured"]["members"][0];
   EXPECT_NEAR(measured["measured_skew_ms"].get<double>(), 5000, measured["tolerance_ms"].get<double>());
   const Json s = status(id);
+  const std::int64_t after_ns = journal::monotonic_ns();
   EXPECT_NEAR(s["clock"]["skew_ms"].get<double>(), 5000, 2);
   EXPECT_EQ(s["clock"]["mode"], "offset");
   // The instant it took its role is reported on the true clock: before now,
-  // not five seconds into the future.
-  EXPECT_LE(s["role_since_mono_ns"].get<std::int64_t>(), before_ns);
+  // not five seconds into the future. (Not before the injection: on a loaded
+  // machine the young cluster may re-elect the same leader meanwhile.)
+  EXPECT_LE(s["role_since_mono_ns"].get<std::int64_t>(), after_ns);
   // A skew, unlike a rate, changes no timer: the cluster keeps its leader.
   EXPECT_EQ(leader(), id);
   ASSERT_FALSE(registry_->heal(0, "timeline"));
