@@ -83,6 +83,11 @@ int main(int argc, char** argv) {
                   "Run the plan N times with seeds derived from its seed; judge the distribution")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
+  run->add_option("--jobs,-j", run_options.jobs,
+                  "Run a suite's plans N at a time, each in a process of its own (its own namespaces, "
+                  "members and run folder)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
   bool run_quiet = false;
   bool run_json = false;
   auto* quiet_flag = run->add_flag("--quiet,-q", run_quiet, "Print only the verdict line");

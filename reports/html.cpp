@@ -12,7 +12,6 @@
 namespace faultline::reports {
 namespace {
 
-constexpr std::size_t kLostRowsShown = 100;
 
 const char* kStyle = R"(
 body{font:14px/1.45 -apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2937;margin:0;background:#f8fafc}

@@ -13,6 +13,7 @@
 // which writes files in `dir` and must not race with another writer there.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,6 +25,10 @@
 #include "drills/verify/trials.hpp"
 
 namespace faultline::reports {
+
+// The HTML report lists the first this many lost acknowledged writes and
+// counts the rest ("N more not shown").
+inline constexpr std::size_t kLostRowsShown = 100;
 
 using verify::History;
 using verify::Suite;

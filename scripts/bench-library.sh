@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Wall-clock time of the whole drill library (every drills/library/*.json,
-# one after another, as one `faultline run` suite) and of the CI suite
-# (drills/suites/ci.json), with each plan's own time and verdict, on this
-# machine. A benchmark, not a test: it prints figures and keeps the runs.
+# Wall-clock time of the whole drill library (every drills/library/*.json as
+# one `faultline run` suite, LIBRARY_JOBS plans at a time, default 2: one per
+# core) and of the CI suite (drills/suites/ci.json, one plan at a time, as
+# .ci/run runs it), with each plan's own time and verdict, on this machine.
+# SEQUENTIAL=1 also times the library one plan at a time. A benchmark, not
+# a test: it prints figures and keeps the runs.
 #   scripts/bench-library.sh [OUT_DIR]
 # Builds the Release binary (build-release, as scripts/demo.sh) unless
 # FAULTLINE_BIN names one. The goal of the library is under 3 minutes on
@@ -48,5 +50,7 @@ print(f"  sum of plan times {total:.1f} s; suite {suite['seconds']:.1f} s; wall 
 PY
 }
 
-run_suite library "$root"/drills/library/*.json
+library_jobs="${LIBRARY_JOBS:-2}"
+run_suite "library-jobs-$library_jobs" "$root"/drills/library/*.json --jobs "$library_jobs"
+[ "${SEQUENTIAL:-0}" = 1 ] && run_suite library-jobs-1 "$root"/drills/library/*.json
 run_suite ci "$root/drills/suites/ci.json"

@@ -79,7 +79,9 @@ http::ClientResponse McpRouter::send(const NodeView& node, const std::string& me
   http::RequestOptions options;
   options.connect_timeout_ms = routing.connect_timeout_ms;
   options.timeout_ms = routing.connect_timeout_ms + routing.read_timeout_ms;
-  options.headers = {{"Accept", "application/json, text/event-stream"}};
+  // The node checks the cluster token: only members may call it.
+  options.headers = c_.cluster_auth_headers();
+  options.headers.emplace_back("Accept", "application/json, text/event-stream");
   if (!session.empty()) options.headers.emplace_back("Mcp-Session-Id", session);
   if (!protocol_version.empty()) options.headers.emplace_back("MCP-Protocol-Version", protocol_version);
   thread_local http::Client client;

@@ -125,7 +125,10 @@ http::Response Coordinator::handle_call(const http::Request& request) {
     use_registry_of_term_locked(term);
   }
   thread_local http::Client client;
-  const long call_timeout_ms = static_cast<long>(config_.worker_timeout_ms);
+  // The node checks the cluster token: only members may call it.
+  http::RequestOptions to_node;
+  to_node.timeout_ms = static_cast<long>(config_.worker_timeout_ms);
+  to_node.headers = cluster_auth_headers();
   auto answer = [&](const std::string& worker, const http::ClientResponse& response,
                     const std::optional<std::string>& moved_from, const std::string& cause) {
     Json out{{"success", true}, {"worker", worker}, {"session", session}};
@@ -159,7 +162,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
       }
     }
     if (!known_dead && pinned_url) {
-      const auto response = client.request("POST", *pinned_url + "/api/call", request.body, call_timeout_ms);
+      const auto response = client.request("POST", *pinned_url + "/api/call", request.body, to_node);
       if (response.ok() && response.status == 200) return answer(*pinned, response, std::nullopt, "");
       cause = failed(*pinned, response);
     } else if (!pinned_url) {
@@ -193,7 +196,7 @@ http::Response Coordinator::handle_call(const http::Request& request) {
   const OpResult op =
       replicate(Json{{"op", "put"}, {"key", kSessionPrefix + session}, {"value", *chosen}}.dump(), kPinTimeout);
   if (auto refused = op_failure(op, "the new pin")) return *refused;
-  const auto response = client.request("POST", chosen_url + "/api/call", request.body, call_timeout_ms);
+  const auto response = client.request("POST", chosen_url + "/api/call", request.body, to_node);
   if (response.ok() && response.status == 200) {
     return answer(*chosen, response, pinned, cause);
   }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cluster/http/bearer.hpp"
 #include "cluster/http/client.hpp"
 #include "cluster/http/serve.hpp"
 
@@ -124,10 +125,27 @@ void Node::install_routes() {
                               {"servers", ready_servers()}}
                              .dump());
   });
-  server_.post("/mcp", [this](const http::Request& r) { return mcp_post(r, ""); });
-  server_.post("/mcp/([^/]+)", [this](const http::Request& r) { return mcp_post(r, r.captures.at(0)); });
-  server_.del("/mcp", [this](const http::Request& r) { return mcp_delete(r, ""); });
-  server_.del("/mcp/([^/]+)", [this](const http::Request& r) { return mcp_delete(r, r.captures.at(0)); });
+  // Coordinators forward to these with the cluster token; nothing else may
+  // call a node's servers (docs/reference-cluster.md, "Tokens").
+  auto member_only = [this](const char* what, auto handler) {
+    return [this, what, handler](const http::Request& r) {
+      if (auto refused = http::refuse_without_token(
+              r, settings_.token, {"cluster token", "systemConfig.cluster.token", what, log_prefix_})) {
+        return *refused;
+      }
+      return handler(r);
+    };
+  };
+  server_.post("/mcp", member_only("an MCP request (POST /mcp)",
+                                   [this](const http::Request& r) { return mcp_post(r, ""); }));
+  server_.post("/mcp/([^/]+)", member_only("an MCP request (POST /mcp/...)", [this](const http::Request& r) {
+                 return mcp_post(r, r.captures.at(0));
+               }));
+  server_.del("/mcp", member_only("an MCP session close (DELETE /mcp)",
+                                  [this](const http::Request& r) { return mcp_delete(r, ""); }));
+  server_.del("/mcp/([^/]+)", member_only("an MCP session close (DELETE /mcp/...)", [this](const http::Request& r) {
+                return mcp_delete(r, r.captures.at(0));
+              }));
   auto no_stream = [](const http::Request&) {
     http::Response out = json_response(
         405, mcp::error(nullptr, mcp::kServerError, "Method Not Allowed: no server-initiated stream is offered; "
@@ -138,7 +156,7 @@ void Node::install_routes() {
   };
   server_.get("/mcp", no_stream);
   server_.get("/mcp/([^/]+)", no_stream);
-  server_.post("/api/call", [this](const http::Request& request) {
+  server_.post("/api/call", member_only("a routed call (POST /api/call)", [this](const http::Request& request) {
     const Json body = Json::parse(request.body, nullptr, false);
     if (!body.is_object() || !body.contains("session") || !body["session"].is_string()) {
       return json_response(400, R"({"success":false,"message":"body must name a \"session\""})");
@@ -152,7 +170,7 @@ void Node::install_routes() {
     return json_response(200, Json{{"success", true}, {"worker", settings_.node.id}, {"session", session},
                                    {"calls", calls}}
                                   .dump());
-  });
+  }));
 }
 
 Json Node::registration_body() const {
@@ -174,7 +192,7 @@ void Node::heartbeat_loop(std::string coordinator) {
   http::RequestOptions options;
   options.timeout_ms = kRegisterTimeoutMs;
   // The cluster token (systemConfig.cluster.token), when the cluster has one.
-  if (!settings_.token.empty()) options.headers.emplace_back("Authorization", "Bearer " + settings_.token);
+  options.headers = http::bearer_headers(settings_.token);
   bool want_register = settings_.node.register_on_startup;
   bool failing = false;  // a failure is logged once, and so is the recovery
   std::unique_lock lock(mu_);

@@ -58,6 +58,9 @@ struct RunOptions {
   // --trials N: run the plan N times with seeds derived from its seed, each
   // in <out>/trial-NN, and judge the distribution (docs/running-drills.md).
   int trials = 1;
+  // --jobs N: a suite's plans run N at a time, each in a child process
+  // (drills/suite/parallel_run.hpp); 1 runs them one after another here.
+  int jobs = 1;
 };
 
 int run_drill(const RunOptions& options, std::ostream& out, std::ostream& err);

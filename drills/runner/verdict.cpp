@@ -17,24 +17,55 @@ bool has_phase(const verify::History& h, const std::string& name) {
 
 }  // namespace
 
-Checked check_and_report(journal::JournalWriter* journal, const std::filesystem::path& journal_file,
-                         const std::filesystem::path& dir) {
-  Checked out;
+namespace {
+
+struct Judged {
+  verify::History history;
+  verify::Verdict verdict;
+  std::vector<std::string> warnings;
+};
+
+// The verdict of a journal; `live`: the run is still writing it (no `done`
+// phase yet is expected), else a journal without one was cut short.
+Judged judge(const std::filesystem::path& journal_file, bool live) {
+  Judged out;
   auto read = journal::read_journal(journal_file);
   for (const auto& skipped : read.skipped) out.warnings.push_back(journal_file.string() + ": " + skipped);
-  verify::History history = verify::history_from(read.events);
-  if (journal == nullptr && !history.stopped && !has_phase(history, "done")) {
+  out.history = verify::history_from(read.events);
+  verify::History& history = out.history;
+  if (!live && !history.stopped && !has_phase(history, "done")) {
     history.stopped = verify::RunStop{"incomplete", "the runner was killed, or could not write the rest of it",
                                       history.end_ns};
   }
-  verify::Verdict verdict =
-      history.stopped ? verify::evaluate(history) : verify::evaluate_journal(history, journal_file);
+  out.verdict = history.stopped ? verify::evaluate(history) : verify::evaluate_journal(history, journal_file);
   if (history.stopped) {
     // Not a verdict: nothing was missed, the run never got to judge.
-    verdict.pass = false;
-    verdict.exit_code = 3;
-    verdict.failed.clear();
+    out.verdict.pass = false;
+    out.verdict.exit_code = 3;
+    out.verdict.failed.clear();
   }
+  return out;
+}
+
+}  // namespace
+
+Checked check_journal(const std::filesystem::path& journal_file) {
+  Judged judged = judge(journal_file, false);
+  Checked out;
+  out.exit_code = judged.verdict.exit_code;
+  out.warnings = std::move(judged.warnings);
+  out.history = std::move(judged.history);
+  out.verdict = std::move(judged.verdict);
+  return out;
+}
+
+Checked check_and_report(journal::JournalWriter* journal, const std::filesystem::path& journal_file,
+                         const std::filesystem::path& dir) {
+  Checked out;
+  Judged judged = judge(journal_file, journal != nullptr);
+  out.warnings = std::move(judged.warnings);
+  verify::History& history = judged.history;
+  verify::Verdict& verdict = judged.verdict;
   if (journal != nullptr) {
     for (const auto& check : verdict.checks) journal->write("check", verify::to_json(check));
     Json event = verify::verdict_json(verdict);

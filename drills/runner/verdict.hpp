@@ -35,6 +35,12 @@ struct Checked {
 Checked check_and_report(journal::JournalWriter* journal, const std::filesystem::path& journal_file,
                          const std::filesystem::path& dir);
 
+// Re-checks a finished run's journal and writes nothing (a suite reading
+// the run of a plan it ran in a child process). `reports_written` stays
+// false: the caller knows whether the run wrote its reports. Throws only
+// when the journal cannot be opened.
+Checked check_journal(const std::filesystem::path& journal_file);
+
 // "journal: PATH\njunit: ..." : where a run's files are.
 std::string report_paths(const std::filesystem::path& journal_file, const std::filesystem::path& dir);
 

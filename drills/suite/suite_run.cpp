@@ -9,6 +9,7 @@
 #include "drills/plan/suite.hpp"
 #include "drills/runner/console.hpp"
 #include "drills/runner/drill_run.hpp"
+#include "drills/suite/parallel_run.hpp"
 #include "reports/plan_suite.hpp"
 
 namespace faultline::suite {
@@ -54,6 +55,72 @@ void print_end(const reports::PlanSuite& suite, const std::filesystem::path& dir
         console.print("junit:   " + files["junit"].get<std::string>() + "\nsummary: " +
                       files["summary"].get<std::string>() + "\nreport:  " + files["report"].get<std::string>() + "\n");
       }
+  }
+}
+
+std::uint64_t seed_of(const runner::RunOptions& options, const plan::PlanToRun& p) {
+  return options.seed ? *options.seed : p.plan.seed ? *p.plan.seed : std::random_device{}();
+}
+
+reports::PlanOutcome planned_outcome(std::size_t k, const plan::PlanToRun& p, const std::filesystem::path& dir) {
+  reports::PlanOutcome outcome;
+  outcome.index = static_cast<int>(k + 1);
+  outcome.name = p.plan.name;
+  outcome.file = p.file.string();
+  outcome.overrides = p.overrides;
+  outcome.dir = (dir / run_folder(k + 1, p.plan.name)).string();
+  return outcome;
+}
+
+// The plans in order, each in this process (`--jobs 1`).
+void run_one_by_one(const runner::RunOptions& options, const plan::RunList& list, const std::filesystem::path& dir,
+                    network::NetworkOptions::Backend backend, runner::Console& console, reports::PlanSuite& suite,
+                    std::vector<int>& codes) {
+  for (std::size_t k = 0; k < list.plans.size(); ++k) {
+    const plan::PlanToRun& p = list.plans[k];
+    reports::PlanOutcome outcome = planned_outcome(k, p, dir);
+    if (suite.stopped_early || process::termination_requested() != 0) {
+      suite.stopped_early = true;
+      if (suite.stop_reason.empty()) suite.stop_reason = "interrupted between plans";
+      outcome.word = "NOT RUN";
+      suite.plans.push_back(std::move(outcome));
+      continue;
+    }
+    console.line("== plan " + std::to_string(k + 1) + "/" + std::to_string(list.plans.size()) + ": " + p.plan.name +
+                 " (" + described(p) + ")");
+    runner::DrillSpec spec;
+    spec.plan = &p.plan;
+    spec.plan_text = p.text;
+    spec.plan_file = p.file;
+    spec.seed = seed_of(options, p);
+    spec.dir = outcome.dir;
+    spec.binary = options.binary;
+    spec.backend = backend;
+    runner::DrillResult r;
+    try {
+      r = runner::DrillRun(spec, console).run();
+    } catch (const std::exception& e) {
+      r.exit_code = 3;
+      r.error = e.what();
+      console.error("the run could not be carried out: " + r.error);
+    }
+    if (console.options().mode != runner::ConsoleOptions::Mode::json) {
+      (void)runner::print_run(r, spec.dir, console);
+    }
+    outcome.ran = true;
+    outcome.exit_code = r.exit_code;
+    outcome.error = r.error;
+    outcome.seconds = r.seconds;
+    outcome.seed = std::to_string(spec.seed);
+    outcome.reports_written = r.reports_written;
+    outcome.word = "ERROR";
+    if (r.history && r.verdict) reports::fill_outcome(outcome, *r.history, *r.verdict);
+    codes.push_back(r.exit_code);
+    if (r.interrupted || r.journal_failed) {
+      suite.stopped_early = true;
+      suite.stop_reason = r.error;
+    }
+    suite.plans.push_back(std::move(outcome));
   }
 }
 
@@ -109,56 +176,24 @@ int run_suite(const runner::RunOptions& options, const std::vector<std::filesyst
   console.line("suite " + suite.name + ": " + std::to_string(list.plans.size()) + " plans, suite folder " +
                dir.string());
   std::vector<int> codes;
-  for (std::size_t k = 0; k < list.plans.size(); ++k) {
-    const plan::PlanToRun& p = list.plans[k];
-    reports::PlanOutcome outcome;
-    outcome.index = static_cast<int>(k + 1);
-    outcome.name = p.plan.name;
-    outcome.file = p.file.string();
-    outcome.overrides = p.overrides;
-    outcome.dir = (dir / run_folder(k + 1, p.plan.name)).string();
-    if (suite.stopped_early || process::termination_requested() != 0) {
-      suite.stopped_early = true;
-      if (suite.stop_reason.empty()) suite.stop_reason = "interrupted between plans";
-      outcome.word = "NOT RUN";
-      suite.plans.push_back(std::move(outcome));
-      continue;
+  if (options.jobs > 1 && list.plans.size() > 1) {
+    std::vector<PlannedRun> runs;
+    for (std::size_t k = 0; k < list.plans.size(); ++k) {
+      const plan::PlanToRun& p = list.plans[k];
+      PlannedRun run;
+      run.plan = &p;
+      run.seed = seed_of(options, p);
+      run.outcome = planned_outcome(k, p, dir);
+      runs.push_back(std::move(run));
     }
-    console.line("== plan " + std::to_string(k + 1) + "/" + std::to_string(list.plans.size()) + ": " + p.plan.name +
-                 " (" + described(p) + ")");
-    runner::DrillSpec spec;
-    spec.plan = &p.plan;
-    spec.plan_text = p.text;
-    spec.plan_file = p.file;
-    spec.seed = options.seed ? *options.seed : p.plan.seed ? *p.plan.seed : std::random_device{}();
-    spec.dir = outcome.dir;
-    spec.binary = options.binary;
-    spec.backend = *backend;
-    runner::DrillResult r;
-    try {
-      r = runner::DrillRun(spec, console).run();
-    } catch (const std::exception& e) {
-      r.exit_code = 3;
-      r.error = e.what();
-      console.error("the run could not be carried out: " + r.error);
-    }
-    if (console.options().mode != runner::ConsoleOptions::Mode::json) {
-      (void)runner::print_run(r, spec.dir, console);
-    }
-    outcome.ran = true;
-    outcome.exit_code = r.exit_code;
-    outcome.error = r.error;
-    outcome.seconds = r.seconds;
-    outcome.seed = std::to_string(spec.seed);
-    outcome.reports_written = r.reports_written;
-    outcome.word = "ERROR";
-    if (r.history && r.verdict) reports::fill_outcome(outcome, *r.history, *r.verdict);
-    codes.push_back(r.exit_code);
-    if (r.interrupted || r.journal_failed) {
-      suite.stopped_early = true;
-      suite.stop_reason = r.error;
-    }
-    suite.plans.push_back(std::move(outcome));
+    std::filesystem::create_directories(dir, ec);
+    ParallelResult ran = run_in_children(options, runs, options.jobs, console);
+    for (auto& run : runs) suite.plans.push_back(std::move(run.outcome));
+    codes = std::move(ran.codes);
+    suite.stopped_early = ran.stopped_early;
+    suite.stop_reason = ran.stop_reason;
+  } else {
+    run_one_by_one(options, list, dir, *backend, console, suite, codes);
   }
   suite.seconds = std::chrono::duration<double>(SteadyClock::now() - began).count();
   suite.exit_code = reports::plan_suite_exit_code(codes, suite.stopped_early);

@@ -83,13 +83,24 @@ std::string worker_only_detail(const History& h) {
 }  // namespace
 
 const Fault* key_value_fault(const History& h) {
-  for (const Fault& f : h.faults) {
-    if (f.targets.empty()) return &f;  // unknown targets: assume the path was hit
+  auto reaches_key_value_path = [&](const Fault& f) {
+    if (f.targets.empty()) return true;  // unknown targets: assume the path was hit
     for (const std::string& t : f.targets) {
-      if (!h.is_worker(t)) return &f;
+      if (!h.is_worker(t)) return true;
     }
+    return false;
+  };
+  // An outage (down, frozen, isolated) after a degradation (a slowed disk
+  // or link that lets writes through) is what the run recovers from; the
+  // degradation is its setting, e.g. replicas lagging before their leader
+  // is killed. Only when every such fault degrades does the first count.
+  const Fault* first = nullptr;
+  for (const Fault& f : h.faults) {
+    if (!reaches_key_value_path(f)) continue;
+    if (f.effect != "degraded") return &f;
+    if (first == nullptr) first = &f;
   }
-  return nullptr;
+  return first;
 }
 
 bool is_bad_write(const Op& op, double max_latency_ms) {

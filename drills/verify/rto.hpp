@@ -68,8 +68,10 @@ struct RtoResult {
 // longer than the plan's max_latency_ms.
 bool is_bad_write(const Op& op, double max_latency_ms);
 
-// The first fault that reaches the key-value path: one with a target that is
-// not a worker, or with no targets recorded. Null when there is none.
+// The fault RTO counts from, among those that reach the key-value path (a
+// target that is not a worker, or no targets recorded): the first whose
+// effect is not `degraded` (down, frozen, isolated), else the first
+// degrading one. Null when none reaches the path.
 const Fault* key_value_fault(const History& history);
 
 RtoResult measure_rto(const History& history);

@@ -95,6 +95,45 @@ TEST_F(ClusterTokens, HeartbeatsWithoutTheClusterTokenAre401) {
             200);
 }
 
+TEST_F(ClusterTokens, ANodesOwnMcpAndCallEndpointsWantTheClusterToken) {
+  // Coordinators forward MCP requests and routed calls to a node with the
+  // cluster token; without it (a client going around the coordinators) the
+  // node refuses, and says so in its log.
+  ASSERT_TRUE(cluster_->wait_workers()) << cluster_->error();
+  const std::string init = Json{{"jsonrpc", "2.0"},
+                                {"id", 1},
+                                {"method", "initialize"},
+                                {"params", Json{{"protocolVersion", "2025-06-18"},
+                                                {"capabilities", Json::object()},
+                                                {"clientInfo", Json{{"name", "token-test"}, {"version", "1"}}}}}}
+                               .dump();
+  Headers accept{{"Accept", "application/json, text/event-stream"}};
+  auto with = [&](Headers h) {
+    h.insert(h.end(), accept.begin(), accept.end());
+    return h;
+  };
+  const auto missing = cluster_->request_with("POST", "w1", "/mcp/echo", init, with(kNoToken));
+  EXPECT_EQ(missing.status, 401) << missing.body;
+  EXPECT_NE(missing.body.find("no cluster token"), std::string::npos) << missing.body;
+  EXPECT_EQ(cluster_->request_with("POST", "w1", "/mcp/echo", init, with(kWrongToken)).status, 401);
+  EXPECT_EQ(cluster_->request_with("DELETE", "w1", "/mcp/echo", "", with(kNoToken)).status, 401);
+  EXPECT_TRUE(log_has("w1", "refused an MCP request (POST /mcp/...) from 127.0.0.1:"));
+  const auto allowed =
+      cluster_->request_with("POST", "w1", "/mcp/echo", init, with(bearer(cluster_->cluster().cluster_token())));
+  EXPECT_EQ(allowed.status, 200) << allowed.body;
+
+  const std::string call = Json{{"session", "token-test"}}.dump();
+  EXPECT_EQ(cluster_->request_with("POST", "w1", "/api/call", call, kNoToken).status, 401);
+  EXPECT_TRUE(log_has("w1", "refused a routed call (POST /api/call) from 127.0.0.1:"));
+  EXPECT_EQ(cluster_->request_with("POST", "w1", "/api/call", call, bearer(cluster_->cluster().cluster_token())).status,
+            200);
+  // Through a coordinator, which adds the token, the call is served.
+  const auto leader = cluster_->wait_leader();
+  ASSERT_TRUE(leader.has_value());
+  const auto routed = cluster_->request_with("POST", *leader, "/api/calls", call, kNoToken);
+  EXPECT_EQ(routed.status, 200) << routed.body;
+}
+
 TEST_F(ClusterTokens, AdminEndpointsWantTheAdminToken) {
   EXPECT_EQ(cluster_->request_with("GET", "c3", "/admin/failpoints", "", kNoToken).status, 401);
   EXPECT_EQ(cluster_->request_with("GET", "c3", "/admin/failpoints", "", kWrongToken).status, 401);

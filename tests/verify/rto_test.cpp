@@ -10,6 +10,7 @@ namespace faultline::verify {
 namespace {
 
 using testing::JournalBuilder;
+using Json = journal::Json;
 
 // Writes every 100 ms taking 10 ms; leader c1 (term 1) killed at 2000 ms;
 // writes invoked 2000..2400 fail; writes from 2500 succeed again.
@@ -132,6 +133,35 @@ TEST(Rto, MeasuredFromTheFirstFaultThatReachesACoordinator) {
   EXPECT_EQ(r.fault_term, 1);
   ASSERT_TRUE(r.rto_ms.has_value());
   EXPECT_DOUBLE_EQ(*r.rto_ms, 510.0);
+}
+
+TEST(Rto, MeasuredFromTheOutageThatFollowsADegradation) {
+  // Links of c1 limited to a rate at 1000 ms (writes go on), then c1 killed
+  // at 2000 ms: recovery counts from the kill, as in clean_recovery(); the
+  // degradation is the kill's setting (replicas lagging behind it).
+  JournalBuilder b = clean_recovery();
+  b.event(1000, "fault.inject",
+          {{"fault", 1}, {"fault_kind", "bandwidth"}, {"effect", "degraded"}, {"selector", "leader"},
+           {"targets", {"c1"}}, {"params", Json::object()}, {"applied", "rate 50 kB/s"}, {"confirmed", "in force"}});
+  const History h = history_from(b.events());
+  ASSERT_EQ(h.faults.size(), 2u);
+  const RtoResult r = measure_rto(h);
+  EXPECT_EQ(r.fault_ns, testing::ms_ns(2000));
+  ASSERT_TRUE(r.rto_ms.has_value());
+  EXPECT_DOUBLE_EQ(*r.rto_ms, 510.0);
+}
+
+TEST(Rto, MeasuredFromTheFirstDegradationWhenNothingIsTakenDown) {
+  JournalBuilder b;
+  b.run(1000.0, std::nullopt).puts(0, 5000, 100, 10);
+  for (int k = 0; k < 2; ++k) {
+    b.event(1000.0 + 1000 * k, "fault.inject",
+            {{"fault", k}, {"fault_kind", "latency"}, {"effect", "degraded"}, {"selector", "leader"},
+             {"targets", {"c1"}}, {"params", Json::object()}, {"applied", "delay"}, {"confirmed", "in force"}});
+  }
+  b.event(6000, "phase", {{"phase", "done"}});
+  const RtoResult r = measure_rto(history_from(b.events()));
+  EXPECT_EQ(r.fault_ns, testing::ms_ns(1000));
 }
 
 TEST(Rto, SlowAcknowledgedWriteIsBadAndDelaysRecovery) {
