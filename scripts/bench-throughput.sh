@@ -11,6 +11,8 @@
 # The series take turns, ROUNDS times, so that both see the same machine.
 #   scripts/bench-throughput.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 # Defaults: 8 s measured after 1 s of warm-up, at 20 and 64 connections, 2 rounds.
+# Builds Release in build-bench-throughput; BENCH_REUSE_BUILD=1 with
+# FAULTLINE_BENCH_BUILD=DIR uses the binaries already built there as they are.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${FAULTLINE_BENCH_BUILD:-$root/build-bench-throughput}"
@@ -19,8 +21,11 @@ connections="${2:-20,64}"
 rounds="${3:-2}"
 plan="$root/tests/bench/plans/throughput-compare.json"
 out="$(mktemp -d)"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_TESTS=ON >/dev/null
-cmake --build "$build" --target faultline throughput_bench -j"${JOBS:-2}" >/dev/null
+if [ "${BENCH_REUSE_BUILD:-0}" != 1 ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_TESTS=ON >/dev/null
+  cmake --build "$build" --target faultline throughput_bench -j"${JOBS:-2}" >/dev/null
+fi
+echo "build: $build ($(grep -E '^CMAKE_BUILD_TYPE' "$build/CMakeCache.txt" | cut -d= -f2))"
 bin="$build/cli/faultline"
 bench="$build/tests/bench/throughput_bench"
 command -v etcd >/dev/null || { echo "etcd is missing: apt-get install etcd-server (scripts/setup.sh)"; exit 3; }
