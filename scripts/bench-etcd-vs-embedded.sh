@@ -23,8 +23,11 @@ out="${2:-$(mktemp -d)}"
 plan="$root/tests/bench/plans/leader-kill-compare.json"
 series=(embedded etcd)
 [ "${LIKE_FOR_LIKE:-1}" = 1 ] && series+=(embedded-200-450)
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target faultline rto_distribution -j"${JOBS:-2}" >/dev/null
+# BENCH_REUSE_BUILD=1 with FAULTLINE_BENCH_BUILD=DIR: use what is built there.
+if [ "${BENCH_REUSE_BUILD:-0}" != 1 ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" --target faultline rto_distribution -j"${JOBS:-2}" >/dev/null
+fi
 bin="$build/cli/faultline"
 mkdir -p "$out"
 echo "runs in $out; load $(cut -d' ' -f1-3 /proc/loadavg)"

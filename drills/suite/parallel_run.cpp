@@ -178,6 +178,10 @@ ParallelResult run_in_children(const runner::RunOptions& options, std::vector<Pl
       console.line("   plan " + std::to_string(run.outcome.index) + "/" + total + ": " + run.outcome.name + " " +
                    run.outcome.word + " (exit " + std::to_string(run.outcome.exit_code) + ", " + took + ")" +
                    (run.outcome.error.empty() ? "" : ": " + run.outcome.error));
+      // --quiet: each plan's verdict line, as one after another prints it.
+      if (console.options().mode == runner::ConsoleOptions::Mode::quiet) {
+        console.print(run.outcome.word + "  " + run.outcome.name + " (seed " + run.outcome.seed + ")\n");
+      }
       if (run.outcome.word == "INTERRUPTED") result.stopped_early = true;
       it = running.erase(it);
       reaped = true;
