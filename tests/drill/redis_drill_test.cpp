@@ -161,8 +161,12 @@ TEST_F(RedisDrill, IsolatedPrimaryAcknowledgesWritesTheNewPrimaryNeverSees) {
 
 TEST_F(RedisDrill, BackendsWithoutNamespacesAreRefusedBeforeAnythingRuns) {
   const auto out = scratch_dir("redis-loopback");
-  const auto result =
-      run_cli({"run", plan_path("redis-primary-kill"), "--out", (out / "run").string(), "--network", "loopback"}, 60s);
+  // The kill alone: a link fault would be refused first, by the loopback
+  // backend itself, for any target kind.
+  const auto result = run_cli({"run", plan_path("redis-primary-kill"), "--set",
+                               R"(faults=[{"kind": "kill", "target": "leader", "at_ms": 3000}])", "--out",
+                               (out / "run").string(), "--network", "loopback"},
+                              60s);
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
   EXPECT_NE(result.err.find("redis-sentinel needs the kernel network backend"), std::string::npos) << result.err;
   expect_no_member_left(journal_events(out / "run" / "journal.jsonl"));
