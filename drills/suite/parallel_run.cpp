@@ -111,9 +111,18 @@ void fill_from_child(PlannedRun& run, int exit_code, double seconds) {
   }
 }
 
-int exit_code_of(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 3;  // killed by a signal: not carried out
+// A documented exit code (0 to 4), else 3 (not carried out: killed by a
+// signal, or exec failed with 127) with the reason.
+int exit_code_of(int status, std::string& why) {
+  if (WIFEXITED(status)) {
+    const int code = WEXITSTATUS(status);
+    if (code >= 0 && code <= 4) return code;
+    why = "the plan's process exited with " + std::to_string(code) +
+          (code == 127 ? " (the faultline executable could not be started)" : "");
+    return 3;
+  }
+  why = std::string("the plan's process was killed by ") + ::strsignal(WTERMSIG(status));
+  return 3;
 }
 
 }  // namespace
@@ -171,7 +180,9 @@ ParallelResult run_in_children(const runner::RunOptions& options, std::vector<Pl
       }
       PlannedRun& run = runs[it->run];
       const double seconds = std::chrono::duration<double>(SteadyClock::now() - it->began).count();
-      fill_from_child(run, exit_code_of(status), seconds);
+      std::string why;
+      fill_from_child(run, exit_code_of(status, why), seconds);
+      if (!why.empty() && run.outcome.error.empty()) run.outcome.error = why;
       codes[it->run] = run.outcome.exit_code;
       char took[32];
       std::snprintf(took, sizeof took, "%.1f s", seconds);
