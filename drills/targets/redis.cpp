@@ -133,8 +133,24 @@ bool RedisSentinelTarget::prepare(Placement& placement, std::string& error) {
       if (m.id != primary.id) c.replica_of = primary_at;
       text = server_config(c);
     } else {
-      text = sentinel_config({m.host, port, m.dir, primary_at, options_.quorum, options_.down_after_ms,
-                              options_.failover_timeout_ms});
+      SentinelConfig c;
+      c.address = m.host;
+      c.port = port;
+      c.dir = m.dir;
+      c.primary = primary_at;
+      c.quorum = options_.quorum;
+      c.down_after_ms = options_.down_after_ms;
+      c.failover_timeout_ms = options_.failover_timeout_ms;
+      c.myid = sentinel_id(m.id);
+      for (const MemberInfo* r : servers()) {
+        if (r->id != primary.id) c.known_replicas.push_back({r->host, r->ports.at("redis")});
+      }
+      for (const MemberInfo* o : others()) {
+        if (o->id == m.id) continue;
+        c.known_sentinels.emplace_back(network::Endpoint{o->host, o->ports.at("sentinel")},
+                                       sentinel_id(o->id));
+      }
+      text = sentinel_config(c);
     }
     if (!write_text(m.dir / (m.voter ? "redis.conf" : "sentinel.conf"), text, error)) return false;
   }

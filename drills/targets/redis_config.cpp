@@ -1,5 +1,7 @@
 #include "drills/targets/redis_config.hpp"
 
+#include "cluster/util/fnv1a64.hpp"
+
 namespace faultline::targets {
 namespace {
 
@@ -55,7 +57,24 @@ std::string sentinel_config(const SentinelConfig& c) {
   text += "sentinel down-after-milliseconds " + name + " " + std::to_string(c.down_after_ms) + "\n";
   text += "sentinel failover-timeout " + name + " " + std::to_string(c.failover_timeout_ms) + "\n";
   text += "sentinel parallel-syncs " + name + " 1\n";
+  if (!c.myid.empty()) text += "sentinel myid " + c.myid + "\n";
+  for (const auto& r : c.known_replicas) {
+    text += "sentinel known-replica " + name + " " + r.host + " " + std::to_string(r.port) + "\n";
+  }
+  for (const auto& [at, id] : c.known_sentinels) {
+    text += "sentinel known-sentinel " + name + " " + at.host + " " + std::to_string(at.port) + " " + id + "\n";
+  }
   return text;
+}
+
+std::string sentinel_id(const std::string& member_id) {
+  // Three FNV-1a 64 hashes of salted copies of the id: 48 hex digits, of
+  // which Sentinel's run-id length (40) is kept.
+  std::string id;
+  for (const char* salt : {"faultline-sentinel-a:", "faultline-sentinel-b:", "faultline-sentinel-c:"}) {
+    id += util::fnv1a64_hex(std::string(salt) + member_id);
+  }
+  return id.substr(0, 40);
 }
 
 }  // namespace faultline::targets

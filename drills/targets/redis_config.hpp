@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "chaos/network/placement.hpp"
 
@@ -36,7 +38,19 @@ struct SentinelConfig {
   int quorum = 2;
   std::int64_t down_after_ms = 1000;
   std::int64_t failover_timeout_ms = 5000;
+  // What Sentinel would otherwise learn over its first seconds (the
+  // replicas from the primary's INFO, every 10 s; the other sentinels from
+  // their hellos, every 2 s), written as Sentinel itself writes it on a
+  // config rewrite: its own id, the replicas' addresses and every other
+  // sentinel's address and id. Empty: learned as it runs.
+  std::string myid;  // 40 hex digits, unique among the sentinels
+  std::vector<network::Endpoint> known_replicas;
+  std::vector<std::pair<network::Endpoint, std::string>> known_sentinels;  // address, myid
 };
+
+// A sentinel's id (40 lowercase hex digits) derived from its member id:
+// the same id gives the same sentinel id, distinct ids distinct ones.
+std::string sentinel_id(const std::string& member_id);
 
 std::string server_config(const ServerConfig& c);
 std::string sentinel_config(const SentinelConfig& c);

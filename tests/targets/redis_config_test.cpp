@@ -36,9 +36,20 @@ TEST(RedisConfig, AReplicaAnnouncesItselfAndNamesThePrimary) {
   EXPECT_EQ(server_config(c).find("replicaof"), std::string::npos);
 }
 
+SentinelConfig sentinel_s1() {
+  SentinelConfig c;
+  c.address = "10.77.0.14";
+  c.port = 7002;
+  c.dir = "/run/x/members/s1";
+  c.primary = network::Endpoint{"10.77.0.11", 7001};
+  c.quorum = 2;
+  c.down_after_ms = 800;
+  c.failover_timeout_ms = 4000;
+  return c;
+}
+
 TEST(RedisConfig, ASentinelMonitorsThePrimaryWithThePlansTiming) {
-  const std::string text =
-      sentinel_config({"10.77.0.14", 7002, "/run/x/members/s1", network::Endpoint{"10.77.0.11", 7001}, 2, 800, 4000});
+  const std::string text = sentinel_config(sentinel_s1());
   EXPECT_TRUE(has_line(text, "bind 10.77.0.14"));
   EXPECT_TRUE(has_line(text, "dir \"/run/x/members/s1\""));
   EXPECT_TRUE(has_line(text, "sentinel announce-ip 10.77.0.14"));
@@ -46,6 +57,31 @@ TEST(RedisConfig, ASentinelMonitorsThePrimaryWithThePlansTiming) {
   EXPECT_TRUE(has_line(text, std::string("sentinel monitor ") + kRedisMasterName + " 10.77.0.11 7001 2"));
   EXPECT_TRUE(has_line(text, std::string("sentinel down-after-milliseconds ") + kRedisMasterName + " 800"));
   EXPECT_TRUE(has_line(text, std::string("sentinel failover-timeout ") + kRedisMasterName + " 4000"));
+}
+
+TEST(RedisConfig, ASentinelStartsKnowingItsIdTheReplicasAndTheOtherSentinels) {
+  SentinelConfig c = sentinel_s1();
+  EXPECT_EQ(sentinel_config(c).find("known-"), std::string::npos) << "nothing seeded unless given";
+  c.myid = sentinel_id("s1");
+  c.known_replicas = {{"10.77.0.12", 7001}, {"10.77.0.13", 7001}};
+  c.known_sentinels = {{network::Endpoint{"10.77.0.15", 7002}, sentinel_id("s2")}};
+  const std::string text = sentinel_config(c);
+  const std::string name = kRedisMasterName;
+  EXPECT_TRUE(has_line(text, "sentinel myid " + sentinel_id("s1"))) << text;
+  EXPECT_TRUE(has_line(text, "sentinel known-replica " + name + " 10.77.0.12 7001")) << text;
+  EXPECT_TRUE(has_line(text, "sentinel known-replica " + name + " 10.77.0.13 7001")) << text;
+  EXPECT_TRUE(has_line(text, "sentinel known-sentinel " + name + " 10.77.0.15 7002 " + sentinel_id("s2"))) << text;
+  // After `sentinel monitor`, which the known-* lines refer to.
+  EXPECT_LT(text.find("sentinel monitor "), text.find("sentinel known-replica "));
+}
+
+TEST(RedisConfig, SentinelIdsAreFortyHexDigitsStableAndDistinct) {
+  const std::string a = sentinel_id("s1");
+  EXPECT_EQ(a.size(), 40u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos) << a;
+  EXPECT_EQ(a, sentinel_id("s1"));
+  EXPECT_NE(a, sentinel_id("s2"));
+  EXPECT_NE(sentinel_id("s2"), sentinel_id("s3"));
 }
 
 TEST(RedisConfig, FoldersAreQuoted) {
