@@ -22,6 +22,10 @@ std::string_view to_string(Role role) {
   return "unknown";
 }
 
+std::string_view to_string(ElectionTimer timer) {
+  return timer == ElectionTimer::ticks ? "ticks" : "wall";
+}
+
 std::optional<std::string> validate(const Config& config, const std::vector<Entry>& log) {
   return validate(config, Snapshot{}, log);
 }
@@ -42,6 +46,15 @@ std::optional<std::string> validate(const Config& config, const Snapshot& snapsh
     return "election timeouts must satisfy 0 < min <= max";
   }
   if (config.heartbeat_ms <= 0) return "heartbeat_ms must be positive";
+  if (config.election_timer == ElectionTimer::ticks) {
+    const std::int64_t hb = config.heartbeat_ms;
+    if (config.election_timeout_min_ms % hb != 0 || config.election_timeout_max_ms % hb != 0) {
+      return "a ticks election timer needs election timeouts that are multiples of heartbeat_ms";
+    }
+    if (config.election_timeout_max_ms < config.election_timeout_min_ms + hb) {
+      return "a ticks election timer draws from [min, max) ticks: max must be at least min + heartbeat_ms";
+    }
+  }
   if (config.max_entries_per_append == 0) return "max_entries_per_append must be positive";
   if (config.max_inflight_appends == 0) return "max_inflight_appends must be positive";
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -90,14 +103,44 @@ Node::Node(Config config, HardState hard, Snapshot snapshot, std::vector<Entry> 
   for (NodeId member : config_.members) {
     if (member != config_.id) progress_.add(member);
   }
+  if (ticks()) {
+    // This node's tick phase, as a process's ticker starts when it does.
+    std::uniform_int_distribution<std::int64_t> phase(0, config_.heartbeat_ms - 1);
+    tick_origin_ms_ = now_ms - phase(rng_);
+  }
   reset_election_timer(now_ms);
 }
 
 void Node::reset_election_timer(std::int64_t now_ms) {
-  std::uniform_int_distribution<std::int64_t> dist(config_.election_timeout_min_ms,
-                                                   config_.election_timeout_max_ms);
-  election_timeout_ms_ = dist(rng_);
-  election_deadline_ms_ = now_ms + election_timeout_ms_;
+  if (ticks()) {
+    const std::int64_t hb = config_.heartbeat_ms;
+    std::uniform_int_distribution<std::int64_t> dist(config_.election_timeout_min_ms / hb,
+                                                     config_.election_timeout_max_ms / hb - 1);
+    election_timeout_ms_ = dist(rng_) * hb;
+  } else {
+    std::uniform_int_distribution<std::int64_t> dist(config_.election_timeout_min_ms,
+                                                     config_.election_timeout_max_ms);
+    election_timeout_ms_ = dist(rng_);
+  }
+  election_deadline_ms_ = election_deadline_after(now_ms);
+}
+
+std::int64_t Node::ticks_at(std::int64_t now_ms) const {
+  // Floor division: a time before the origin belongs to a negative tick.
+  const std::int64_t since = now_ms - tick_origin_ms_;
+  const std::int64_t hb = config_.heartbeat_ms;
+  return since >= 0 ? since / hb : -((-since + hb - 1) / hb);
+}
+
+std::int64_t Node::election_deadline_after(std::int64_t contact_ms) const {
+  if (!ticks()) return contact_ms + election_timeout_ms_;
+  // The tick at which k = election_timeout_ms_ / hb ticks have passed.
+  return tick_origin_ms_ + ticks_at(contact_ms) * config_.heartbeat_ms + election_timeout_ms_;
+}
+
+bool Node::within_election_minimum(std::int64_t since_ms, std::int64_t now_ms) const {
+  if (!ticks()) return now_ms - since_ms < config_.election_timeout_min_ms;
+  return ticks_at(now_ms) - ticks_at(since_ms) < config_.election_timeout_min_ms / config_.heartbeat_ms;
 }
 
 void Node::tick(std::int64_t now_ms) {

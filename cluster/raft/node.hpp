@@ -203,6 +203,15 @@ class Node {
 
   // node.cpp: timers, role changes, Ready bookkeeping.
   void reset_election_timer(std::int64_t now_ms);
+  bool ticks() const { return config_.election_timer == ElectionTimer::ticks; }
+  // The tick count at now_ms (ticks timer): whole heartbeats since tick_origin_ms_.
+  std::int64_t ticks_at(std::int64_t now_ms) const;
+  // When the drawn timeout runs out after a contact at contact_ms, counted
+  // as config_.election_timer says (types.hpp).
+  std::int64_t election_deadline_after(std::int64_t contact_ms) const;
+  // Whether less than the election timeout minimum has passed since since_ms,
+  // counted the same way: the pre-vote lease.
+  bool within_election_minimum(std::int64_t since_ms, std::int64_t now_ms) const;
   void become_follower(Term term, std::optional<NodeId> leader, std::int64_t now_ms);
   void become_leader(std::int64_t now_ms);
   void send(NodeId to, MessageBody body);
@@ -267,7 +276,8 @@ class Node {
 
   // Timers and randomness.
   std::mt19937_64 rng_;
-  std::int64_t election_timeout_ms_ = 0;  // drawn by reset_election_timer
+  std::int64_t election_timeout_ms_ = 0;  // drawn by reset_election_timer (ticks: k * heartbeat)
+  std::int64_t tick_origin_ms_ = 0;       // ticks timer: this node's tick phase
   std::int64_t election_deadline_ms_ = 0;
   std::int64_t heartbeat_deadline_ms_ = 0;
 

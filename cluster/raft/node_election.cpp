@@ -64,7 +64,7 @@ void Node::handle_pre_vote_request(const Message& m, const VoteRequest& req,
   // member from forcing a new term. A leader is alive to itself.
   const bool leader_alive =
       role_ == Role::leader ||
-      (leader_ && leader_contact_ms_ && now_ms - *leader_contact_ms_ < config_.election_timeout_min_ms);
+      (leader_ && leader_contact_ms_ && within_election_minimum(*leader_contact_ms_, now_ms));
   const bool granted =
       m.term > term_ && !leader_alive && log_up_to_date(req.last_log_index, req.last_log_term);
   send(m.from, VoteResponse{granted, true}, granted ? m.term : term_);

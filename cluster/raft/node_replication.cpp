@@ -92,7 +92,7 @@ bool Node::follow_leader(NodeId from, std::int64_t now_ms) {
   // The timeout drawn when this term or role began, not a fresh draw: the
   // spread between members is what breaks split votes, and it is there
   // already (as etcd does; a draw per append was a measurable cost).
-  election_deadline_ms_ = now_ms + election_timeout_ms_;
+  election_deadline_ms_ = election_deadline_after(now_ms);
   return true;
 }
 

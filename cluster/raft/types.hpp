@@ -32,6 +32,24 @@ enum class PlantedBug {
   commit_previous_term_by_counting  // commit entries of earlier terms by counting replicas
 };
 
+// How a follower (or candidate) counts its election timeout.
+//  wall:  campaign a timeout after the last contact from a leader (or after
+//         the last vote it granted), the timeout drawn uniformly from
+//         [election_timeout_min_ms, election_timeout_max_ms] (LogCabin, braft).
+//  ticks: count heartbeat ticks as etcd's raft does. A node ticks every
+//         heartbeat_ms on its own phase; a contact sets the count to 0, and
+//         the node campaigns at the k-th tick after it, k drawn uniformly from
+//         [min / heartbeat, max / heartbeat). The first tick after a contact is
+//         a partial one, so that is ((k - 1) * heartbeat, k * heartbeat] after
+//         the contact, and (min - heartbeat, max - heartbeat] over all draws.
+//         The pre-vote lease is counted the same way (fewer than
+//         min / heartbeat ticks since the contact). min and max must be
+//         multiples of heartbeat_ms, and max >= min + heartbeat_ms.
+enum class ElectionTimer { wall, ticks };
+
+// "wall" or "ticks" (the settings' and plans' spelling).
+std::string_view to_string(ElectionTimer timer);
+
 struct Config {
   NodeId id = 0;
   // Every voting member, including `id`. Order does not matter; duplicates are an error.
@@ -39,6 +57,7 @@ struct Config {
   std::int64_t election_timeout_min_ms = 150;
   std::int64_t election_timeout_max_ms = 300;
   std::int64_t heartbeat_ms = 50;
+  ElectionTimer election_timer = ElectionTimer::wall;
   // Timeouts are drawn from std::mt19937_64 seeded with `seed` mixed with `id`,
   // so members that share one run seed still draw different timeouts.
   std::uint64_t seed = 1;

@@ -182,6 +182,18 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
       s.heartbeat_ms = *v;
     }
   }
+  if (auto v = raft.choice("electionTimer", {"wall", "ticks"})) {
+    s.election_timer_ticks = *v == "ticks";
+    const std::int64_t hb = s.heartbeat_ms;
+    if (s.election_timer_ticks &&
+        (s.election_timeout_min_ms % hb != 0 || s.election_timeout_max_ms % hb != 0 ||
+         s.election_timeout_max_ms < s.election_timeout_min_ms + hb)) {
+      raft.fail(raft.path_of("electionTimer"),
+                "\"ticks\" draws [min, max) heartbeats: electionTimeout must be whole heartbeats (" +
+                    std::to_string(hb) + " ms) with max >= min + one heartbeat, found [" +
+                    std::to_string(s.election_timeout_min_ms) + ", " + std::to_string(s.election_timeout_max_ms) + "]");
+    }
+  }
   // Seeds are 64-bit unsigned (a drill derives its trials' seeds over the
   // whole range), beyond what integer() reads.
   if (const Json* seed = raft.member("seed")) {
@@ -191,7 +203,7 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
       raft.fail(raft.path_of("seed"), "expected an integer in 0..18446744073709551615, found " + describe(*seed));
     }
   }
-  raft.reject_unknown({"electionTimeout", "heartbeatInterval", "seed"});
+  raft.reject_unknown({"electionTimeout", "heartbeatInterval", "electionTimer", "seed"});
   r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "failureDetector", "failureDetectorK",
                     "failureDetectorMisses", "failureDetectorWindow", "failureDetectorMinSamples", "id", "name", "listen", "raftListen",
                     "dataDir", "peers", "raft", "staleReads", "replication", "routedCallTimeout", "adminAllow"});

@@ -33,6 +33,7 @@ struct SimConfig {
   std::int64_t election_timeout_min_ms = 150;
   std::int64_t election_timeout_max_ms = 300;
   std::int64_t heartbeat_ms = 50;
+  raft::ElectionTimer election_timer = raft::ElectionTimer::wall;
   bool pre_vote = true;
   bool check_quorum = true;
   raft::PlantedBug planted_bug = raft::PlantedBug::none;

@@ -107,6 +107,7 @@ std::string to_file_text(const SimConfig& config, const Schedule& schedule) {
   out += "members " + std::to_string(config.members) + "\n";
   out += "duration_ms " + std::to_string(config.duration_ms) + "\n";
   out += "bug " + std::string(to_string(config.planted_bug)) + "\n";
+  out += "timer " + std::string(raft::to_string(config.election_timer)) + "\n";
   return out + to_text(schedule);
 }
 
@@ -142,6 +143,11 @@ ParsedSchedule parse_schedule(std::string_view text, SimConfig base) {
       auto bug = w.size() == 2 ? parse_planted_bug(w[1]) : std::nullopt;
       if (!bug) return fail("unknown planted bug; expected none, vote_without_log_check or commit_previous_term_by_counting");
       out.config.planted_bug = *bug;
+      continue;
+    }
+    if (w[0] == "timer") {
+      if (w.size() != 2 || (w[1] != "wall" && w[1] != "ticks")) return fail("expected 'timer wall' or 'timer ticks'");
+      out.config.election_timer = w[1] == "ticks" ? raft::ElectionTimer::ticks : raft::ElectionTimer::wall;
       continue;
     }
     if (w[0] != "at" || w.size() < 3) return fail("expected 'at <ms> <action> ...'");

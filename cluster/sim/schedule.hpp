@@ -15,7 +15,7 @@
 //   at <ms> slow <member> <min> <max>  delay range of the links to and from a member
 //   at <ms> drift <member> <ppm>       the member's clock runs at rate 1 + ppm/1e6
 // A schedule file adds header lines: `seed S`, `members N`, `duration_ms T`,
-// `bug NAME`, so that it replays exactly with `faultline sim --schedule FILE`.
+// `bug NAME`, `timer wall|ticks` (raft::ElectionTimer), so that it replays exactly with `faultline sim --schedule FILE`.
 //
 // Thread-safety: free functions are pure.
 #pragma once

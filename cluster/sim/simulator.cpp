@@ -138,6 +138,7 @@ class Simulation {
     c.election_timeout_min_ms = config_.election_timeout_min_ms;
     c.election_timeout_max_ms = config_.election_timeout_max_ms;
     c.heartbeat_ms = config_.heartbeat_ms;
+    c.election_timer = config_.election_timer;
     // A restarted member draws fresh timeouts, still from the run's one seed.
     c.seed = config_.seed + 0x9E3779B97F4A7C15ULL * m.incarnation;
     c.check_quorum = config_.check_quorum;

@@ -1,5 +1,7 @@
 #include "drills/plan/topology.hpp"
 
+#include <algorithm>
+
 #include "drills/plan/suggest.hpp"
 
 namespace faultline::plan {
@@ -95,6 +97,29 @@ void read_raft_timing(ObjectReader& r, Topology& t, Issues& issues) {
                                                        std::to_string(*heartbeat.value)});
     }
   }
+}
+
+void read_election_timer(ObjectReader& r, Topology& t, Issues& issues, const std::vector<std::string>& allowed,
+                         const std::string& why_not) {
+  const auto v = r.string("election_timer", std::nullopt).value;
+  if (!v) return;
+  const JsonPath path = r.path_of("election_timer");
+  if (*v != "wall" && *v != "ticks") {
+    issues.push_back({path, "expected one of wall, ticks, found " + show_text(*v)});
+    return;
+  }
+  if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+    issues.push_back({path, why_not});
+    return;
+  }
+  const std::int64_t hb = t.heartbeat_ms, lo = t.election_timeout_min_ms, hi = t.election_timeout_max_ms;
+  if (*v == "ticks" && (lo % hb != 0 || hi % hb != 0 || hi < lo + hb)) {
+    issues.push_back({path, "\"ticks\" draws a whole number of heartbeats from [min, max): election_timeout_ms [" +
+                                std::to_string(lo) + ", " + std::to_string(hi) + "] must be multiples of heartbeat_ms (" +
+                                std::to_string(hb) + ") with max >= min + " + std::to_string(hb)});
+    return;
+  }
+  t.options["election_timer"] = *v;
 }
 
 }  // namespace faultline::plan

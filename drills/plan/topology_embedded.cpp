@@ -12,7 +12,9 @@ using nlohmann::json;
 
 void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   if (auto v = r.integer("coordinators", IntRule{1, 9}, 3).value) t.coordinators = static_cast<int>(*v);
+  const std::size_t before = issues.size();
   read_raft_timing(r, t, issues);
+  if (issues.size() == before) read_election_timer(r, t, issues, {"wall", "ticks"}, "");
   if (auto v = r.boolean("stale_reads", false).value) t.stale_reads = *v;
   if (auto v = r.integer("workers", IntRule{0, 16}, 0).value) t.workers = static_cast<int>(*v);
   if (auto v = r.integer("worker_timeout_ms", IntRule{10, 60'000}, 500).value) t.worker_timeout_ms = *v;
@@ -66,6 +68,11 @@ nlohmann::json embedded_schema() {
   using namespace schema;
   json properties{{"coordinators", integer(1, 9, 3, "number of Raft coordinators, c1..cN")}};
   add_raft_timing(properties);
+  properties["election_timer"] =
+      choice({"wall", "ticks"}, "wall",
+             "how a coordinator counts its election timeout: on the wall clock from its last contact with a leader, "
+             "never before the minimum (wall), or in heartbeats as etcd does, drawn from [min, max) heartbeats with "
+             "a partial first tick, so (min - heartbeat, max - heartbeat] on the wall clock (ticks; whole heartbeats)");
   properties["stale_reads"] =
       boolean(false, "unsafe on purpose: every coordinator answers reads from its own state, without a barrier "
                      "through the log");
@@ -98,7 +105,7 @@ nlohmann::json embedded_schema() {
 const TopologyKind& embedded_topology() {
   static const TopologyKind kind{
       "embedded",
-      {"coordinators", "election_timeout_ms", "heartbeat_ms", "stale_reads", "workers", "worker_timeout_ms",
+      {"coordinators", "election_timeout_ms", "heartbeat_ms", "election_timer", "stale_reads", "workers", "worker_timeout_ms",
        "sticky_strategy", "balancing", "failure_detector", "failure_detector_k", "failure_detector_misses",
        "replication"},
       read_embedded,

@@ -42,6 +42,12 @@ void read_etcd(ObjectReader& r, Topology& t, Issues& issues) {
                                                        std::to_string(t.heartbeat_ms)});
     }
   }
+  // etcd counts in heartbeat ticks and nothing else; "ticks" is accepted so
+  // that one plan can name the counting and run on either kind.
+  if (issues.size() == before) {
+    read_election_timer(r, t, issues, {"ticks"},
+                        "etcd counts its election timeout in heartbeat ticks only: write \"ticks\" or leave it out");
+  }
   // etcd 3.4's default is off; the embedded cluster always pre-votes.
   if (auto v = r.boolean("pre_vote", false).value) t.options["pre_vote"] = *v;
 }
@@ -56,6 +62,12 @@ nlohmann::json write_etcd(const Topology& t) {
           {"pre_vote", t.options.value("pre_vote", false)}};
 }
 
+nlohmann::json write_etcd_with_options(const Topology& t) {
+  nlohmann::json out = write_etcd(t);
+  if (t.options.contains("election_timer")) out["election_timer"] = t.options["election_timer"];
+  return out;
+}
+
 nlohmann::json etcd_schema() {
   using namespace schema;
   json members = integer(3, 5, 3, "number of etcd members e1..eN, all voters: 3 or 5");
@@ -65,6 +77,8 @@ nlohmann::json etcd_schema() {
   properties["election_timeout_ms"]["description"] =
       "[T, 2T]: etcd's --election-timeout=T, from which etcd draws [T, 2T) itself; T <= 50000";
   properties["heartbeat_ms"]["description"] = "etcd's --heartbeat-interval, at most T/5";
+  properties["election_timer"] =
+      choice({"ticks"}, "ticks", "etcd counts its election timeout in heartbeat ticks (see the embedded kind's)");
   properties["pre_vote"] = boolean(false, "etcd's --pre-vote (off by default in 3.4)");
   return {{"properties", properties}, {"required", json::array()}};
 }
@@ -73,8 +87,8 @@ nlohmann::json etcd_schema() {
 
 const TopologyKind& etcd_topology() {
   static const TopologyKind kind{
-      "etcd", {"members", "election_timeout_ms", "heartbeat_ms", "pre_vote"}, read_etcd, etcd_ids, write_etcd,
-      etcd_schema};
+      "etcd", {"members", "election_timeout_ms", "heartbeat_ms", "election_timer", "pre_vote"}, read_etcd, etcd_ids,
+      write_etcd_with_options, etcd_schema};
   return kind;
 }
 

@@ -18,6 +18,7 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.election_timeout_min_ms = t.election_timeout_min_ms;
     options.election_timeout_max_ms = t.election_timeout_max_ms;
     options.heartbeat_ms = t.heartbeat_ms;
+    options.election_timer = t.options.value("election_timer", options.election_timer);
     options.seed = context.seed;
     options.stale_reads = t.stale_reads;
     options.workers = t.workers;

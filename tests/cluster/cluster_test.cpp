@@ -75,6 +75,37 @@ TEST(ReferenceCluster, StatusEndpointsHaveTheirDocumentedShape) {
   }
 }
 
+// raft.electionTimer "ticks" (etcd's counting) reaches every coordinator, and
+// a cluster counting so still elects one leader and elects another after its
+// leader is killed, with the acknowledged write kept.
+TEST(ReferenceCluster, TicksElectionTimerElectsAndReelectsAfterALeaderKill) {
+  targets::EmbeddedOptions options;
+  options.coordinators = 3;
+  options.election_timeout_min_ms = 250;
+  options.election_timeout_max_ms = 500;
+  options.heartbeat_ms = 50;
+  options.election_timer = "ticks";
+  ClusterHarness cluster(options);
+  ASSERT_TRUE(cluster.start()) << cluster.error();
+  const auto old_leader = cluster.wait_leader();
+  ASSERT_TRUE(old_leader.has_value());
+  for (const auto& m : cluster.cluster().members()) {
+    EXPECT_EQ(Json::parse(cluster.get(m.id, "/api/raft/status").body).value("election_timer", ""), "ticks") << m.id;
+  }
+  const auto old_term = cluster.status(*old_leader).term;
+  ASSERT_EQ(cluster.put(*old_leader, "ticks", "kept").status, 200);
+  ASSERT_TRUE(cluster.kill(*old_leader)) << cluster.error();
+  std::optional<std::string> new_leader;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        new_leader = cluster.wait_leader(200ms);
+        return new_leader && *new_leader != *old_leader;
+      },
+      15s));
+  EXPECT_GT(cluster.status(*new_leader).term, old_term);
+  EXPECT_EQ(Json::parse(cluster.get(*new_leader, "/api/kv/ticks").body).at("value"), "kept");
+}
+
 TEST(ReferenceCluster, FollowerRefusesWritesAndNamesTheLeader) {
   ClusterHarness cluster(3);
   ASSERT_TRUE(cluster.start()) << cluster.error();

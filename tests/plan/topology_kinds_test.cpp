@@ -63,6 +63,35 @@ TEST(EmbeddedTopology, ReadsTheFailureDetectorAndRefusesAnUnknownOne) {
             std::string::npos);
 }
 
+// election_timer: absent unless written; "ticks" on both Raft kinds (so one
+// plan runs on either), "wall" on the embedded cluster only; ticks want whole
+// heartbeats.
+TEST(ElectionTimer, TicksOnBothRaftKindsWallOnlyOnTheEmbeddedCluster) {
+  const std::string ticks = R"({ "kind": "embedded", "election_timeout_ms": [250, 500], "heartbeat_ms": 50,
+    "election_timer": "ticks" })";
+  const LoadResult r = parse_plan(plan_with(ticks), "p.json");
+  ASSERT_TRUE(r.plan) << joined(r);
+  EXPECT_EQ(r.plan->topology.options.value("election_timer", ""), "ticks");
+  EXPECT_EQ(to_json(*r.plan)["topology"]["election_timer"], "ticks");
+  const LoadResult plain = parse_plan(plan_with(R"({ "kind": "embedded" })"), "p.json");
+  ASSERT_TRUE(plain.plan) << joined(plain);
+  EXPECT_FALSE(to_json(*plain.plan)["topology"].contains("election_timer"));
+
+  const LoadResult on_etcd = parse_plan(plan_with(with(ticks, "\"embedded\"", "\"etcd\"")), "p.json");
+  ASSERT_TRUE(on_etcd.plan) << joined(on_etcd);
+  EXPECT_EQ(to_json(*on_etcd.plan)["topology"]["election_timer"], "ticks");
+  EXPECT_NE(errors_of(with(with(ticks, "\"embedded\"", "\"etcd\""), "\"ticks\"", "\"wall\""))
+                .find("$.topology.election_timer: etcd counts its election timeout in heartbeat ticks only"),
+            std::string::npos);
+  EXPECT_NE(errors_of(with(ticks, "[250, 500]", "[260, 500]"))
+                .find("$.topology.election_timer: \"ticks\" draws a whole number of heartbeats from [min, max)"),
+            std::string::npos);
+  EXPECT_NE(errors_of(with(ticks, "[250, 500]", "[250, 250]")).find("with max >= min + 50"), std::string::npos);
+  EXPECT_NE(errors_of(with(ticks, "\"ticks\"", "\"sundial\""))
+                .find("$.topology.election_timer: expected one of wall, ticks"),
+            std::string::npos);
+}
+
 TEST(EtcdTopology, ReadsMembersAndTimingAndNamesMembersE) {
   const LoadResult r = parse_plan(plan_with(kEtcd), "p.json");
   ASSERT_TRUE(r.plan) << joined(r);

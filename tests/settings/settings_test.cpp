@@ -154,6 +154,33 @@ TEST(Settings, ReplicationDefaultsToSyncAndTakesTheThreeModesOnly) {
       << all;
 }
 
+// raft.electionTimer: "wall" by default, "ticks" (etcd's counting) on
+// request, which needs whole heartbeats; anything else is refused by path.
+TEST(Settings, ElectionTimerIsWallUnlessTicksAndTicksNeedWholeHeartbeats) {
+  std::vector<std::string> errors;
+  Json doc = mcphub_coordinator();
+  auto s = parse_settings(doc, "mcp_settings.json", errors);
+  ASSERT_TRUE(s.has_value()) << join_errors(errors);
+  EXPECT_FALSE(s->coordinator.election_timer_ticks);
+  Json& raft = doc["systemConfig"]["cluster"]["coordinator"]["raft"];
+  raft = Json::parse(R"({"electionTimeout": [250, 500], "heartbeatInterval": 50, "electionTimer": "ticks"})");
+  s = parse_settings(doc, "mcp_settings.json", errors);
+  ASSERT_TRUE(s.has_value()) << join_errors(errors);
+  EXPECT_TRUE(s->coordinator.election_timer_ticks);
+  raft["heartbeatInterval"] = 40;
+  std::string all = join_errors(errors_of(doc));
+  EXPECT_NE(all.find("$.systemConfig.cluster.coordinator.raft.electionTimer: \"ticks\" draws [min, max) heartbeats: "
+                     "electionTimeout must be whole heartbeats (40 ms)"),
+            std::string::npos)
+      << all;
+  raft["heartbeatInterval"] = 50;
+  raft["electionTimer"] = "sundial";
+  all = join_errors(errors_of(doc));
+  EXPECT_NE(all.find("$.systemConfig.cluster.coordinator.raft.electionTimer: expected one of wall | ticks"),
+            std::string::npos)
+      << all;
+}
+
 TEST(Settings, ANodeNeedsItsCoordinatorUrl) {
   Json doc = mcphub_node();
   doc["systemConfig"]["cluster"]["node"].erase("coordinatorUrl");

@@ -22,6 +22,7 @@ TEST(Schedule, FileTextCarriesTheRunParameters) {
   c.members = 3;
   c.duration_ms = 4000;
   c.planted_bug = raft::PlantedBug::vote_without_log_check;
+  c.election_timer = raft::ElectionTimer::ticks;
   const Schedule s = generate_schedule(5, 3, 4000);
   ParsedSchedule p = parse_schedule(to_file_text(c, s));
   ASSERT_EQ(p.error, "");
@@ -29,6 +30,7 @@ TEST(Schedule, FileTextCarriesTheRunParameters) {
   EXPECT_EQ(p.config.members, 3u);
   EXPECT_EQ(p.config.duration_ms, 4000);
   EXPECT_EQ(p.config.planted_bug, raft::PlantedBug::vote_without_log_check);
+  EXPECT_EQ(p.config.election_timer, raft::ElectionTimer::ticks);
   EXPECT_EQ(p.schedule, s);
 }
 
@@ -70,6 +72,7 @@ TEST(Schedule, ErrorsNameTheLine) {
   EXPECT_NE(parse_schedule("at 1 delay 9 6\n").error, "");
   EXPECT_NE(parse_schedule("at 1 explode\n").error, "");
   EXPECT_NE(parse_schedule("bug sometimes\n").error, "");
+  EXPECT_NE(parse_schedule("timer sundial\n").error, "");
 }
 
 TEST(Schedule, SplitLinksCutsBothDirectionsBetweenSides) {
