@@ -15,6 +15,19 @@ namespace {
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
+// SIGKILLs the leader and waits (15 s at most) for another member to lead.
+std::optional<std::string> leader_after_killing(ClusterHarness& cluster, const std::string& old_leader) {
+  if (!cluster.kill(old_leader)) return std::nullopt;
+  std::optional<std::string> new_leader;
+  const bool elected = wait_until(
+      [&] {
+        new_leader = cluster.wait_leader(200ms);
+        return new_leader && *new_leader != old_leader;
+      },
+      15s);
+  return elected ? new_leader : std::nullopt;
+}
+
 TEST(ReferenceCluster, ElectsExactlyOneLeaderThatEveryMemberNames) {
   ClusterHarness cluster(3);
   ASSERT_TRUE(cluster.start()) << cluster.error();
@@ -80,7 +93,6 @@ TEST(ReferenceCluster, StatusEndpointsHaveTheirDocumentedShape) {
 // leader is killed, with the acknowledged write kept.
 TEST(ReferenceCluster, TicksElectionTimerElectsAndReelectsAfterALeaderKill) {
   targets::EmbeddedOptions options;
-  options.coordinators = 3;
   options.election_timeout_min_ms = 250;
   options.election_timeout_max_ms = 500;
   options.heartbeat_ms = 50;
@@ -94,14 +106,8 @@ TEST(ReferenceCluster, TicksElectionTimerElectsAndReelectsAfterALeaderKill) {
   }
   const auto old_term = cluster.status(*old_leader).term;
   ASSERT_EQ(cluster.put(*old_leader, "ticks", "kept").status, 200);
-  ASSERT_TRUE(cluster.kill(*old_leader)) << cluster.error();
-  std::optional<std::string> new_leader;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        new_leader = cluster.wait_leader(200ms);
-        return new_leader && *new_leader != *old_leader;
-      },
-      15s));
+  const auto new_leader = leader_after_killing(cluster, *old_leader);
+  ASSERT_TRUE(new_leader.has_value()) << cluster.error();
   EXPECT_GT(cluster.status(*new_leader).term, old_term);
   EXPECT_EQ(Json::parse(cluster.get(*new_leader, "/api/kv/ticks").body).at("value"), "kept");
 }
@@ -128,14 +134,8 @@ TEST(ReferenceCluster, CommittedWriteSurvivesTheLeadersKillAndRestart) {
   const auto old_term = cluster.status(*old_leader).term;
   ASSERT_EQ(cluster.put(*old_leader, "survivor", "acknowledged-1").status, 200);
 
-  ASSERT_TRUE(cluster.kill(*old_leader)) << cluster.error();
-  std::optional<std::string> new_leader;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        new_leader = cluster.wait_leader(200ms);
-        return new_leader && *new_leader != *old_leader;
-      },
-      15s));
+  const auto new_leader = leader_after_killing(cluster, *old_leader);
+  ASSERT_TRUE(new_leader.has_value()) << cluster.error();
   EXPECT_GT(cluster.status(*new_leader).term, old_term);
   const auto read = Json::parse(cluster.get(*new_leader, "/api/kv/survivor").body);
   EXPECT_EQ(read.at("value"), "acknowledged-1");
