@@ -51,7 +51,7 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
   config.election_timeout_min_ms = c.election_timeout_min_ms;
   config.election_timeout_max_ms = c.election_timeout_max_ms;
   config.heartbeat_ms = c.heartbeat_ms;
-  config.election_timer_ticks = c.election_timer_ticks;
+  config.election_timer = c.election_timer;
   config.seed = c.seed;
   config.stale_reads = c.stale_reads;
   config.replication = c.replication;

@@ -60,7 +60,7 @@ struct Config {
   std::int64_t election_timeout_min_ms = 300;
   std::int64_t election_timeout_max_ms = 600;
   std::int64_t heartbeat_ms = 50;
-  bool election_timer_ticks = false;  // raft::ElectionTimer::ticks
+  raft::ElectionTimer election_timer = raft::ElectionTimer::wall;
   std::uint64_t seed = 1;
   bool stale_reads = false;
   settings::Replication replication = settings::Replication::sync;

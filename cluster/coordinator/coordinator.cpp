@@ -84,7 +84,7 @@ bool Coordinator::start(std::string& error) {
   raft_config.election_timeout_min_ms = config_.election_timeout_min_ms;
   raft_config.election_timeout_max_ms = config_.election_timeout_max_ms;
   raft_config.heartbeat_ms = config_.heartbeat_ms;
-  raft_config.election_timer = config_.election_timer_ticks ? raft::ElectionTimer::ticks : raft::ElectionTimer::wall;
+  raft_config.election_timer = config_.election_timer;
   raft_config.seed = config_.seed * 1000003u + config_.id;
   {
     std::lock_guard lock(mu_);
@@ -390,7 +390,7 @@ std::string Coordinator::raft_status_json() {
   // On the true CLOCK_MONOTONIC, whatever this member's clock says.
   status["role_since_mono_ns"] = role_since_true_ns_;
   status["members"] = config_.members.size();
-  status["election_timer"] = config_.election_timer_ticks ? "ticks" : "wall";
+  status["election_timer"] = std::string(raft::to_string(config_.election_timer));
   const util::SkewState skew = clock_.state();
   status["clock"] = Json{{"mode", skew.mode},
                          {"offset_ms", skew.offset_ms},

@@ -46,14 +46,10 @@ std::optional<std::string> validate(const Config& config, const Snapshot& snapsh
     return "election timeouts must satisfy 0 < min <= max";
   }
   if (config.heartbeat_ms <= 0) return "heartbeat_ms must be positive";
-  if (config.election_timer == ElectionTimer::ticks) {
-    const std::int64_t hb = config.heartbeat_ms;
-    if (config.election_timeout_min_ms % hb != 0 || config.election_timeout_max_ms % hb != 0) {
-      return "a ticks election timer needs election timeouts that are multiples of heartbeat_ms";
-    }
-    if (config.election_timeout_max_ms < config.election_timeout_min_ms + hb) {
-      return "a ticks election timer draws from [min, max) ticks: max must be at least min + heartbeat_ms";
-    }
+  if (config.election_timer == ElectionTimer::ticks &&
+      !ticks_timing_ok(config.election_timeout_min_ms, config.election_timeout_max_ms, config.heartbeat_ms)) {
+    return "a ticks election timer draws from [min, max) heartbeats: election timeouts must be multiples of "
+           "heartbeat_ms with max >= min + heartbeat_ms";
   }
   if (config.max_entries_per_append == 0) return "max_entries_per_append must be positive";
   if (config.max_inflight_appends == 0) return "max_inflight_appends must be positive";

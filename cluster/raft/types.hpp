@@ -50,6 +50,14 @@ enum class ElectionTimer { wall, ticks };
 // "wall" or "ticks" (the settings' and plans' spelling).
 std::string_view to_string(ElectionTimer timer);
 
+// Whether a timing suits the ticks timer: whole heartbeats, and at least one
+// count to draw from [min / heartbeat, max / heartbeat). The settings and the
+// plans check it where they can name the field; validate() checks it last.
+constexpr bool ticks_timing_ok(std::int64_t min_ms, std::int64_t max_ms, std::int64_t heartbeat_ms) {
+  return heartbeat_ms > 0 && min_ms % heartbeat_ms == 0 && max_ms % heartbeat_ms == 0 &&
+         max_ms >= min_ms + heartbeat_ms;
+}
+
 struct Config {
   NodeId id = 0;
   // Every voting member, including `id`. Order does not matter; duplicates are an error.

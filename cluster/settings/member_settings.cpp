@@ -183,14 +183,12 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
     }
   }
   if (auto v = raft.choice("electionTimer", {"wall", "ticks"})) {
-    s.election_timer_ticks = *v == "ticks";
-    const std::int64_t hb = s.heartbeat_ms;
-    if (s.election_timer_ticks &&
-        (s.election_timeout_min_ms % hb != 0 || s.election_timeout_max_ms % hb != 0 ||
-         s.election_timeout_max_ms < s.election_timeout_min_ms + hb)) {
+    s.election_timer = *v == "ticks" ? raft::ElectionTimer::ticks : raft::ElectionTimer::wall;
+    if (s.election_timer == raft::ElectionTimer::ticks &&
+        !raft::ticks_timing_ok(s.election_timeout_min_ms, s.election_timeout_max_ms, s.heartbeat_ms)) {
       raft.fail(raft.path_of("electionTimer"),
                 "\"ticks\" draws [min, max) heartbeats: electionTimeout must be whole heartbeats (" +
-                    std::to_string(hb) + " ms) with max >= min + one heartbeat, found [" +
+                    std::to_string(s.heartbeat_ms) + " ms) with max >= min + one heartbeat, found [" +
                     std::to_string(s.election_timeout_min_ms) + ", " + std::to_string(s.election_timeout_max_ms) + "]");
     }
   }

@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/net/endpoint.hpp"
+#include "cluster/raft/types.hpp"
 
 namespace faultline::settings {
 
@@ -90,9 +91,8 @@ struct CoordinatorSettings {
   std::int64_t election_timeout_min_ms = 300;
   std::int64_t election_timeout_max_ms = 600;
   std::int64_t heartbeat_ms = 50;
-  // raft.electionTimer "ticks": count the election timeout in heartbeat ticks
-  // as etcd does (raft::ElectionTimer::ticks); "wall" (false) by default.
-  bool election_timer_ticks = false;
+  // raft.electionTimer: "wall" by default, or "ticks" (heartbeats, as etcd counts).
+  raft::ElectionTimer election_timer = raft::ElectionTimer::wall;
   std::uint64_t seed = 1;
   bool stale_reads = false;
   Replication replication = Replication::sync;

@@ -1,7 +1,6 @@
 #include "drills/plan/topology.hpp"
 
-#include <algorithm>
-
+#include "cluster/raft/types.hpp"
 #include "drills/plan/suggest.hpp"
 
 namespace faultline::plan {
@@ -99,8 +98,7 @@ void read_raft_timing(ObjectReader& r, Topology& t, Issues& issues) {
   }
 }
 
-void read_election_timer(ObjectReader& r, Topology& t, Issues& issues, const std::vector<std::string>& allowed,
-                         const std::string& why_not) {
+void read_election_timer(ObjectReader& r, Topology& t, Issues& issues, const std::string& why_no_wall) {
   const auto v = r.string("election_timer", std::nullopt).value;
   if (!v) return;
   const JsonPath path = r.path_of("election_timer");
@@ -108,12 +106,12 @@ void read_election_timer(ObjectReader& r, Topology& t, Issues& issues, const std
     issues.push_back({path, "expected one of wall, ticks, found " + show_text(*v)});
     return;
   }
-  if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-    issues.push_back({path, why_not});
+  if (*v == "wall" && !why_no_wall.empty()) {
+    issues.push_back({path, why_no_wall});
     return;
   }
   const std::int64_t hb = t.heartbeat_ms, lo = t.election_timeout_min_ms, hi = t.election_timeout_max_ms;
-  if (*v == "ticks" && (lo % hb != 0 || hi % hb != 0 || hi < lo + hb)) {
+  if (*v == "ticks" && !raft::ticks_timing_ok(lo, hi, hb)) {
     issues.push_back({path, "\"ticks\" draws a whole number of heartbeats from [min, max): election_timeout_ms [" +
                                 std::to_string(lo) + ", " + std::to_string(hi) + "] must be multiples of heartbeat_ms (" +
                                 std::to_string(hb) + ") with max >= min + " + std::to_string(hb)});

@@ -39,13 +39,13 @@ Topology read_topology(const nlohmann::json* value, const JsonPath& path, Issues
 // `heartbeat_ms` below its minimum.
 void read_raft_timing(ObjectReader& r, Topology& t, Issues& issues);
 
-// `election_timer`: how the members count their election timeout, one of
-// `allowed` ("wall": the declared range on the wall clock; "ticks": in
-// heartbeats as etcd does, raft::ElectionTimer). Kept in t.options only when
-// the plan says it. "ticks" needs a timing of whole heartbeats with
-// max >= min + one heartbeat. Call after read_raft_timing.
-void read_election_timer(ObjectReader& r, Topology& t, Issues& issues, const std::vector<std::string>& allowed,
-                         const std::string& why_not);
+// `election_timer`: how the members count their election timeout ("wall":
+// the declared range on the wall clock; "ticks": in heartbeats as etcd does,
+// raft::ElectionTimer). Kept in t.options only when the plan says it.
+// "ticks" needs a timing of whole heartbeats with max >= min + one
+// heartbeat. A kind that cannot count on the wall clock passes why_no_wall,
+// the refusal of "wall". Call after read_raft_timing.
+void read_election_timer(ObjectReader& r, Topology& t, Issues& issues, const std::string& why_no_wall = "");
 
 // "c1".."cN" for prefix 'c'.
 std::vector<std::string> numbered_ids(char prefix, int count);

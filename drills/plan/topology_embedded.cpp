@@ -14,7 +14,7 @@ void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   if (auto v = r.integer("coordinators", IntRule{1, 9}, 3).value) t.coordinators = static_cast<int>(*v);
   const std::size_t before = issues.size();
   read_raft_timing(r, t, issues);
-  if (issues.size() == before) read_election_timer(r, t, issues, {"wall", "ticks"}, "");
+  if (issues.size() == before) read_election_timer(r, t, issues);
   if (auto v = r.boolean("stale_reads", false).value) t.stale_reads = *v;
   if (auto v = r.integer("workers", IntRule{0, 16}, 0).value) t.workers = static_cast<int>(*v);
   if (auto v = r.integer("worker_timeout_ms", IntRule{10, 60'000}, 500).value) t.worker_timeout_ms = *v;

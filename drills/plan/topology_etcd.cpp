@@ -45,7 +45,7 @@ void read_etcd(ObjectReader& r, Topology& t, Issues& issues) {
   // etcd counts in heartbeat ticks and nothing else; "ticks" is accepted so
   // that one plan can name the counting and run on either kind.
   if (issues.size() == before) {
-    read_election_timer(r, t, issues, {"ticks"},
+    read_election_timer(r, t, issues,
                         "etcd counts its election timeout in heartbeat ticks only: write \"ticks\" or leave it out");
   }
   // etcd 3.4's default is off; the embedded cluster always pre-votes.
@@ -55,15 +55,13 @@ void read_etcd(ObjectReader& r, Topology& t, Issues& issues) {
 MemberIds etcd_ids(const Topology& t) { return {numbered_ids('e', t.coordinators), {}, {}}; }
 
 nlohmann::json write_etcd(const Topology& t) {
-  return {{"kind", t.kind},
-          {"members", t.coordinators},
-          {"election_timeout_ms", nlohmann::json::array({t.election_timeout_min_ms, t.election_timeout_max_ms})},
-          {"heartbeat_ms", t.heartbeat_ms},
-          {"pre_vote", t.options.value("pre_vote", false)}};
-}
-
-nlohmann::json write_etcd_with_options(const Topology& t) {
-  nlohmann::json out = write_etcd(t);
+  nlohmann::json out{
+      {"kind", t.kind},
+      {"members", t.coordinators},
+      {"election_timeout_ms", nlohmann::json::array({t.election_timeout_min_ms, t.election_timeout_max_ms})},
+      {"heartbeat_ms", t.heartbeat_ms},
+      {"pre_vote", t.options.value("pre_vote", false)}};
+  // Written only when set, so the plans (and hashes) of before stay as they were.
   if (t.options.contains("election_timer")) out["election_timer"] = t.options["election_timer"];
   return out;
 }
@@ -88,7 +86,7 @@ nlohmann::json etcd_schema() {
 const TopologyKind& etcd_topology() {
   static const TopologyKind kind{
       "etcd", {"members", "election_timeout_ms", "heartbeat_ms", "election_timer", "pre_vote"}, read_etcd, etcd_ids,
-      write_etcd_with_options, etcd_schema};
+      write_etcd, etcd_schema};
   return kind;
 }
 

@@ -161,12 +161,12 @@ TEST(Settings, ElectionTimerIsWallUnlessTicksAndTicksNeedWholeHeartbeats) {
   Json doc = mcphub_coordinator();
   auto s = parse_settings(doc, "mcp_settings.json", errors);
   ASSERT_TRUE(s.has_value()) << join_errors(errors);
-  EXPECT_FALSE(s->coordinator.election_timer_ticks);
+  EXPECT_EQ(s->coordinator.election_timer, raft::ElectionTimer::wall);
   Json& raft = doc["systemConfig"]["cluster"]["coordinator"]["raft"];
   raft = Json::parse(R"({"electionTimeout": [250, 500], "heartbeatInterval": 50, "electionTimer": "ticks"})");
   s = parse_settings(doc, "mcp_settings.json", errors);
   ASSERT_TRUE(s.has_value()) << join_errors(errors);
-  EXPECT_TRUE(s->coordinator.election_timer_ticks);
+  EXPECT_EQ(s->coordinator.election_timer, raft::ElectionTimer::ticks);
   raft["heartbeatInterval"] = 40;
   std::string all = join_errors(errors_of(doc));
   EXPECT_NE(all.find("$.systemConfig.cluster.coordinator.raft.electionTimer: \"ticks\" draws [min, max) heartbeats: "
