@@ -25,6 +25,7 @@ struct BodyToJson {
     out["type"] = "vote_response";
     out["granted"] = b.granted;
     out["pre_vote"] = b.pre_vote;
+    if (b.lease_left_ms > 0) out["lease_left_ms"] = b.lease_left_ms;
   }
   void operator()(const AppendRequest& b) const {
     out["type"] = "append_request";
@@ -115,7 +116,8 @@ std::optional<MessageBody> body_from_json(const json& j, Reader& r) {
                        r.optional_boolean(j, type, "pre_vote")};
   }
   if (type == "vote_response") {
-    return VoteResponse{r.boolean(j, type, "granted"), r.optional_boolean(j, type, "pre_vote")};
+    return VoteResponse{r.boolean(j, type, "granted"), r.optional_boolean(j, type, "pre_vote"),
+                        r.optional_u64(j, type, "lease_left_ms")};
   }
   if (type == "append_response") {
     return AppendResponse{r.boolean(j, type, "success"), r.u64(j, type, "match_index"),

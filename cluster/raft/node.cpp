@@ -134,9 +134,15 @@ std::int64_t Node::election_deadline_after(std::int64_t contact_ms) const {
   return tick_origin_ms_ + ticks_at(contact_ms) * config_.heartbeat_ms + election_timeout_ms_;
 }
 
-bool Node::within_election_minimum(std::int64_t since_ms, std::int64_t now_ms) const {
-  if (!ticks()) return now_ms - since_ms < config_.election_timeout_min_ms;
-  return ticks_at(now_ms) - ticks_at(since_ms) < config_.election_timeout_min_ms / config_.heartbeat_ms;
+std::int64_t Node::election_minimum_end(std::int64_t since_ms) const {
+  if (!ticks()) return since_ms + config_.election_timeout_min_ms;
+  // ticks_at(now) - ticks_at(since) < min/hb holds exactly before this tick.
+  return tick_origin_ms_ + ticks_at(since_ms) * config_.heartbeat_ms + config_.election_timeout_min_ms;
+}
+
+std::int64_t Node::timer_moment_at_or_after(std::int64_t at_ms) const {
+  if (!ticks()) return at_ms;
+  return tick_origin_ms_ + (ticks_at(at_ms - 1) + 1) * config_.heartbeat_ms;
 }
 
 void Node::tick(std::int64_t now_ms) {

@@ -209,9 +209,12 @@ class Node {
   // When the drawn timeout runs out after a contact at contact_ms, counted
   // as config_.election_timer says (types.hpp).
   std::int64_t election_deadline_after(std::int64_t contact_ms) const;
-  // Whether less than the election timeout minimum has passed since since_ms,
-  // counted the same way: the pre-vote lease.
-  bool within_election_minimum(std::int64_t since_ms, std::int64_t now_ms) const;
+  // When the election timeout minimum after since_ms has passed, counted the
+  // same way (on this node's tick grid with ticks): the pre-vote lease ends.
+  std::int64_t election_minimum_end(std::int64_t since_ms) const;
+  // The first moment at or after at_ms when this node's timer can fire: at_ms
+  // itself on the wall clock, its next tick boundary with ticks.
+  std::int64_t timer_moment_at_or_after(std::int64_t at_ms) const;
   void become_follower(Term term, std::optional<NodeId> leader, std::int64_t now_ms);
   void become_leader(std::int64_t now_ms);
   void send(NodeId to, MessageBody body);

@@ -1,5 +1,7 @@
 // Node: leader election (RequestVote, §5.2 and §5.4.1 of the Raft paper) and
 // the pre-vote round in front of it (Raft thesis 9.6).
+#include <algorithm>
+
 #include "cluster/raft/node.hpp"
 
 namespace faultline::raft {
@@ -62,12 +64,18 @@ void Node::handle_pre_vote_request(const Message& m, const VoteRequest& req,
                                    std::int64_t now_ms) {
   // Refuse while a leader is known to be alive: that is what keeps a rejoining
   // member from forcing a new term. A leader is alive to itself.
-  const bool leader_alive =
-      role_ == Role::leader ||
-      (leader_ && leader_contact_ms_ && within_election_minimum(*leader_contact_ms_, now_ms));
-  const bool granted =
-      m.term > term_ && !leader_alive && log_up_to_date(req.last_log_index, req.last_log_term);
-  send(m.from, VoteResponse{granted, true}, granted ? m.term : term_);
+  const std::int64_t lease_end =
+      leader_ && leader_contact_ms_ ? election_minimum_end(*leader_contact_ms_) : now_ms;
+  const bool leader_alive = role_ == Role::leader || now_ms < lease_end;
+  const bool could_win = m.term > term_ && log_up_to_date(req.last_log_index, req.last_log_term);
+  const bool granted = could_win && !leader_alive;
+  VoteResponse answer{granted, true};
+  // Refused for the lease alone (a leader refuses without end): say when it
+  // ends. Without a new contact by then this member grants the same request.
+  if (could_win && role_ != Role::leader && leader_alive) {
+    answer.lease_left_ms = static_cast<std::uint64_t>(lease_end - now_ms);
+  }
+  send(m.from, answer, granted ? m.term : term_);
 }
 
 void Node::handle_vote_request(const Message& m, const VoteRequest& req, std::int64_t now_ms) {
@@ -87,6 +95,17 @@ void Node::handle_vote_request(const Message& m, const VoteRequest& req, std::in
 void Node::handle_vote_response(const Message& m, const VoteResponse& resp,
                                 std::int64_t now_ms) {
   if (resp.pre_vote) {
+    if (pre_candidate_ && !resp.granted && resp.lease_left_ms > 0) {
+      // The voter's lease on a leader we no longer hear ends soon: ask again
+      // just after it (1 ms later, so the new request cannot arrive first)
+      // instead of a whole drawn timeout later. A timer that fires just
+      // before its peers' leases end then costs that remainder, not a
+      // second timeout (docs/reference-cluster.md, "Pre-vote").
+      const std::int64_t again =
+          timer_moment_at_or_after(now_ms + static_cast<std::int64_t>(resp.lease_left_ms) + 1);
+      election_deadline_ms_ = std::min(election_deadline_ms_, again);
+      return;
+    }
     // Only grants for the round in progress count; m.term names that round.
     if (!pre_candidate_ || !resp.granted || m.term != term_ + 1) return;
     pre_votes_.insert(m.from);

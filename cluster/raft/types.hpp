@@ -116,6 +116,12 @@ struct VoteResponse {
   // Answers a pre-vote. A granted pre-vote carries the requested term; a
   // refusal carries the responder's own term.
   bool pre_vote = false;
+  // A pre-vote refused only because the responder still heard a leader
+  // within the election minimum: how many ms until that lease ends (0 for
+  // any other answer). The pre-candidate asks again then instead of drawing
+  // a whole new timeout, so a timer that fires just before a peer's lease
+  // ends costs at most that remainder (see Node::handle_vote_response).
+  std::uint64_t lease_left_ms = 0;
   friend bool operator==(const VoteResponse&, const VoteResponse&) = default;
 };
 

@@ -11,6 +11,7 @@ TEST(RaftCodec, EveryMessageKindRoundTrips) {
       {2, 1, 3, VoteResponse{true}},
       {1, 2, 4, VoteRequest{10, 2, true}},
       {2, 1, 4, VoteResponse{false, true}},
+      {2, 1, 4, VoteResponse{false, true, 130}},
       {1, 3, 4,
        AppendRequest{5, 3, {{4, 6, R"({"op":"put","key":"k","value":"v\n\"q\""})"}, {4, 7, ""}}, 5}},
       {3, 1, 4, AppendResponse{false, 0, 2}},

@@ -83,5 +83,74 @@ TEST(RaftPreVote, RefusedWhileLeaderIsHeardAndForStaleLog) {
   EXPECT_EQ(n.role(), Role::follower);
 }
 
+// A follower that heard leader 1 at contact_ms, counting with `timer`.
+Node follower_of_leader_1(ElectionTimer timer, std::uint64_t seed, std::int64_t contact_ms) {
+  Config config{2, {1, 2, 3}};
+  config.election_timeout_min_ms = 250;
+  config.election_timeout_max_ms = 500;
+  config.election_timer = timer;
+  config.seed = seed;
+  Node n(config, HardState{1, std::nullopt, 0}, {Entry{1, 1, "a"}}, 0);
+  n.step(Message{1, 2, 1, AppendRequest{1, 1, {}, 0}}, contact_ms);
+  n.take_ready();
+  return n;
+}
+
+VoteResponse pre_vote_answer(Node& n, const VoteRequest& request, std::int64_t now_ms) {
+  n.step(Message{3, 2, 2, request}, now_ms);
+  Ready r = n.take_ready();
+  EXPECT_EQ(r.messages.size(), 1u);
+  return r.messages.empty() ? VoteResponse{} : std::get<VoteResponse>(r.messages[0].body);
+}
+
+TEST(RaftPreVote, ARefusalForTheLeaseAloneSaysWhenTheLeaseEnds) {
+  for (ElectionTimer timer : {ElectionTimer::wall, ElectionTimer::ticks}) {
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+      const std::int64_t contact = 100 + static_cast<std::int64_t>(seed % 50);
+      Node n = follower_of_leader_1(timer, seed, contact);
+      const VoteResponse early = pre_vote_answer(n, VoteRequest{1, 1, true}, contact + 20);
+      ASSERT_FALSE(early.granted);
+      ASSERT_GT(early.lease_left_ms, 0u) << to_string(timer) << " seed " << seed;
+      // A stale log is refused for good: no hint.
+      EXPECT_EQ(pre_vote_answer(n, VoteRequest{0, 0, true}, contact + 20).lease_left_ms, 0u);
+      // The hint is exact: refused a moment before the lease ends, granted at it.
+      const std::int64_t end = contact + 20 + static_cast<std::int64_t>(early.lease_left_ms);
+      EXPECT_FALSE(pre_vote_answer(n, VoteRequest{1, 1, true}, end - 1).granted) << seed;
+      EXPECT_TRUE(pre_vote_answer(n, VoteRequest{1, 1, true}, end).granted) << seed;
+      // 250 ms on the wall clock; with ticks, more than 200 and at most 250.
+      EXPECT_LE(end - contact, 250);
+      EXPECT_GT(end - contact, timer == ElectionTimer::wall ? 249 : 200);
+    }
+  }
+}
+
+TEST(RaftPreVote, APreCandidateRefusedForALeaseAsksAgainJustAfterItEnds) {
+  for (ElectionTimer timer : {ElectionTimer::wall, ElectionTimer::ticks}) {
+    Node n = follower_of_leader_1(timer, 7, 100);
+    const std::int64_t fired = n.next_tick_ms();
+    n.tick(fired);
+    ASSERT_TRUE(n.pre_candidate());
+    ASSERT_EQ(n.take_ready().messages.size(), 2u);
+    const std::int64_t drawn = n.next_tick_ms();  // a whole new timeout away
+    ASSERT_GE(drawn - fired, 200);
+    // A refusal without a hint (a stale log, a live leader) changes nothing.
+    n.step(Message{3, 2, 1, VoteResponse{false, true}}, fired + 1);
+    EXPECT_EQ(n.next_tick_ms(), drawn);
+    n.step(Message{3, 2, 1, VoteResponse{false, true, 30}}, fired + 1);
+    const std::int64_t again = n.next_tick_ms();
+    EXPECT_GE(again, fired + 32);  // after the voter's lease, never before
+    if (timer == ElectionTimer::wall) EXPECT_EQ(again, fired + 32);
+    else EXPECT_EQ((drawn - again) % 50, 0) << "off the node's tick grid";
+    EXPECT_LT(again, fired + 32 + 50);
+    n.tick(again - 1);
+    EXPECT_TRUE(n.take_ready().messages.empty());
+    n.tick(again);
+    Ready r = n.take_ready();
+    ASSERT_EQ(r.messages.size(), 2u) << to_string(timer);
+    EXPECT_TRUE(std::get<VoteRequest>(r.messages[0].body).pre_vote);
+    EXPECT_EQ(n.term(), 1u);  // still only asking
+  }
+}
+
 }  // namespace
 }  // namespace faultline::raft
