@@ -52,6 +52,7 @@ std::optional<Config> load_config(const std::filesystem::path& file, std::string
   config.election_timeout_max_ms = c.election_timeout_max_ms;
   config.heartbeat_ms = c.heartbeat_ms;
   config.election_timer = c.election_timer;
+  config.campaign_when_leader_gone = c.campaign_when_leader_gone;
   config.seed = c.seed;
   config.stale_reads = c.stale_reads;
   config.replication = c.replication;

@@ -61,6 +61,7 @@ struct Config {
   std::int64_t election_timeout_max_ms = 600;
   std::int64_t heartbeat_ms = 50;
   raft::ElectionTimer election_timer = raft::ElectionTimer::wall;
+  bool campaign_when_leader_gone = true;  // Coordinator::peer_stream_closed
   std::uint64_t seed = 1;
   bool stale_reads = false;
   settings::Replication replication = settings::Replication::sync;

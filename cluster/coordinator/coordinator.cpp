@@ -128,6 +128,9 @@ bool Coordinator::start(std::string& error) {
   raft_listener_ = std::make_unique<RaftListener>(
       config_.id, std::move(peer_names), timing.connect_timeout,
       [this](std::vector<raft::Message>& batch) { receive_messages(batch); }, log_prefix, config_.settings.token);
+  if (config_.campaign_when_leader_gone) {
+    raft_listener_->on_stream_closed([this](std::uint32_t peer) { peer_stream_closed(peer); });
+  }
   if (!raft_listener_->start(config_.raft_listen, error)) {
     error = "raft port: " + error;
     return false;
@@ -135,6 +138,7 @@ bool Coordinator::start(std::string& error) {
   install_routes();
   install_admin_routes();
   if (!server_.start(config_.listen, error)) {
+    probe_wake_.wake();  // a probe of peer_stream_closed must not hold up the stop
     raft_listener_->stop();
     return false;
   }
@@ -152,6 +156,7 @@ void Coordinator::stop() {
   ready_cv_.notify_all();
   heard_cv_.notify_all();
   disk_switched_cv_.notify_all();
+  probe_wake_.wake();
   server_.stop();
   if (raft_listener_) raft_listener_->stop();
   if (ticker_.joinable()) ticker_.join();
@@ -291,7 +296,8 @@ OpResult Coordinator::replicate(const std::string& command, std::chrono::millise
   std::unique_lock lock(mu_);
   auto entry = node_->propose(command, clock_.now_ms());
   // A follower whose leader has gone quiet (none known, or nothing heard
-  // for two heartbeats: it may be dead) holds the request until it hears
+  // for two heartbeats: it may be dead; or found gone, peer_stream_closed,
+  // which clears both) holds the request until it hears
   // from a leader — a new one, or the old one again — instead of naming a
   // leader that may be gone: the client is then sent straight to whoever
   // leads, and a member elected meanwhile takes the write itself. Nothing is
@@ -391,6 +397,8 @@ std::string Coordinator::raft_status_json() {
   status["role_since_mono_ns"] = role_since_true_ns_;
   status["members"] = config_.members.size();
   status["election_timer"] = std::string(raft::to_string(config_.election_timer));
+  status["campaign_when_leader_gone"] = config_.campaign_when_leader_gone;
+  status["leader_gone_reports"] = leader_gone_reports_;
   const util::SkewState skew = clock_.state();
   status["clock"] = Json{{"mode", skew.mode},
                          {"offset_ms", skew.offset_ms},

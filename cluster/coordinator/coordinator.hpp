@@ -121,6 +121,14 @@ class Coordinator {
                                   const util::ClockReading& now);
   // Steps the node with a batch read from one peer stream (reader threads).
   void receive_messages(std::vector<raft::Message>& batch);
+  // leader_gone.cpp (a reader thread, as its stream ends): `peer` closed or
+  // reset its stream to this member. If it is the leader this member
+  // follows, its Raft port is probed; a refused connection means nothing
+  // listens there any more (the process is gone), and the node campaigns at
+  // its next tick (raft::Node::peer_gone) instead of after its election
+  // timeout. A paused leader or one cut off by a dropping partition closes
+  // nothing, so its followers wait for their timers as before.
+  void peer_stream_closed(std::uint32_t peer);
   void tick_loop();
   // The one thread that carries out Readies: waits for work on ready_cv_.
   void ready_loop();
@@ -175,7 +183,10 @@ class Coordinator {
   util::SkewedClock clock_;
   store::SyncFailpoint disk_;
 
+  net::WakeFd probe_wake_;  // ends a probe of peer_stream_closed when stopping
+
   std::mutex mu_;
+  std::uint64_t leader_gone_reports_ = 0;  // leaders found gone by their closed port; guarded by mu_
   std::condition_variable applied_cv_;
   std::condition_variable ready_cv_;  // the node may have a Ready
   std::condition_variable heard_cv_;  // Raft messages were stepped (a leader may be known now)

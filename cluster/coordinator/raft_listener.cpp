@@ -138,6 +138,7 @@ void RaftListener::read_loop(Inbound& in) {
   std::string payload;
   std::string why;  // set when the stream is closed for a reason worth a log line
   bool ended = false;
+  bool reset_by_peer = false;
   while (why.empty() && !ended) {
     const auto timeout =
         hello ? milliseconds(-1)
@@ -152,6 +153,7 @@ void RaftListener::read_loop(Inbound& in) {
     const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     if (n < 0) {
+      reset_by_peer = errno == ECONNRESET;
       why = "read: " + net::errno_text();
       break;
     }
@@ -190,19 +192,21 @@ void RaftListener::read_loop(Inbound& in) {
       batch.clear();
     }
   }
+  bool replaced = false;
+  {
+    std::lock_guard lock(mu_);
+    replaced = in.replaced;
+  }
   if (!why.empty()) {
     const std::string who = hello ? " (" + name_of(hello->from) + ")" : "";
     log("raft connection from " + in.remote + who + " closed: " + why);
   } else if (ended && hello) {
-    bool replaced = false;
-    {
-      std::lock_guard lock(mu_);
-      replaced = in.replaced;
-    }
     log("raft stream from " + name_of(hello->from) + " (" + in.remote + ") " +
         (replaced ? "replaced by a newer one" : "ended by the peer"));
   }
   ::shutdown(fd, SHUT_RDWR);
+  const bool peer_closed = hello && !replaced && (ended || reset_by_peer);
+  if (peer_closed && closed_) closed_(hello->from);
   in.done.store(true);
 }
 

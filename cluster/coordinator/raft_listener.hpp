@@ -58,6 +58,14 @@ class RaftListener {
   // Inbound connections whose reader still runs.
   std::size_t open_connections();
 
+  // Called (on the stream's reader thread, after its last delivery) when a
+  // peer's stream ends from the peer's side: closed or reset by it, not
+  // replaced by a newer stream and not stopped here. Its process may be
+  // gone; the callee decides (Coordinator::peer_stream_closed). Set before
+  // start().
+  using Closed = std::function<void(std::uint32_t peer)>;
+  void on_stream_closed(Closed closed) { closed_ = std::move(closed); }
+
  private:
   struct Inbound {
     net::Fd fd;
@@ -79,6 +87,7 @@ class RaftListener {
   const std::map<std::uint32_t, std::string> peers_;
   const std::chrono::milliseconds hello_timeout_;
   const Deliver deliver_;
+  Closed closed_;
   const std::string log_prefix_;
   const std::size_t max_inbound_;
   const std::string token_;

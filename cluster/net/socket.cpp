@@ -100,9 +100,19 @@ Fd listen_tcp(const Endpoint& at, Endpoint& bound, std::string& error) {
   return fd;
 }
 
+PortProbe probe_port(const Endpoint& to, std::chrono::milliseconds timeout, const WakeFd& wake,
+                     std::string* why) {
+  std::string error;
+  int code = 0;
+  if (connect_tcp(to, timeout, wake, error, &code)) return PortProbe::accepted;
+  if (why != nullptr) *why = error;
+  return code == ECONNREFUSED ? PortProbe::refused : PortProbe::unknown;
+}
+
 Fd connect_tcp(const Endpoint& to, std::chrono::milliseconds timeout, const WakeFd& wake,
-               std::string& error) {
+               std::string& error, int* failure_errno) {
   const std::string where = "cannot connect to " + to.to_string() + ": ";
+  if (failure_errno != nullptr) *failure_errno = 0;
   Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) {
     error = where + "socket: " + errno_text();
@@ -113,6 +123,7 @@ Fd connect_tcp(const Endpoint& to, std::chrono::milliseconds timeout, const Wake
   sockaddr_in address = to_sockaddr(to);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
     if (errno != EINPROGRESS) {
+      if (failure_errno != nullptr) *failure_errno = errno;
       error = where + errno_text();
       return {};
     }
@@ -133,6 +144,7 @@ Fd connect_tcp(const Endpoint& to, std::chrono::milliseconds timeout, const Wake
     socklen_t length = sizeof(so_error);
     ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &so_error, &length);
     if (so_error != 0) {
+      if (failure_errno != nullptr) *failure_errno = so_error;
       error = where + std::strerror(so_error);
       return {};
     }

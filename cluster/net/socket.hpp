@@ -61,8 +61,19 @@ Fd listen_tcp(const Endpoint& at, Endpoint& bound, std::string& error);
 
 // A connected, non-blocking socket with TCP_NODELAY, or an empty Fd when the
 // connection failed, did not complete within `timeout`, or `wake` was woken.
+// `failure_errno`, when given, receives the errno of a refused or failed
+// connection (ECONNREFUSED: nothing listens there), 0 for a timeout or a wake.
 Fd connect_tcp(const Endpoint& to, std::chrono::milliseconds timeout, const WakeFd& wake,
-               std::string& error);
+               std::string& error, int* failure_errno = nullptr);
+
+// What one connection attempt says of `to`: something accepts connections
+// there; nothing listens (refused: the kernel, or a firewall rule, answered
+// with a reset); or nothing can be told (no answer in time, unreachable,
+// woken). The connection, if made, is closed at once.
+enum class PortProbe { accepted, refused, unknown };
+// `why`, when given, receives the reason of a refused or unknown answer.
+PortProbe probe_port(const Endpoint& to, std::chrono::milliseconds timeout, const WakeFd& wake,
+                     std::string* why = nullptr);
 
 enum class Wait { ready, timeout, woken, failed };
 

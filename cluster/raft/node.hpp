@@ -65,6 +65,18 @@ class Node {
   // handing leadership to a chosen member.
   void start_election(std::int64_t now_ms);
 
+  // The transport found `peer`'s process gone (its stream to this node ended
+  // and its Raft port refuses connections). If `peer` is the leader this
+  // node follows, the node stops counting on that leader (it grants
+  // pre-votes at once, no lease left) and campaigns in the turn of its rank
+  // among the other members (by id; half a heartbeat each, at a moment drawn
+  // in it) instead of after its election timeout: the turns keep two
+  // survivors from campaigning together. A
+  // campaign still needs a majority, so a wrong report costs a pre-vote
+  // round, never safety. No-op otherwise, and without Config::pre_vote (a
+  // campaign would raise the term at once and could depose a live leader).
+  void peer_gone(NodeId peer, std::int64_t now_ms);
+
   // Leadership transfer (Raft thesis 3.10). Leader only: stops accepting
   // proposals, brings `to` up to date, then sends it TimeoutNow so it
   // campaigns at once (skipping pre-vote). The transfer is abandoned, and

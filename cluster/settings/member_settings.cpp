@@ -192,6 +192,7 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
                     std::to_string(s.election_timeout_min_ms) + ", " + std::to_string(s.election_timeout_max_ms) + "]");
     }
   }
+  if (auto v = raft.boolean("campaignWhenLeaderGone")) s.campaign_when_leader_gone = *v;
   // Seeds are 64-bit unsigned (a drill derives its trials' seeds over the
   // whole range), beyond what integer() reads.
   if (const Json* seed = raft.member("seed")) {
@@ -201,7 +202,7 @@ void read_coordinator(const Json* value, const std::string& path, const std::str
       raft.fail(raft.path_of("seed"), "expected an integer in 0..18446744073709551615, found " + describe(*seed));
     }
   }
-  raft.reject_unknown({"electionTimeout", "heartbeatInterval", "electionTimer", "seed"});
+  raft.reject_unknown({"electionTimeout", "heartbeatInterval", "electionTimer", "campaignWhenLeaderGone", "seed"});
   r.reject_unknown({"nodeTimeout", "cleanupInterval", "stickySessionTimeout", "failureDetector", "failureDetectorK",
                     "failureDetectorMisses", "failureDetectorWindow", "failureDetectorMinSamples", "id", "name", "listen", "raftListen",
                     "dataDir", "peers", "raft", "staleReads", "replication", "routedCallTimeout", "adminAllow"});

@@ -93,6 +93,11 @@ struct CoordinatorSettings {
   std::int64_t heartbeat_ms = 50;
   // raft.electionTimer: "wall" by default, or "ticks" (heartbeats, as etcd counts).
   raft::ElectionTimer election_timer = raft::ElectionTimer::wall;
+  // raft.campaignWhenLeaderGone: a follower whose leader's stream ends and
+  // whose Raft port then refuses connections campaigns in its turn (half a
+  // heartbeat each, by id) instead of after its election timeout
+  // (docs/reference-cluster.md).
+  bool campaign_when_leader_gone = true;
   std::uint64_t seed = 1;
   bool stale_reads = false;
   Replication replication = Replication::sync;

@@ -16,6 +16,8 @@ void read_embedded(ObjectReader& r, Topology& t, Issues& issues) {
   read_raft_timing(r, t, issues);
   if (issues.size() == before) read_election_timer(r, t, issues);
   if (auto v = r.boolean("stale_reads", false).value) t.stale_reads = *v;
+  // Written only when set (t.options), so the plans of before keep their hash.
+  if (auto v = r.boolean("campaign_when_leader_gone", std::nullopt).value) t.options["campaign_when_leader_gone"] = *v;
   if (auto v = r.integer("workers", IntRule{0, 16}, 0).value) t.workers = static_cast<int>(*v);
   if (auto v = r.integer("worker_timeout_ms", IntRule{10, 60'000}, 500).value) t.worker_timeout_ms = *v;
   // How the coordinators place MCP sessions (docs/reference-cluster.md, "MCP").
@@ -73,6 +75,10 @@ nlohmann::json embedded_schema() {
              "how a coordinator counts its election timeout: on the wall clock from its last contact with a leader, "
              "never before the minimum (wall), or in heartbeats as etcd does, drawn from [min, max) heartbeats with "
              "a partial first tick, so (min - heartbeat, max - heartbeat] on the wall clock (ticks; whole heartbeats)");
+  properties["campaign_when_leader_gone"] =
+      boolean(true, "a follower whose leader closes its raft stream and then refuses connections on its raft port "
+                    "(its process is gone: killed, crashed, stopped) campaigns in its turn (half a heartbeat each, "
+                    "by id) instead of after its election timeout; false: only the timer, as etcd does");
   properties["stale_reads"] =
       boolean(false, "unsafe on purpose: every coordinator answers reads from its own state, without a barrier "
                      "through the log");
@@ -105,7 +111,8 @@ nlohmann::json embedded_schema() {
 const TopologyKind& embedded_topology() {
   static const TopologyKind kind{
       "embedded",
-      {"coordinators", "election_timeout_ms", "heartbeat_ms", "election_timer", "stale_reads", "workers", "worker_timeout_ms",
+      {"coordinators", "election_timeout_ms", "heartbeat_ms", "election_timer", "campaign_when_leader_gone", "stale_reads",
+       "workers", "worker_timeout_ms",
        "sticky_strategy", "balancing", "failure_detector", "failure_detector_k", "failure_detector_misses",
        "replication"},
       read_embedded,

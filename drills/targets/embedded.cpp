@@ -117,6 +117,7 @@ Json EmbeddedTarget::settings_for(const MemberInfo& m, Placement& placement) con
         {"raft", Json{{"electionTimeout", Json::array({options_.election_timeout_min_ms, options_.election_timeout_max_ms})},
                       {"heartbeatInterval", options_.heartbeat_ms},
                       {"electionTimer", options_.election_timer},
+                      {"campaignWhenLeaderGone", options_.campaign_when_leader_gone},
                       {"seed", options_.seed}}},
         {"staleReads", options_.stale_reads},
         {"replication", options_.replication},

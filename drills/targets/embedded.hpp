@@ -28,6 +28,7 @@ struct EmbeddedOptions {
   std::int64_t election_timeout_max_ms = 600;
   std::int64_t heartbeat_ms = 50;
   std::string election_timer = "wall";  // wall | ticks: the coordinators' raft.electionTimer
+  bool campaign_when_leader_gone = true;  // the coordinators' raft.campaignWhenLeaderGone
   std::uint64_t seed = 1;
   bool stale_reads = false;  // unsafe: members answer reads locally
   std::string replication = "sync";  // sync | semi-sync | async: the coordinators' replication

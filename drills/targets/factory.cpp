@@ -19,6 +19,7 @@ std::unique_ptr<Target> make_target(const plan::Plan& plan, const TargetContext&
     options.election_timeout_max_ms = t.election_timeout_max_ms;
     options.heartbeat_ms = t.heartbeat_ms;
     options.election_timer = t.options.value("election_timer", options.election_timer);
+    options.campaign_when_leader_gone = t.options.value("campaign_when_leader_gone", true);
     options.seed = context.seed;
     options.stale_reads = t.stale_reads;
     options.workers = t.workers;

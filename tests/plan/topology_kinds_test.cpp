@@ -92,6 +92,24 @@ TEST(ElectionTimer, TicksOnBothRaftKindsWallOnlyOnTheEmbeddedCluster) {
             std::string::npos);
 }
 
+// campaign_when_leader_gone: the embedded cluster's, absent unless written;
+// etcd has no such thing and refuses it by path.
+TEST(EmbeddedTopology, CampaignWhenLeaderGoneIsWrittenOnlyWhenSetAndRefusedOnEtcd) {
+  const LoadResult off = parse_plan(plan_with(R"({ "kind": "embedded", "campaign_when_leader_gone": false })"), "p.json");
+  ASSERT_TRUE(off.plan) << joined(off);
+  EXPECT_EQ(off.plan->topology.options.value("campaign_when_leader_gone", true), false);
+  EXPECT_EQ(to_json(*off.plan)["topology"]["campaign_when_leader_gone"], false);
+  const LoadResult plain = parse_plan(plan_with(R"({ "kind": "embedded" })"), "p.json");
+  ASSERT_TRUE(plain.plan) << joined(plain);
+  EXPECT_FALSE(to_json(*plain.plan)["topology"].contains("campaign_when_leader_gone"));
+  EXPECT_NE(errors_of(R"({ "kind": "embedded", "campaign_when_leader_gone": "yes" })")
+                .find("$.topology.campaign_when_leader_gone: expected true or false"),
+            std::string::npos);
+  EXPECT_NE(errors_of(with(kEtcd, "\"heartbeat_ms\": 50", "\"heartbeat_ms\": 50, \"campaign_when_leader_gone\": true"))
+                .find("$.topology.campaign_when_leader_gone: unknown field"),
+            std::string::npos);
+}
+
 TEST(EtcdTopology, ReadsMembersAndTimingAndNamesMembersE) {
   const LoadResult r = parse_plan(plan_with(kEtcd), "p.json");
   ASSERT_TRUE(r.plan) << joined(r);

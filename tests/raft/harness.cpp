@@ -288,4 +288,17 @@ std::vector<Entry> decode_applied(const std::string& data) {
   return out;
 }
 
+Node follower_hearing_1(NodeId self, ElectionTimer timer, std::uint64_t seed, std::int64_t contact_ms) {
+  Config config{self, {1, 2, 3}};
+  config.election_timeout_min_ms = 250;
+  config.election_timeout_max_ms = 500;
+  config.heartbeat_ms = 50;
+  config.election_timer = timer;
+  config.seed = seed;
+  Node n(config, HardState{1, std::nullopt, 0}, {Entry{1, 1, "a"}}, 0);
+  n.step(Message{1, self, 1, AppendRequest{1, 1, {}, 0}}, contact_ms);
+  n.take_ready();
+  return n;
+}
+
 }  // namespace faultline::raft::testing

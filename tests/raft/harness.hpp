@@ -135,4 +135,9 @@ class Cluster {
 std::string encode_applied(const std::vector<Entry>& applied, Index upto);
 std::vector<Entry> decode_applied(const std::string& data);
 
+// One node driven by hand: member `self` of {1, 2, 3}, term 1, one entry,
+// election timeout [250, 500] with a 50 ms heartbeat counted by `timer`, that
+// heard leader 1's append at contact_ms (its Ready taken).
+Node follower_hearing_1(NodeId self, ElectionTimer timer, std::uint64_t seed, std::int64_t contact_ms);
+
 }  // namespace faultline::raft::testing

@@ -83,17 +83,8 @@ TEST(RaftPreVote, RefusedWhileLeaderIsHeardAndForStaleLog) {
   EXPECT_EQ(n.role(), Role::follower);
 }
 
-// A follower that heard leader 1 at contact_ms, counting with `timer`.
 Node follower_of_leader_1(ElectionTimer timer, std::uint64_t seed, std::int64_t contact_ms) {
-  Config config{2, {1, 2, 3}};
-  config.election_timeout_min_ms = 250;
-  config.election_timeout_max_ms = 500;
-  config.election_timer = timer;
-  config.seed = seed;
-  Node n(config, HardState{1, std::nullopt, 0}, {Entry{1, 1, "a"}}, 0);
-  n.step(Message{1, 2, 1, AppendRequest{1, 1, {}, 0}}, contact_ms);
-  n.take_ready();
-  return n;
+  return testing::follower_hearing_1(2, timer, seed, contact_ms);
 }
 
 VoteResponse pre_vote_answer(Node& n, const VoteRequest& request, std::int64_t now_ms) {

@@ -181,6 +181,24 @@ TEST(Settings, ElectionTimerIsWallUnlessTicksAndTicksNeedWholeHeartbeats) {
       << all;
 }
 
+// raft.campaignWhenLeaderGone: on unless set false; a non-boolean is refused by path.
+TEST(Settings, CampaignWhenLeaderGoneIsOnUnlessSetFalse) {
+  std::vector<std::string> errors;
+  Json doc = mcphub_coordinator();
+  auto s = parse_settings(doc, "mcp_settings.json", errors);
+  ASSERT_TRUE(s.has_value()) << join_errors(errors);
+  EXPECT_TRUE(s->coordinator.campaign_when_leader_gone);
+  Json& raft = doc["systemConfig"]["cluster"]["coordinator"]["raft"];
+  raft["campaignWhenLeaderGone"] = false;
+  s = parse_settings(doc, "mcp_settings.json", errors);
+  ASSERT_TRUE(s.has_value()) << join_errors(errors);
+  EXPECT_FALSE(s->coordinator.campaign_when_leader_gone);
+  raft["campaignWhenLeaderGone"] = "no";
+  const std::string all = join_errors(errors_of(doc));
+  EXPECT_NE(all.find("$.systemConfig.cluster.coordinator.raft.campaignWhenLeaderGone: expected"), std::string::npos)
+      << all;
+}
+
 TEST(Settings, ANodeNeedsItsCoordinatorUrl) {
   Json doc = mcphub_node();
   doc["systemConfig"]["cluster"]["node"].erase("coordinatorUrl");
