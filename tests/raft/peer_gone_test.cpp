@@ -9,27 +9,27 @@
 namespace faultline::raft {
 namespace {
 
-constexpr std::int64_t kContact = 100;
+constexpr std::int64_t kLeaderContact = 100;
 
-Node follower_of_1(ElectionTimer timer, std::uint64_t seed, NodeId self = 2) {
-  return testing::follower_hearing_1(self, timer, seed, kContact);
+Node survivor_of_1(ElectionTimer timer, std::uint64_t seed, NodeId self = 2) {
+  return testing::follower_hearing_1(self, timer, seed, kLeaderContact);
 }
 
 TEST(RaftPeerGone, TheFirstSurvivorCampaignsWithinHalfAHeartbeatAndGrantsPreVotesAtOnce) {
   for (ElectionTimer timer : {ElectionTimer::wall, ElectionTimer::ticks}) {
     for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-      Node n = follower_of_1(timer, seed);
-      ASSERT_GE(n.next_tick_ms() - kContact, 200);  // the timer alone: 200 ms or more
+      Node n = survivor_of_1(timer, seed);
+      ASSERT_GE(n.next_tick_ms() - kLeaderContact, 200);  // the timer alone: 200 ms or more
       // Before the report the lease holds: a pre-vote is refused.
-      n.step(Message{3, 2, 2, VoteRequest{1, 1, true}}, kContact + 10);
+      n.step(Message{3, 2, 2, VoteRequest{1, 1, true}}, kLeaderContact + 10);
       ASSERT_FALSE(std::get<VoteResponse>(n.take_ready().messages.at(0).body).granted);
-      n.peer_gone(1, kContact + 10);
+      n.peer_gone(1, kLeaderContact + 10);
       EXPECT_FALSE(n.leader().has_value());
       const std::int64_t at = n.next_tick_ms();
-      EXPECT_GT(at, kContact + 10) << to_string(timer) << " seed " << seed;
-      EXPECT_LE(at, kContact + 10 + 25) << to_string(timer) << " seed " << seed;  // the first turn
+      EXPECT_GT(at, kLeaderContact + 10) << to_string(timer) << " seed " << seed;
+      EXPECT_LE(at, kLeaderContact + 10 + 25) << to_string(timer) << " seed " << seed;  // the first turn
       // No lease left: the same pre-vote is granted now.
-      n.step(Message{3, 2, 2, VoteRequest{1, 1, true}}, kContact + 11);
+      n.step(Message{3, 2, 2, VoteRequest{1, 1, true}}, kLeaderContact + 11);
       EXPECT_TRUE(std::get<VoteResponse>(n.take_ready().messages.at(0).body).granted);
       n.tick(at - 1);
       EXPECT_FALSE(n.pre_candidate());
@@ -45,19 +45,19 @@ TEST(RaftPeerGone, TheFirstSurvivorCampaignsWithinHalfAHeartbeatAndGrantsPreVote
 TEST(RaftPeerGone, TheNextSurvivorByIdTakesTheTurnAfter) {
   for (ElectionTimer timer : {ElectionTimer::wall, ElectionTimer::ticks}) {
     for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-      Node n = follower_of_1(timer, seed, 3);
-      n.peer_gone(1, kContact + 10);
+      Node n = survivor_of_1(timer, seed, 3);
+      n.peer_gone(1, kLeaderContact + 10);
       const std::int64_t at = n.next_tick_ms();
-      EXPECT_GT(at, kContact + 10 + 25) << to_string(timer) << " seed " << seed;
-      EXPECT_LE(at, kContact + 10 + 50) << to_string(timer) << " seed " << seed;
+      EXPECT_GT(at, kLeaderContact + 10 + 25) << to_string(timer) << " seed " << seed;
+      EXPECT_LE(at, kLeaderContact + 10 + 50) << to_string(timer) << " seed " << seed;
     }
   }
 }
 
 TEST(RaftPeerGone, AReportOfAnotherPeerOrToALeaderChangesNothing) {
-  Node n = follower_of_1(ElectionTimer::wall, 3);
+  Node n = survivor_of_1(ElectionTimer::wall, 3);
   const std::int64_t drawn = n.next_tick_ms();
-  n.peer_gone(3, kContact + 10);  // a follower, not the leader
+  n.peer_gone(3, kLeaderContact + 10);  // a follower, not the leader
   EXPECT_EQ(n.next_tick_ms(), drawn);
   EXPECT_EQ(n.leader(), std::optional<NodeId>(1));
 

@@ -21,9 +21,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::wait_until;
 
-const net::Endpoint kAnyLoopbackPort{"127.0.0.1", 0};
+const net::Endpoint kLoopbackAnyPort{"127.0.0.1", 0};
 
-struct Reports {
+struct ClosedStreams {
   std::mutex mu;
   std::vector<std::uint32_t> peers;
   RaftListener::Closed callback() {
@@ -38,13 +38,13 @@ struct Reports {
   }
 };
 
-struct Listening {
-  Reports reports;
+struct ClosingListener {
+  ClosedStreams reports;
   RaftListener listener{2, {{1, "c1"}, {3, "c3"}}, 300ms, [](std::vector<raft::Message>&) {}, "test: "};
-  Listening() {
+  ClosingListener() {
     listener.on_stream_closed(reports.callback());
     std::string error;
-    EXPECT_TRUE(listener.start(kAnyLoopbackPort, error)) << error;
+    EXPECT_TRUE(listener.start(kLoopbackAnyPort, error)) << error;
   }
   // A connection from `from` that has said its hello and been taken.
   net::Fd stream_from(std::uint32_t from, std::size_t open_after) {
@@ -60,7 +60,7 @@ struct Listening {
 };
 
 TEST(StreamClosed, APeerThatClosesOrResetsItsStreamIsReported) {
-  Listening l;
+  ClosingListener l;
   net::Fd closed = l.stream_from(1, 1);
   closed.reset();  // FIN
   ASSERT_TRUE(wait_until([&] { return l.reports.seen().size() == 1; }, 5s));
@@ -74,7 +74,7 @@ TEST(StreamClosed, APeerThatClosesOrResetsItsStreamIsReported) {
 }
 
 TEST(StreamClosed, NotAReplacedStreamAStrayOrTheListenersOwnStop) {
-  Listening l;
+  ClosingListener l;
   net::Fd first = l.stream_from(1, 1);
   net::Fd second = l.stream_from(1, 1);  // takes over: the first one's reader ends
   {
@@ -93,7 +93,7 @@ TEST(PortProbe, AcceptedWhereSomethingListensRefusedWhereNothingDoes) {
   net::WakeFd wake;
   net::Endpoint bound;
   std::string error;
-  net::Fd listening = net::listen_tcp(kAnyLoopbackPort, bound, error);
+  net::Fd listening = net::listen_tcp(kLoopbackAnyPort, bound, error);
   ASSERT_TRUE(listening) << error;
   EXPECT_EQ(net::probe_port(bound, 1s, wake), net::PortProbe::accepted);
   listening.reset();
